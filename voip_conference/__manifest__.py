@@ -1,0 +1,34 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "VoIP Conference Rooms",
+    "summary": "Telephone conference rooms and incoming numbers of a hosted PBX",
+    "version": "19.0.1.0.0",
+    "author": "voip_conference developers",
+    "website": "https://github.com/OCA/connector-telephony",
+    "license": "AGPL-3",
+    "category": "Productivity/VOIP",
+    "depends": ["mail", "phone_validation", "voip_oca"],
+    "external_dependencies": {"python": ["phonenumbers"]},
+    "data": [
+        "security/voip_conference_security.xml",
+        "security/ir.model.access.csv",
+        "wizards/voip_conference_route_number_views.xml",
+        "wizards/voip_conference_unroute_views.xml",
+        "views/voip_conference_views.xml",
+        "views/voip_incoming_number_views.xml",
+        "views/voip_pbx_views.xml",
+        "views/res_users_views.xml",
+        "views/voip_conference_menus.xml",
+    ],
+    "demo": ["demo/voip_conference_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "voip_conference/static/tests/tours/**/*",
+        ],
+        "web.assets_unit_tests": [
+            "voip_conference/static/tests/**/*.test.js",
+        ],
+    },
+    "installable": True,
+    "application": False,
+}

@@ -1,0 +1,58 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import numbering
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    voip_extension = fields.Char(
+        string="Internal Extension",
+        help="The user's extension on the PBX (digits only). It is unique on the "
+        "PBX, conference rooms included, and makes the user eligible as a "
+        "conference administrator.",
+        copy=False,
+    )
+
+    @property
+    def SELF_READABLE_FIELDS(self):
+        return super().SELF_READABLE_FIELDS + ["voip_extension"]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("voip_extension"):
+                vals["voip_extension"] = numbering.clean(vals["voip_extension"])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("voip_extension"):
+            vals["voip_extension"] = numbering.clean(vals["voip_extension"])
+        return super().write(vals)
+
+    @api.constrains("voip_extension", "voip_pbx_id")
+    def _check_voip_extension(self):
+        users = self.filtered("voip_extension")
+        Conference = self.env["voip.conference"]
+        for user in users:
+            Conference._raise_extension_error(user.voip_extension)
+        if not users:
+            return
+        taken = Conference._extension_owners(
+            users.voip_pbx_id, users.mapped("voip_extension")
+        )
+        for user in users:
+            for owner in taken.get((user.voip_pbx_id.id, user.voip_extension), []):
+                if owner != user:
+                    raise ValidationError(
+                        self.env._(
+                            "Extension %(extension)s is already used on PBX %(pbx)s "
+                            "by %(owner)s. Choose another extension.",
+                            extension=user.voip_extension,
+                            pbx=user.voip_pbx_id.display_name or "-",
+                            owner=owner.display_name,
+                        )
+                    )

@@ -1,0 +1,393 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools import numbering
+
+# Context key: the user confirmed that the numbers routed to the rooms being
+# deleted or archived go back to "not configured".
+UNROUTE_CONTEXT_KEY = "voip_conference_unroute_numbers"
+
+
+class VoipConference(models.Model):
+    _name = "voip.conference"
+    _description = "Conference Room"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    extension = fields.Char(
+        string="Internal Extension",
+        required=True,
+        copy=False,
+        tracking=True,
+        help="What everyone on the PBX dials to join the room: 2 to 8 digits. "
+        "Three to five digits are the easiest to remember and to dial.",
+    )
+    # Readable by managers only: a conference user never gets it from a list,
+    # an export or a read; joining goes through a method that checks rights.
+    access_code = fields.Char(
+        copy=False,
+        groups="voip_conference.voip_conference_group_manager",
+        help="Optional. Digits only, up to 20: callers type it after the "
+        "digital receptionist's prompt, followed by #.",
+    )
+    has_access_code = fields.Boolean(
+        string="Protected by a Code",
+        compute="_compute_has_access_code",
+        store=True,
+        tracking=True,
+    )
+    admin_user_id = fields.Many2one(
+        "res.users",
+        string="Administrator",
+        tracking=True,
+        domain="[('voip_pbx_id', '=', pbx_id), ('voip_extension', '!=', False)]",
+        help="The user who manages the conference. Only users with an "
+        "extension on the room's PBX can be chosen.",
+    )
+    admin_extension = fields.Char(
+        string="Administrator Extension", related="admin_user_id.voip_extension"
+    )
+    wait_for_admin = fields.Boolean(
+        string="Wait for the Administrator",
+        tracking=True,
+        help="When set, nobody can use the room until the administrator has "
+        "joined and started the conference.",
+    )
+    pbx_id = fields.Many2one(
+        "voip.pbx",
+        string="PBX",
+        required=True,
+        index=True,
+        tracking=True,
+        ondelete="restrict",
+        check_company=True,
+        default=lambda self: self.env.user.voip_pbx_id,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    active = fields.Boolean(default=True, tracking=True)
+    max_participants = fields.Integer(
+        string="Maximum Participants",
+        tracking=True,
+        help="Empty means the PBX's own limit, if any.",
+    )
+    incoming_number_ids = fields.One2many(
+        "voip.incoming.number", "conference_id", string="Incoming Numbers"
+    )
+    incoming_number_count = fields.Integer(
+        string="Number Count", compute="_compute_incoming_number_count"
+    )
+    color = fields.Integer()
+
+    _extension_pbx_uniq = models.UniqueIndex(
+        "(pbx_id, extension) WHERE active IS TRUE",
+        "Another active room of this PBX already uses this extension.",
+    )
+
+    @api.depends("access_code")
+    def _compute_has_access_code(self):
+        for room in self.sudo():
+            room.has_access_code = bool(room.access_code)
+
+    @api.depends("incoming_number_ids")
+    def _compute_incoming_number_count(self):
+        counts = dict(
+            self.env["voip.incoming.number"]._read_group(
+                [("conference_id", "in", self.ids)], ["conference_id"], ["__count"]
+            )
+        )
+        for room in self:
+            room.incoming_number_count = counts.get(room, 0)
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _raise_extension_error(self, extension):
+        """Raise the translated error of an invalid extension, if any."""
+        error = numbering.check_extension(extension)
+        if error == numbering.NOT_DIGITS:
+            raise ValidationError(
+                self.env._(
+                    "The extension %(extension)s may contain digits only "
+                    "(no spaces, letters, # or *).",
+                    extension=extension,
+                )
+            )
+        if error in (numbering.TOO_SHORT, numbering.TOO_LONG):
+            raise ValidationError(
+                self.env._(
+                    "The extension %(extension)s must have %(min)s to %(max)s digits "
+                    "(3 to 5 are the easiest to remember).",
+                    extension=extension,
+                    min=numbering.EXTENSION_MIN_DIGITS,
+                    max=numbering.EXTENSION_MAX_DIGITS,
+                )
+            )
+
+    @api.model
+    def _extension_owners(self, pbxs, extensions):
+        """Map ``(pbx id, extension)`` to the active rooms and users using it.
+
+        Two queries whatever the number of extensions; runs as superuser
+        because the numbering plan spans companies and users the current user
+        may not read.
+        """
+        owners = defaultdict(list)
+        if not extensions:
+            return owners
+        rooms = (
+            self.sudo()
+            .with_context(active_test=True)
+            .search([("pbx_id", "in", pbxs.ids), ("extension", "in", extensions)])
+        )
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("voip_pbx_id", "in", pbxs.ids + [False]),
+                    ("voip_extension", "in", extensions),
+                ]
+            )
+        )
+        for room in rooms:
+            owners[(room.pbx_id.id, room.extension)].append(room)
+        for user in users:
+            owners[(user.voip_pbx_id.id, user.voip_extension)].append(user)
+        return owners
+
+    @api.constrains("extension", "pbx_id", "active")
+    def _check_extension(self):
+        for room in self:
+            self._raise_extension_error(room.extension)
+        rooms = self.filtered("active")
+        taken = self._extension_owners(rooms.pbx_id, rooms.mapped("extension"))
+        for room in rooms:
+            others = [
+                owner
+                for owner in taken.get((room.pbx_id.id, room.extension), [])
+                if owner != room
+            ]
+            if others:
+                raise ValidationError(
+                    self.env._(
+                        "Extension %(extension)s is already used on PBX %(pbx)s "
+                        "by %(owner)s. Choose another extension.",
+                        extension=room.extension,
+                        pbx=room.pbx_id.display_name,
+                        owner=others[0].sudo().display_name,
+                    )
+                )
+
+    @api.constrains("access_code")
+    def _check_access_code(self):
+        for room in self.sudo():
+            error = numbering.check_access_code(room.access_code)
+            if error == numbering.NOT_DIGITS:
+                raise ValidationError(
+                    self.env._(
+                        "The access code of %(room)s may contain digits only: "
+                        "callers end it with #, so # cannot be part of it, "
+                        "and neither can * or letters.",
+                        room=room.display_name,
+                    )
+                )
+            if error == numbering.TOO_LONG:
+                raise ValidationError(
+                    self.env._(
+                        "The access code of %(room)s has more than %(max)s digits.",
+                        room=room.display_name,
+                        max=numbering.ACCESS_CODE_MAX_DIGITS,
+                    )
+                )
+
+    @api.constrains("admin_user_id", "pbx_id")
+    def _check_admin_user(self):
+        for room in self.filtered("admin_user_id"):
+            admin = room.admin_user_id.sudo()
+            if admin.voip_pbx_id != room.pbx_id or not admin.voip_extension:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s cannot administer %(room)s: the administrator "
+                        "needs an extension on PBX %(pbx)s.",
+                        user=admin.display_name,
+                        room=room.display_name,
+                        pbx=room.pbx_id.display_name,
+                    )
+                )
+
+    @api.constrains("pbx_id", "active", "max_participants")
+    def _check_capacity(self):
+        """Keep every PBX within its room and participant limits."""
+        for room in self:
+            if room.max_participants < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The maximum number of participants of %(room)s cannot "
+                        "be negative; leave it empty for the PBX's limit.",
+                        room=room.display_name,
+                    )
+                )
+            limit = room.pbx_id.conference_max_participants
+            if limit and room.max_participants > limit:
+                raise ValidationError(
+                    self.env._(
+                        "%(room)s allows %(count)s participants but PBX %(pbx)s "
+                        "accepts at most %(limit)s per room.",
+                        room=room.display_name,
+                        count=room.max_participants,
+                        pbx=room.pbx_id.display_name,
+                        limit=limit,
+                    )
+                )
+        pbxs = self.pbx_id.filtered("conference_max_rooms")
+        if not pbxs:
+            return
+        counts = self.sudo()._read_group(
+            [("pbx_id", "in", pbxs.ids)], ["pbx_id"], ["__count"]
+        )
+        for pbx, count in counts:
+            if count > pbx.conference_max_rooms:
+                raise ValidationError(
+                    self.env._(
+                        "PBX %(pbx)s accepts at most %(limit)s active rooms; "
+                        "this change would make %(count)s. Archive a room first "
+                        "or raise the PBX's limit.",
+                        pbx=pbx.display_name,
+                        limit=pbx.conference_max_rooms,
+                        count=count,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _clean_vals(self, vals):
+        for fname in ("extension", "access_code"):
+            if vals.get(fname):
+                vals[fname] = numbering.clean(vals[fname])
+        return vals
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._clean_vals(vals) for vals in vals_list])
+
+    def write(self, vals):
+        self._clean_vals(vals)
+        if "active" in vals and not vals["active"]:
+            self._guard_routed_numbers()
+        if "pbx_id" in vals:
+            moved = self.filtered(lambda r: r.pbx_id.id != vals["pbx_id"])
+            if moved.incoming_number_ids:
+                raise UserError(
+                    self.env._(
+                        "A room with incoming numbers cannot move to another "
+                        "PBX: the numbers belong to its current PBX. Unroute "
+                        "them first."
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_routed(self):
+        self._guard_routed_numbers()
+
+    def _guard_routed_numbers(self):
+        """Refuse to leave numbers routed to a room that goes away.
+
+        With the user's confirmation (context key), the numbers are reset to
+        "not configured" instead, in the same transaction.
+        """
+        numbers = self.sudo().incoming_number_ids
+        if not numbers:
+            return
+        if self.env.context.get(UNROUTE_CONTEXT_KEY):
+            numbers.write({"destination_type": "none", "conference_id": False})
+            return
+        raise UserError(
+            self.env._(
+                "These incoming numbers are routed to the rooms you want to "
+                "delete or archive:\n%(numbers)s\n\nRoute them elsewhere first, "
+                "or use 'Unroute and archive' or 'Unroute and delete' to reset "
+                "them to 'Not configured'.",
+                numbers="\n".join(
+                    f"- {n.number} → {n.conference_id.display_name}" for n in numbers
+                ),
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    @api.depends("name", "extension")
+    def _compute_display_name(self):
+        for room in self:
+            room.display_name = (
+                f"{room.name} ({room.extension})" if room.extension else room.name
+            )
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        if operator in ("ilike", "like", "=", "=like", "=ilike") and value:
+            return [
+                "|",
+                ("name", operator, value),
+                ("extension", operator, value),
+            ]
+        return super()._search_display_name(operator, value)
+
+    def action_unroute_wizard(self):
+        """Open the confirmation that archives or deletes routed rooms."""
+        mode = self.env.context.get("voip_conference_unroute_mode", "archive")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Unroute and Archive")
+            if mode == "archive"
+            else self.env._("Unroute and Delete"),
+            "res_model": "voip.conference.unroute",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_conference_ids": self.ids,
+                "default_mode": mode,
+            },
+        }
+
+    def action_route_number_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Route a Number to %(room)s", room=self.name),
+            "res_model": "voip.conference.route.number",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_conference_id": self.id},
+        }
+
+    def action_view_incoming_numbers(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "voip_conference.voip_incoming_number_action"
+        )
+        action["domain"] = [("conference_id", "=", self.id)]
+        action["context"] = {
+            "default_pbx_id": self.pbx_id.id,
+            "default_destination_type": "conference",
+            "default_conference_id": self.id,
+        }
+        return action

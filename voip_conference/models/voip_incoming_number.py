@@ -1,0 +1,235 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools import numbering
+
+# Destination types of a voice call, as in the Axivox console.
+DESTINATION_TYPES = [
+    ("none", "Not configured"),
+    ("extension", "Extension"),
+    ("dial_plan", "Dial plan"),
+    ("voicemail", "Voicemail"),
+    ("hangup", "Hang up"),
+    ("conference", "Conference"),
+]
+# The destination field each type needs; the others must stay empty.
+DESTINATION_FIELDS = {
+    "extension": "destination_extension",
+    "voicemail": "destination_extension",
+    "dial_plan": "dial_plan",
+    "conference": "conference_id",
+}
+
+
+class VoipIncomingNumber(models.Model):
+    _name = "voip.incoming.number"
+    _description = "Incoming Number"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "number, id"
+    _rec_name = "number"
+    _check_company_auto = True
+
+    number = fields.Char(
+        required=True,
+        tracking=True,
+        copy=False,
+        help="Stored in E.164 (+3221234567) whatever the way it is typed; "
+        "national numbers are read with the number's country.",
+    )
+    name = fields.Char(string="Label", tracking=True)
+    country_id = fields.Many2one(
+        "res.country",
+        help="Used to read a number typed without its country prefix. "
+        "Defaults to the company's country.",
+        default=lambda self: self.env.company.country_id,
+    )
+    pbx_id = fields.Many2one(
+        "voip.pbx",
+        string="PBX",
+        required=True,
+        index=True,
+        tracking=True,
+        ondelete="restrict",
+        check_company=True,
+        default=lambda self: self.env.user.voip_pbx_id,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    active = fields.Boolean(default=True)
+    destination_type = fields.Selection(
+        DESTINATION_TYPES,
+        string="Destination Type for Voice Calls",
+        required=True,
+        default="none",
+        tracking=True,
+    )
+    conference_id = fields.Many2one(
+        "voip.conference",
+        string="Conference Room",
+        index="btree_not_null",
+        tracking=True,
+        ondelete="restrict",
+        check_company=True,
+        domain="[('pbx_id', '=', pbx_id)]",
+    )
+    destination_extension = fields.Char(
+        tracking=True,
+        help="The extension (or its voicemail box) that receives the calls.",
+    )
+    dial_plan = fields.Char(
+        tracking=True, help="The name of the PBX dial plan that handles the calls."
+    )
+    destination_display = fields.Char(
+        string="Destination", compute="_compute_destination_display"
+    )
+
+    _number_pbx_uniq = models.UniqueIndex(
+        "(pbx_id, number)",
+        "This number already exists on this PBX.",
+    )
+
+    @api.depends("destination_type", "conference_id", "destination_extension", "dial_plan")
+    def _compute_destination_display(self):
+        labels = dict(self._fields["destination_type"]._description_selection(self.env))
+        for number in self:
+            fname = DESTINATION_FIELDS.get(number.destination_type)
+            target = fname and number[fname]
+            if fname == "conference_id":
+                target = target.display_name
+            label = labels.get(number.destination_type, "")
+            number.destination_display = f"{label}: {target}" if target else label
+
+    @api.depends("number", "name")
+    def _compute_display_name(self):
+        for number in self:
+            number.display_name = (
+                f"{number.number} ({number.name})" if number.name else number.number
+            )
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        if operator in ("ilike", "like", "=", "=like", "=ilike") and value:
+            return ["|", ("number", operator, value), ("name", operator, value)]
+        return super()._search_display_name(operator, value)
+
+    # ------------------------------------------------------------------
+    # Normalisation
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _normalize_number(self, number, country):
+        """Return ``number`` in E.164, or raise a translated ValidationError."""
+        try:
+            return self._phone_format(
+                number=number.strip(),
+                country=country,
+                force_format="E164",
+                raise_exception=True,
+            )
+        except UserError as error:
+            raise ValidationError(
+                self.env._(
+                    "%(number)s is not a valid phone number: %(reason)s "
+                    "Type it in international form (+32 2 123 45 67) or set its "
+                    "country.",
+                    number=number,
+                    reason=error.args[0],
+                )
+            ) from error
+
+    @api.model
+    def _prepare_vals(self, vals, record=None):
+        if vals.get("number"):
+            country_id = vals.get("country_id", record and record.country_id.id)
+            country = (
+                self.env["res.country"].browse(country_id)
+                if country_id
+                else self.env.company.country_id
+            )
+            vals["number"] = self._normalize_number(vals["number"], country)
+        if vals.get("destination_extension"):
+            vals["destination_extension"] = numbering.clean(
+                vals["destination_extension"]
+            )
+        return vals
+
+    @api.onchange("destination_type")
+    def _onchange_destination_type(self):
+        needed = DESTINATION_FIELDS.get(self.destination_type)
+        for fname in set(DESTINATION_FIELDS.values()) - {needed}:
+            self[fname] = False
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._prepare_vals(vals) for vals in vals_list])
+
+    def write(self, vals):
+        if vals.get("number") and len(self) > 1:
+            raise UserError(self.env._("Several records cannot share one number."))
+        self._prepare_vals(vals, record=self[:1])
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+
+    @api.constrains(
+        "destination_type", "conference_id", "destination_extension", "dial_plan", "pbx_id"
+    )
+    def _check_destination(self):
+        labels = dict(self._fields["destination_type"]._description_selection(self.env))
+        for number in self:
+            needed = DESTINATION_FIELDS.get(number.destination_type)
+            if needed and not number[needed]:
+                raise ValidationError(
+                    self.env._(
+                        "%(number)s sends voice calls to '%(type)s': choose the "
+                        "%(field)s.",
+                        number=number.number,
+                        type=labels[number.destination_type],
+                        field=self._fields[needed]._description_string(self.env),
+                    )
+                )
+            for fname in set(DESTINATION_FIELDS.values()) - {needed}:
+                if number[fname]:
+                    raise ValidationError(
+                        self.env._(
+                            "%(number)s sends voice calls to '%(type)s' and cannot "
+                            "also have a %(field)s.",
+                            number=number.number,
+                            type=labels[number.destination_type],
+                            field=self._fields[fname]._description_string(self.env),
+                        )
+                    )
+            room = number.conference_id
+            if room and room.pbx_id != number.pbx_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(number)s is on PBX %(pbx)s and cannot reach room %(room)s "
+                        "of PBX %(room_pbx)s.",
+                        number=number.number,
+                        pbx=number.pbx_id.display_name,
+                        room=room.display_name,
+                        room_pbx=room.pbx_id.display_name,
+                    )
+                )
+            if room and not room.active:
+                raise ValidationError(
+                    self.env._(
+                        "%(number)s cannot be routed to the archived room %(room)s.",
+                        number=number.number,
+                        room=room.display_name,
+                    )
+                )
+            if number.destination_extension and numbering.check_extension(
+                number.destination_extension
+            ):
+                self.env["voip.conference"]._raise_extension_error(
+                    number.destination_extension
+                )

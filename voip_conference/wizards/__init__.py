@@ -1,0 +1,3 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from . import voip_conference_route_number
+from . import voip_conference_unroute
