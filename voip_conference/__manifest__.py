@@ -22,11 +22,14 @@
     ],
     "demo": ["demo/voip_conference_demo.xml"],
     "assets": {
+        "web.assets_backend": [
+            "voip_conference/static/src/**/*",
+        ],
         "web.assets_tests": [
             "voip_conference/static/tests/tours/**/*",
         ],
         "web.assets_unit_tests": [
-            "voip_conference/static/tests/**/*.test.js",
+            "voip_conference/static/tests/*.test.js",
         ],
     },
     "installable": True,

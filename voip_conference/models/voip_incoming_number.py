@@ -94,7 +94,9 @@ class VoipIncomingNumber(models.Model):
         "This number already exists on this PBX.",
     )
 
-    @api.depends("destination_type", "conference_id", "destination_extension", "dial_plan")
+    @api.depends(
+        "destination_type", "conference_id", "destination_extension", "dial_plan"
+    )
     def _compute_destination_display(self):
         labels = dict(self._fields["destination_type"]._description_selection(self.env))
         for number in self:
@@ -180,7 +182,11 @@ class VoipIncomingNumber(models.Model):
     # ------------------------------------------------------------------
 
     @api.constrains(
-        "destination_type", "conference_id", "destination_extension", "dial_plan", "pbx_id"
+        "destination_type",
+        "conference_id",
+        "destination_extension",
+        "dial_plan",
+        "pbx_id",
     )
     def _check_destination(self):
         labels = dict(self._fields["destination_type"]._description_selection(self.env))

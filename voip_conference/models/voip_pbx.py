@@ -58,7 +58,9 @@ class VoipPbx(models.Model):
                     )
                 )
         # Lowering a limit below what exists would make every later save fail.
-        self.env["voip.conference"].search([("pbx_id", "in", self.ids)])._check_capacity()
+        self.env["voip.conference"].search(
+            [("pbx_id", "in", self.ids)]
+        )._check_capacity()
 
     def action_view_conferences(self):
         self.ensure_one()

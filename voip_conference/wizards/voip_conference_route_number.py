@@ -13,7 +13,6 @@ class VoipConferenceRouteNumber(models.TransientModel):
     pbx_id = fields.Many2one(related="conference_id.pbx_id")
     incoming_number_id = fields.Many2one(
         "voip.incoming.number",
-        string="Incoming Number",
         required=True,
         domain="[('pbx_id', '=', pbx_id), ('conference_id', '!=', conference_id)]",
     )

@@ -1,0 +1,37 @@
+/* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
+import {registry} from "@web/core/registry";
+
+const card = ".o_kanban_record:contains('Tour room')";
+
+registry.category("web_tour.tours").add("voip_conference_manager_tour", {
+    steps: () => [
+        {trigger: `${card} .o_voip_conference_extension:contains('8777')`},
+        {trigger: `${card} .fa-lock`},
+        {trigger: `${card} .o_tag:contains('+3225550177')`},
+        {trigger: `${card} .o_voip_conference_delete`, run: "click"},
+        {trigger: ".modal .modal-footer .btn-primary", run: "click"},
+        {trigger: ".o_error_dialog:contains('+3225550177')"},
+        {trigger: ".o_error_dialog .btn-primary", run: "click"},
+        {trigger: `${card}`},
+        {trigger: ".o_switch_view.o_list", run: "click"},
+        {trigger: ".o_list_view .o_data_row:contains('Tour room') .o_data_cell", run: "click"},
+        {trigger: ".o_form_view .o_field_widget[name=extension] input:value(8777)"},
+        {trigger: ".o_form_view .o_field_widget[name=access_code]"},
+        {
+            trigger:
+                ".o_form_view .o_field_widget[name=incoming_number_ids] .o_data_row:contains('+3225550177')",
+        },
+        {trigger: ".o-mail-Chatter"},
+    ],
+});
+
+registry.category("web_tour.tours").add("voip_conference_user_tour", {
+    steps: () => [
+        {trigger: `${card} .fa-lock`},
+        {trigger: "body:not(:has(.o_voip_conference_delete))"},
+        {trigger: `${card}`, run: "click"},
+        {trigger: ".o_form_view .o_field_widget[name=extension]:contains('8777')"},
+        {trigger: ".o_form_view .o_field_widget[name=has_access_code]"},
+        {trigger: ".o_form_view:not(:has(.o_field_widget[name=access_code]))"},
+    ],
+});

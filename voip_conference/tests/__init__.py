@@ -1,0 +1,9 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+# Odoo tests (tier 2). The tests in plain/ need no Odoo and are run by pytest
+# alone (tier 1).
+from . import test_voip_conference
+from . import test_voip_incoming_number
+from . import test_voip_conference_rights
+from . import test_voip_conference_unroute
+from . import test_voip_conference_ui
+from . import test_js

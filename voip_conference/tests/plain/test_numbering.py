@@ -1,0 +1,103 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import ast
+import pathlib
+
+import pytest
+from voip_conference_tools import numbering
+from voip_conference_tools.numbering import NOT_DIGITS, TOO_LONG, TOO_SHORT
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["10", "100", "8001", "12345", "12345678", " 80 01 ", "0000"],
+)
+def test_extension_accepted(value):
+    assert numbering.check_extension(value) is None
+
+
+@pytest.mark.parametrize(
+    "value, error",
+    [
+        ("", NOT_DIGITS),
+        (None, NOT_DIGITS),
+        ("1", TOO_SHORT),
+        ("123456789", TOO_LONG),
+        ("80a1", NOT_DIGITS),
+        ("8001#", NOT_DIGITS),
+        ("*8001", NOT_DIGITS),
+        ("+3221", NOT_DIGITS),
+        ("８００１", NOT_DIGITS),  # full-width digits are not keypad digits
+        ("٨٠٠١", NOT_DIGITS),  # nor are Arabic-Indic ones
+    ],
+)
+def test_extension_refused(value, error):
+    assert numbering.check_extension(value) == error
+
+
+@pytest.mark.parametrize("value", [None, "", "0", "1234", "9" * 20, "12 34"])
+def test_access_code_accepted(value):
+    assert numbering.check_access_code(value) is None
+
+
+@pytest.mark.parametrize(
+    "value, error",
+    [
+        ("1234#", NOT_DIGITS),
+        ("#", NOT_DIGITS),
+        ("12*4", NOT_DIGITS),
+        ("abcd", NOT_DIGITS),
+        ("9" * 21, TOO_LONG),
+    ],
+)
+def test_access_code_refused(value, error):
+    assert numbering.check_access_code(value) == error
+
+
+def test_clean_removes_blanks_only():
+    assert numbering.clean(" 12\t34 ") == "1234"
+    assert numbering.clean("12-34") == "12-34"
+    assert numbering.clean(None) == ""
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [("12", False), ("123", True), ("12345", True), ("123456", False), ("12a", False)],
+)
+def test_recommended_extension(value, expected):
+    assert numbering.is_recommended_extension(value) is expected
+
+
+def test_one_tap_with_code():
+    assert numbering.one_tap("+3225550100", "1234") == "+3225550100,,1234#"
+
+
+def test_one_tap_without_code_never_sends_a_lone_hash():
+    assert numbering.one_tap("+3225550100", "") == "+3225550100"
+    assert numbering.one_tap("+3225550100", None) == "+3225550100"
+
+
+def test_one_tap_custom_pause_and_no_number():
+    assert numbering.one_tap("8001", "42", pause=";") == "8001;42#"
+    assert numbering.one_tap("", "42") == ""
+
+
+def test_tools_never_import_odoo():
+    """The tools are what tier 1 proves without Odoo: keep them Odoo-free."""
+    tools_dir = pathlib.Path(numbering.__file__).parent
+    offenders = []
+    for path in sorted(tools_dir.glob("*.py")):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            offenders += [
+                f"{path.name}: {name}"
+                for name in names
+                if name == "odoo" or name.startswith("odoo.")
+            ]
+    assert tools_dir.name == "tools"
+    assert len(list(tools_dir.glob("*.py"))) >= 2
+    assert offenders == []

@@ -1,0 +1,177 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import psycopg2
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import VoipConferenceCase
+
+
+@tagged("post_install", "-at_install")
+class TestVoipConference(VoipConferenceCase):
+    def test_extension_accepted(self):
+        for extension in ("10", "8001", "12345678"):
+            room = self._room(extension)
+            self.assertEqual(room.extension, extension)
+        room = self._room(" 80 09 ")
+        self.assertEqual(room.extension, "8009", "blanks typed by users are removed")
+
+    def test_extension_refused(self):
+        for extension in ("1", "123456789", "80a1", "8001#", "*80", "+321"):
+            with self.subTest(extension=extension), self.assertRaises(ValidationError):
+                self._room(extension)
+        self.assertFalse(self.Room.search([("pbx_id", "=", self.pbx.id)]))
+
+    def test_extension_unique_among_rooms_of_a_pbx(self):
+        self._room("8001")
+        with self.assertRaisesRegex(ValidationError, "8001 is already used"):
+            self._room("8001")
+        # Same extension on another PBX is another numbering plan.
+        other = self._room("8001", pbx_id=self.other_pbx.id)
+        self.assertEqual(other.pbx_id, self.other_pbx)
+
+    def test_extension_unique_against_users_extensions(self):
+        with self.assertRaisesRegex(ValidationError, "200 is already used"):
+            self._room("200")
+        room = self._room("8002")
+        with self.assertRaisesRegex(ValidationError, "8002 is already used"):
+            self.conf_user.voip_extension = "8002"
+        self.assertEqual(self.conf_user.voip_extension, "201")
+        self.assertEqual(room.extension, "8002")
+
+    def test_extension_of_archived_room_can_be_reused(self):
+        old = self._room("8001")
+        old.action_archive()
+        new = self._room("8001")
+        self.assertTrue(new.active)
+        with self.assertRaises(ValidationError):
+            old.action_unarchive()
+
+    def test_extension_unique_in_one_batch(self):
+        with self.assertRaises(ValidationError):
+            self.Room.create(
+                [
+                    {"name": "A", "extension": "8100", "pbx_id": self.pbx.id},
+                    {"name": "B", "extension": "8100", "pbx_id": self.pbx.id},
+                ]
+            )
+
+    def test_access_code_accepted(self):
+        room = self._room(access_code="1234")
+        self.assertEqual(room.access_code, "1234")
+        self.assertTrue(room.has_access_code)
+        room.access_code = "9" * 20
+        room.access_code = False
+        self.assertFalse(room.has_access_code)
+
+    def test_access_code_refused(self):
+        room = self._room(access_code="1234")
+        for code in ("1234#", "12*4", "abcd", "9" * 21):
+            with self.subTest(code=code), self.assertRaises(ValidationError):
+                room.access_code = code
+        self.assertEqual(room.access_code, "1234", "a refused code loses nothing")
+
+    def test_access_code_error_names_hash(self):
+        with self.assertRaisesRegex(ValidationError, "end it with #"):
+            self._room(access_code="1234#")
+
+    def test_administrator_needs_extension_on_room_pbx(self):
+        room = self._room(admin_user_id=self.manager.id, wait_for_admin=True)
+        self.assertEqual(room.admin_extension, "200")
+        with self.assertRaisesRegex(ValidationError, "needs an extension"):
+            room.admin_user_id = self.internal_user
+        with self.assertRaisesRegex(ValidationError, "needs an extension"):
+            self._room("8003", pbx_id=self.other_pbx.id, admin_user_id=self.manager.id)
+
+    def test_room_capacity_per_pbx(self):
+        self.pbx.conference_max_rooms = 2
+        self._room("8001")
+        self._room("8002")
+        with self.assertRaisesRegex(ValidationError, "at most 2 active rooms"):
+            self._room("8003")
+        # No limit on the other PBX
+        for ext in ("8001", "8002", "8003"):
+            self._room(ext, pbx_id=self.other_pbx.id)
+        # Archiving frees a place
+        self.Room.search(
+            [("extension", "=", "8001"), ("pbx_id", "=", self.pbx.id)]
+        ).action_archive()
+        self._room("8003")
+
+    def test_room_capacity_in_one_batch(self):
+        self.pbx.conference_max_rooms = 10
+        with self.assertRaises(ValidationError):
+            self.Room.create(
+                [
+                    {"name": f"R{i}", "extension": str(8100 + i), "pbx_id": self.pbx.id}
+                    for i in range(11)
+                ]
+            )
+        self.Room.create(
+            [
+                {"name": f"R{i}", "extension": str(8100 + i), "pbx_id": self.pbx.id}
+                for i in range(10)
+            ]
+        )
+
+    def test_lowering_pbx_limit_below_existing_rooms_is_refused(self):
+        self._room("8001")
+        self._room("8002")
+        with self.assertRaises(ValidationError):
+            self.pbx.conference_max_rooms = 1
+        self.pbx.conference_max_rooms = 2
+
+    def test_participants_per_room(self):
+        self.pbx.conference_max_participants = 10
+        room = self._room(max_participants=10)
+        with self.assertRaisesRegex(ValidationError, "at most 10 per room"):
+            room.max_participants = 11
+        with self.assertRaises(ValidationError):
+            room.max_participants = -1
+        room.max_participants = 0  # empty: the PBX's limit
+        with self.assertRaises(ValidationError):
+            self.pbx.conference_max_participants = -5
+
+    def test_moving_room_with_numbers_to_another_pbx_is_refused(self):
+        room = self._room()
+        self._number(destination_type="conference", conference_id=room.id)
+        with self.assertRaises(UserError):
+            room.pbx_id = self.other_pbx
+        self.assertEqual(room.pbx_id, self.pbx)
+
+    def test_display_name_and_search(self):
+        room = self._room("8077", name="Weekly")
+        self.assertEqual(room.display_name, "Weekly (8077)")
+        self.assertIn(room.id, [rid for rid, _name in self.Room.name_search("8077")])
+        self.assertEqual(self.Room.search([("display_name", "ilike", "8077")]), room)
+
+    @mute_logger("odoo.sql_db")
+    def test_sql_unique_index_backs_the_constraint(self):
+        """Two concurrent saves pass the Python check; the index stops the second."""
+        self._room("8001")
+        with self.assertRaises(psycopg2.errors.UniqueViolation), self.cr.savepoint():
+            self.env.cr.execute(
+                "INSERT INTO voip_conference"
+                " (name, extension, pbx_id, company_id, active)"
+                " VALUES ('x', '8001', %s, %s, true)",
+                (self.pbx.id, self.company.id),
+            )
+
+    def test_tracking_never_writes_the_code_to_the_chatter(self):
+        room = self.Room.with_context(tracking_disable=False).create(
+            {"name": "Tracked", "extension": "8050", "pbx_id": self.pbx.id}
+        )
+        room.with_context(tracking_disable=False).access_code = "4242"
+        self.env.flush_all()
+        bodies = " ".join(
+            str(v)
+            for v in room.message_ids.tracking_value_ids.mapped(
+                lambda t: (t.old_value_char, t.new_value_char)
+            )
+        )
+        self.assertNotIn("4242", bodies)
+        self.assertIn(
+            "has_access_code",
+            room.message_ids.tracking_value_ids.field_id.mapped("name"),
+        )

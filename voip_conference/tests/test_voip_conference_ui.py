@@ -1,0 +1,49 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import MANAGER_GROUPS, USER_GROUPS
+
+
+@tagged("post_install", "-at_install")
+class TestVoipConferenceUi(HttpCase):
+    """The kanban, list and form views load and behave in a real browser."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        pbx = cls.env["voip.pbx"].create({"name": "Tour PBX"})
+        cls.env.company.country_id = cls.env.ref("base.be")
+        new_test_user(cls.env, login="vc_tour_manager", groups=MANAGER_GROUPS)
+        new_test_user(cls.env, login="vc_tour_user", groups=USER_GROUPS)
+        room = cls.env["voip.conference"].create(
+            {
+                "name": "Tour room",
+                "extension": "8777",
+                "access_code": "4321",
+                "pbx_id": pbx.id,
+            }
+        )
+        cls.env["voip.incoming.number"].create(
+            {
+                "number": "02 555 01 77",
+                "pbx_id": pbx.id,
+                "destination_type": "conference",
+                "conference_id": room.id,
+            }
+        )
+        cls.room = room
+
+    def test_manager_views(self):
+        self.start_tour(
+            "/odoo/action-voip_conference.voip_conference_action",
+            "voip_conference_manager_tour",
+            login="vc_tour_manager",
+        )
+        self.assertTrue(self.room.exists(), "the refused delete kept the room")
+
+    def test_user_views(self):
+        self.start_tour(
+            "/odoo/action-voip_conference.voip_conference_action",
+            "voip_conference_user_tour",
+            login="vc_tour_user",
+        )

@@ -1,0 +1,77 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import psycopg2
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import VoipConferenceCase
+
+
+@tagged("post_install", "-at_install")
+class TestVoipConferenceUnroute(VoipConferenceCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.room = cls._room("8001")
+        cls.numbers = cls._number(
+            "+3225550100", destination_type="conference", conference_id=cls.room.id
+        ) | cls._number(
+            "+3225550101", destination_type="conference", conference_id=cls.room.id
+        )
+
+    def test_delete_refused_with_the_list_of_numbers(self):
+        with self.assertRaises(UserError) as caught:
+            self.room.unlink()
+        message = str(caught.exception)
+        self.assertIn("+3225550100", message)
+        self.assertIn("+3225550101", message)
+        self.assertTrue(self.room.exists())
+        self.assertEqual(self.numbers.conference_id, self.room)
+
+    def test_archive_refused_with_the_list_of_numbers(self):
+        with self.assertRaisesRegex(UserError, r"\+3225550100"):
+            self.room.action_archive()
+        self.assertTrue(self.room.active)
+        self.assertEqual(set(self.numbers.mapped("destination_type")), {"conference"})
+
+    def test_room_without_numbers_goes_freely(self):
+        room = self._room("8002")
+        room.action_archive()
+        self.assertFalse(room.active)
+        room.unlink()
+        self.assertFalse(room.exists())
+
+    def test_unroute_and_archive_after_confirmation(self):
+        action = self.room.with_context(
+            voip_conference_unroute_mode="archive"
+        ).action_unroute_wizard()
+        wizard = (
+            self.env[action["res_model"]].with_context(**action["context"]).create({})
+        )
+        self.assertEqual(wizard.incoming_number_ids, self.numbers)
+        wizard.action_confirm()
+        self.assertFalse(self.room.active)
+        self.assertEqual(set(self.numbers.mapped("destination_type")), {"none"})
+        self.assertFalse(self.numbers.conference_id)
+
+    def test_unroute_and_delete_after_confirmation(self):
+        action = self.room.with_context(
+            voip_conference_unroute_mode="delete"
+        ).action_unroute_wizard()
+        wizard = (
+            self.env[action["res_model"]].with_context(**action["context"]).create({})
+        )
+        wizard.action_confirm()
+        self.assertFalse(self.room.exists())
+        self.assertTrue(all(self.numbers.exists()))
+        self.assertEqual(set(self.numbers.mapped("destination_type")), {"none"})
+
+    def test_database_refuses_a_dangling_destination(self):
+        """Even bypassing the ORM guard, the foreign key keeps numbers whole."""
+        with (
+            self.assertRaises(psycopg2.errors.ForeignKeyViolation),
+            self.cr.savepoint(),
+        ):
+            self.env.cr.execute(
+                "DELETE FROM voip_conference WHERE id = %s", [self.room.id]
+            )

@@ -1,0 +1,160 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import psycopg2
+
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import VoipConferenceCase
+
+
+@tagged("post_install", "-at_install")
+class TestVoipIncomingNumber(VoipConferenceCase):
+    def test_e164_normalisation(self):
+        be, fr, es, us = (self.env.ref(f"base.{c}") for c in ("be", "fr", "es", "us"))
+        cases = [
+            # typed, country of the number, stored
+            ("+32 2 555 01 00", be, "+3225550100"),
+            ("02 555 01 01", be, "+3225550101"),
+            ("0032 2 555 01 02", be, "+3225550102"),
+            ("+32 (0)2 555 01 03", fr, "+3225550103"),
+            ("01 23 45 67 89", fr, "+33123456789"),
+            ("+33 6 12 34 56 78", be, "+33612345678"),
+            ("912 345 678", es, "+34912345678"),
+            ("0034 912 345 679", es, "+34912345679"),
+            ("(201) 555-0123", us, "+12015550123"),
+            ("+1 201-555-0124", be, "+12015550124"),
+        ]
+        for typed, country, stored in cases:
+            with self.subTest(typed=typed):
+                number = self._number(typed, country_id=country.id)
+                self.assertEqual(number.number, stored)
+
+    def test_company_country_is_the_default(self):
+        number = self.Number.create({"number": "02 555 01 00", "pbx_id": self.pbx.id})
+        self.assertEqual(number.country_id, self.env.ref("base.be"))
+        self.assertEqual(number.number, "+3225550100")
+
+    def test_invalid_numbers_refused(self):
+        for typed in ("12", "not a number", "+32 2 123 45 67 89 01", "+999 123 456"):
+            with (
+                self.subTest(typed=typed),
+                self.assertRaisesRegex(ValidationError, "is not a valid phone number"),
+            ):
+                self._number(typed)
+
+    def test_write_normalises_and_refusal_loses_nothing(self):
+        number = self._number()
+        number.number = "02 555 01 09"
+        self.assertEqual(number.number, "+3225550109")
+        with self.assertRaises(ValidationError):
+            number.number = "abc"
+        self.assertEqual(number.number, "+3225550109")
+
+    def test_unique_per_pbx_whatever_the_typing(self):
+        self._number("+32 2 555 01 00")
+        with self.assertRaises(psycopg2.errors.UniqueViolation), self.cr.savepoint():
+            self._number("02 555 01 00")
+        other = self._number("02 555 01 00", pbx_id=self.other_pbx.id)
+        self.assertEqual(other.number, "+3225550100")
+
+    def test_destination_conference_same_pbx(self):
+        room = self._room()
+        number = self._number(destination_type="conference", conference_id=room.id)
+        self.assertEqual(room.incoming_number_ids, number)
+        self.assertEqual(room.incoming_number_count, 1)
+        other_room = self._room("8001", pbx_id=self.other_pbx.id)
+        with self.assertRaisesRegex(ValidationError, "cannot reach room"):
+            number.conference_id = other_room
+        self.assertEqual(number.conference_id, room)
+
+    def test_destination_required_by_type(self):
+        for dtype, field in (
+            ("conference", "Conference Room"),
+            ("extension", "Destination Extension"),
+            ("voicemail", "Destination Extension"),
+            ("dial_plan", "Dial Plan"),
+        ):
+            with (
+                self.subTest(dtype=dtype),
+                self.assertRaisesRegex(ValidationError, field),
+            ):
+                self._number(destination_type=dtype)
+
+    def test_destination_accepted_by_type(self):
+        room = self._room()
+        numbers = self.Number.create(
+            [
+                {"number": "+3225550100", "pbx_id": self.pbx.id},
+                {
+                    "number": "+3225550101",
+                    "pbx_id": self.pbx.id,
+                    "destination_type": "hangup",
+                },
+                {
+                    "number": "+3225550102",
+                    "pbx_id": self.pbx.id,
+                    "destination_type": "extension",
+                    "destination_extension": "200",
+                },
+                {
+                    "number": "+3225550103",
+                    "pbx_id": self.pbx.id,
+                    "destination_type": "voicemail",
+                    "destination_extension": "201",
+                },
+                {
+                    "number": "+3225550104",
+                    "pbx_id": self.pbx.id,
+                    "destination_type": "dial_plan",
+                    "dial_plan": "Office hours",
+                },
+                {
+                    "number": "+3225550105",
+                    "pbx_id": self.pbx.id,
+                    "destination_type": "conference",
+                    "conference_id": room.id,
+                },
+            ]
+        )
+        self.assertEqual(
+            numbers.mapped("destination_type"),
+            ["none", "hangup", "extension", "voicemail", "dial_plan", "conference"],
+        )
+        self.assertEqual(
+            numbers[5].destination_display, f"Conference: {room.display_name}"
+        )
+
+    def test_destination_inconsistent_with_type_refused(self):
+        room = self._room()
+        with self.assertRaisesRegex(ValidationError, "cannot also have"):
+            self._number(destination_type="hangup", conference_id=room.id)
+        with self.assertRaisesRegex(ValidationError, "cannot also have"):
+            self._number(
+                destination_type="extension",
+                destination_extension="200",
+                dial_plan="x",
+            )
+
+    def test_destination_extension_digits_only(self):
+        with self.assertRaisesRegex(ValidationError, "digits only"):
+            self._number(destination_type="extension", destination_extension="20a")
+
+    def test_not_routed_to_archived_room(self):
+        room = self._room()
+        room.action_archive()
+        with self.assertRaisesRegex(ValidationError, "archived room"):
+            self._number(destination_type="conference", conference_id=room.id)
+
+    def test_route_number_wizard(self):
+        room = self._room()
+        number = self._number(destination_type="extension", destination_extension="200")
+        action = room.action_route_number_wizard()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_context(**action["context"])
+            .create({"incoming_number_id": number.id})
+        )
+        wizard.action_route()
+        self.assertEqual(number.destination_type, "conference")
+        self.assertEqual(number.conference_id, room)
+        self.assertFalse(number.destination_extension)
