@@ -33,15 +33,14 @@ def main():
     parser.add_argument("--database", required=True)
     args = parser.parse_args()
 
-    import odoo
+    from odoo import SUPERUSER_ID, api
     from odoo.modules.registry import Registry
     from odoo.tools import config
 
     config.parse_config(["-c", args.config, "-d", args.database])
-    odoo.service.server.load_server_wide_modules()
 
     with Registry(args.database).cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        env = api.Environment(cr, SUPERUSER_ID, {})
         pbx = env["voip.pbx"].create({"name": "Upgrade check PBX"})
         room = env["voip.conference"].create(
             {
@@ -81,7 +80,7 @@ def main():
 
     Registry.delete(args.database)
     with Registry(args.database).cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        env = api.Environment(cr, SUPERUSER_ID, {})
         after = snapshot(env)
     if before != after:
         print("upgrade lost or changed data:", file=sys.stderr)

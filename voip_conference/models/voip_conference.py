@@ -284,6 +284,9 @@ class VoipConference(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # The unique index reads what is in the database: write pending
+        # archivings and renumberings before inserting.
+        self.flush_model(["active", "extension", "pbx_id"])
         return super().create([self._clean_vals(vals) for vals in vals_list])
 
     def write(self, vals):

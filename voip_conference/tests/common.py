@@ -1,4 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from contextlib import contextmanager
+
+from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, new_test_user
 
 MANAGER_GROUPS = "base.group_user,voip_conference.voip_conference_group_manager"
@@ -49,3 +52,15 @@ class VoipConferenceCase(TransactionCase):
     @classmethod
     def _number(cls, number="+3225550100", **vals):
         return cls.Number.create({"number": number, "pbx_id": cls.pbx.id} | vals)
+
+    @contextmanager
+    def assertRefused(self, exception=ValidationError, regex=""):
+        """The block raises ``exception`` and leaves nothing behind.
+
+        As in a real request, the refused change is rolled back: the
+        savepoint undoes it and the cache is read again from the database.
+        """
+        with self.assertRaisesRegex(exception, regex) as caught:
+            with self.env.cr.savepoint():
+                yield caught
+        self.env.invalidate_all()

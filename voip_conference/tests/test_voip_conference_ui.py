@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
+
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import MANAGER_GROUPS, USER_GROUPS
@@ -46,4 +48,40 @@ class TestVoipConferenceUi(HttpCase):
             "/odoo/action-voip_conference.voip_conference_action",
             "voip_conference_user_tour",
             login="vc_tour_user",
+        )
+
+    def _rpc_error(self, model, method, args):
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {
+                        "model": model,
+                        "method": method,
+                        "args": args,
+                        "kwargs": {},
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        return response.json()["error"]["data"]
+
+    def test_duplicate_extension_message_through_rpc(self):
+        """What a manager sees when saving a room on a taken extension."""
+        self.authenticate("vc_tour_manager", "vc_tour_manager")
+        error = self._rpc_error(
+            "voip.conference",
+            "create",
+            [{"name": "Twin", "extension": "8777", "pbx_id": self.room.pbx_id.id}],
+        )
+        self.assertEqual(error["name"], "odoo.exceptions.ValidationError")
+        self.assertIn(
+            "Another active room of this PBX already uses this extension",
+            error["message"],
+        )
+        self.assertEqual(
+            self.env["voip.conference"].search_count([("extension", "=", "8777")]), 1
         )

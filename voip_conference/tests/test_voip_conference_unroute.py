@@ -20,7 +20,7 @@ class TestVoipConferenceUnroute(VoipConferenceCase):
         )
 
     def test_delete_refused_with_the_list_of_numbers(self):
-        with self.assertRaises(UserError) as caught:
+        with self.assertRefused(UserError) as caught:
             self.room.unlink()
         message = str(caught.exception)
         self.assertIn("+3225550100", message)
@@ -29,7 +29,7 @@ class TestVoipConferenceUnroute(VoipConferenceCase):
         self.assertEqual(self.numbers.conference_id, self.room)
 
     def test_archive_refused_with_the_list_of_numbers(self):
-        with self.assertRaisesRegex(UserError, r"\+3225550100"):
+        with self.assertRefused(UserError, r"\+3225550100"):
             self.room.action_archive()
         self.assertTrue(self.room.active)
         self.assertEqual(set(self.numbers.mapped("destination_type")), {"conference"})
@@ -68,10 +68,7 @@ class TestVoipConferenceUnroute(VoipConferenceCase):
 
     def test_database_refuses_a_dangling_destination(self):
         """Even bypassing the ORM guard, the foreign key keeps numbers whole."""
-        with (
-            self.assertRaises(psycopg2.errors.ForeignKeyViolation),
-            self.cr.savepoint(),
-        ):
+        with self.assertRefused(psycopg2.errors.ForeignKeyViolation):
             self.env.cr.execute(
                 "DELETE FROM voip_conference WHERE id = %s", [self.room.id]
             )
