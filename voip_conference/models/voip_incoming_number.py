@@ -138,7 +138,7 @@ class VoipIncomingNumber(models.Model):
             raise ValidationError(
                 self.env._(
                     "%(number)s is not a valid phone number: %(reason)s "
-                    "Type it in international form (+32 2 123 45 67) or set its "
+                    "Type it in international form (+32 2 555 01 00) or set its "
                     "country.",
                     number=number,
                     reason=error.args[0],
