@@ -14,7 +14,10 @@ registry.category("web_tour.tours").add("voip_conference_manager_tour", {
         {trigger: ".o_error_dialog .btn-primary", run: "click"},
         {trigger: `${card}`},
         {trigger: ".o_switch_view.o_list", run: "click"},
-        {trigger: ".o_list_view .o_data_row:contains('Tour room') .o_data_cell", run: "click"},
+        {
+            trigger: ".o_list_view .o_data_row:contains('Tour room') .o_data_cell",
+            run: "click",
+        },
         {trigger: ".o_form_view .o_field_widget[name=extension] input:value(8777)"},
         {trigger: ".o_form_view .o_field_widget[name=access_code]"},
         {
