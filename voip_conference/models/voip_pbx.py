@@ -22,29 +22,24 @@ class VoipPbx(models.Model):
         "An Ooma conference server accepts 10.",
     )
     conference_ids = fields.One2many("voip.conference", "pbx_id", string="Rooms")
-    conference_count = fields.Integer(compute="_compute_conference_count")
+    conference_count = fields.Integer(compute="_compute_counts")
     incoming_number_ids = fields.One2many(
         "voip.incoming.number", "pbx_id", string="Incoming Numbers"
     )
-    incoming_number_count = fields.Integer(compute="_compute_incoming_number_count")
+    incoming_number_count = fields.Integer(compute="_compute_counts")
 
-    def _compute_conference_count(self):
-        counts = dict(
-            self.env["voip.conference"]._read_group(
-                [("pbx_id", "in", self.ids)], ["pbx_id"], ["__count"]
+    def _compute_counts(self):
+        for fname, model in (
+            ("conference_count", "voip.conference"),
+            ("incoming_number_count", "voip.incoming.number"),
+        ):
+            counts = dict(
+                self.env[model]._read_group(
+                    [("pbx_id", "in", self.ids)], ["pbx_id"], ["__count"]
+                )
             )
-        )
-        for pbx in self:
-            pbx.conference_count = counts.get(pbx, 0)
-
-    def _compute_incoming_number_count(self):
-        counts = dict(
-            self.env["voip.incoming.number"]._read_group(
-                [("pbx_id", "in", self.ids)], ["pbx_id"], ["__count"]
-            )
-        )
-        for pbx in self:
-            pbx.incoming_number_count = counts.get(pbx, 0)
+            for pbx in self:
+                pbx[fname] = counts.get(pbx, 0)
 
     @api.constrains("conference_max_rooms", "conference_max_participants")
     def _check_conference_limits(self):
