@@ -1,0 +1,177 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The one interface every PBX backend offers, its typed results and errors.
+
+Backends: :class:`~.simulated_pbx.SimulatedPbx` (built-in, the default) and
+:class:`~.rest_client.RestPbxClient` (the project's REST provider API). Models
+only ever talk to this interface: they never build a URL nor read HTTP.
+
+Field names and values are Axivox-shaped: a room has a ``name``, an
+``extension``, an optional ``access_code``, an ``admin_extension`` and
+``wait_for_admin``; an incoming number has a ``number`` (E.164) and a voice
+destination (``destination_type`` plus ``destination``).
+"""
+
+import dataclasses
+from abc import ABC, abstractmethod
+
+DESTINATION_TYPES = ("none", "extension", "dial_plan", "voicemail", "hangup", "conference")
+
+
+@dataclasses.dataclass(frozen=True)
+class Room:
+    name: str
+    extension: str
+    access_code: str = ""
+    admin_extension: str = ""
+    wait_for_admin: bool = False
+    max_participants: int = 0
+    id: str = ""
+
+    def values(self):
+        """The synced values, without the provider's id."""
+        data = dataclasses.asdict(self)
+        data.pop("id")
+        return data
+
+    @classmethod
+    def from_dict(cls, data):
+        fields = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in fields})
+
+
+@dataclasses.dataclass(frozen=True)
+class IncomingNumber:
+    number: str
+    name: str = ""
+    destination_type: str = "none"
+    # The room's provider id for "conference", an extension for "extension"
+    # and "voicemail", a dial plan's name for "dial_plan"; else empty.
+    destination: str = ""
+    id: str = ""
+
+    def values(self):
+        data = dataclasses.asdict(self)
+        data.pop("id")
+        return data
+
+    @classmethod
+    def from_dict(cls, data):
+        fields = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in fields})
+
+
+@dataclasses.dataclass(frozen=True)
+class Participant:
+    id: str
+    caller: str
+    room_id: str
+    joined_at: str = ""
+    is_admin: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class ApplyResult:
+    applied: int
+    pending: int = 0
+
+
+# ----------------------------------------------------------------------
+# Errors: one family, each with what a caller needs to decide what to do.
+# ----------------------------------------------------------------------
+
+
+class ProviderError(Exception):
+    """Any failure of a PBX backend. ``retryable`` says if trying later may help."""
+
+    retryable = False
+
+    def __init__(self, message="", status=None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+class AuthError(ProviderError):
+    """The token is missing, wrong or expired (401/403)."""
+
+
+class NotFoundError(ProviderError):
+    """The object does not exist on the PBX (404)."""
+
+
+class ProviderValidationError(ProviderError):
+    """The PBX refused the values (422); ``field_errors`` maps field to message."""
+
+    def __init__(self, message="", status=422, field_errors=None):
+        super().__init__(message, status)
+        self.field_errors = dict(field_errors or {})
+
+    def __str__(self):
+        details = "; ".join(f"{k}: {v}" for k, v in sorted(self.field_errors.items()))
+        return f"{self.message} ({details})" if details else self.message
+
+
+class RateLimitedError(ProviderError):
+    """Too many requests (429); ``retry_after`` is in seconds."""
+
+    retryable = True
+
+    def __init__(self, message="", status=429, retry_after=1.0):
+        super().__init__(message, status)
+        self.retry_after = retry_after
+
+
+class UnavailableError(ProviderError):
+    """The PBX cannot answer now (5xx, connection refused)."""
+
+    retryable = True
+
+
+class ProviderTimeout(ProviderError):
+    """No answer in time. The request may or may not have been carried out."""
+
+    retryable = True
+
+
+class PbxBackend(ABC):
+    """What every backend does. Lists return every item (pagination is the
+    backend's business); writes are *staged* until :meth:`apply_changes`."""
+
+    request_count = 0
+
+    @abstractmethod
+    def list_rooms(self):
+        """Return the rooms as the PBX has them now (staged state): [Room]."""
+
+    @abstractmethod
+    def create_room(self, room, idempotency_key=None):
+        """Create ``room``; return it with its provider ``id``."""
+
+    @abstractmethod
+    def update_room(self, room_id, room):
+        """Replace the values of room ``room_id``; return the room."""
+
+    @abstractmethod
+    def delete_room(self, room_id):
+        """Delete room ``room_id``. Deleting a missing room raises NotFoundError."""
+
+    @abstractmethod
+    def list_numbers(self):
+        """Return the incoming numbers: [IncomingNumber]."""
+
+    @abstractmethod
+    def set_number_destination(self, number_id, destination_type, destination=""):
+        """Set the voice destination of number ``number_id``; return it."""
+
+    @abstractmethod
+    def apply_changes(self):
+        """Put every staged change in production: ApplyResult."""
+
+    @abstractmethod
+    def invite(self, room_id, target):
+        """Have the PBX call ``target`` (extension or E.164) into the room:
+        return the new Participant."""
+
+    @abstractmethod
+    def list_participants(self, room_id):
+        """Return the participants of the room now: [Participant]."""
