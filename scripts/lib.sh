@@ -4,6 +4,7 @@
 
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
+export PIP_ROOT_USER_ACTION=ignore
 # The voip_oca release our addon is built and tested against.
 VOIP_OCA_REQUIREMENT="${VOIP_OCA_REQUIREMENT:-odoo-addon-voip-oca==19.0.1.0.2}"
 

@@ -14,7 +14,14 @@ destination (``destination_type`` plus ``destination``).
 import dataclasses
 from abc import ABC, abstractmethod
 
-DESTINATION_TYPES = ("none", "extension", "dial_plan", "voicemail", "hangup", "conference")
+DESTINATION_TYPES = (
+    "none",
+    "extension",
+    "dial_plan",
+    "voicemail",
+    "hangup",
+    "conference",
+)
 
 
 @dataclasses.dataclass(frozen=True)
