@@ -1,0 +1,162 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Contract test: every answer of the simulated PBX server matches the
+OpenAPI document shipped with the addon, and every route is documented.
+
+Each case sends a real request over loopback and validates the status code
+and the JSON body against the document's schema for that operation.
+"""
+
+import pathlib
+import re
+
+import jsonschema
+import pytest
+import requests
+import yaml
+from voip_conference_tools.provider import Room
+from voip_conference_tools.rest_server import ROUTES, SimulatedPbxServer
+
+SPEC_PATH = (
+    pathlib.Path(__file__).resolve().parents[2] / "tools" / "pbx_api.openapi.yaml"
+)
+TOKEN = "contract-token"
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return yaml.safe_load(SPEC_PATH.read_text())
+
+
+@pytest.fixture
+def server():
+    with SimulatedPbxServer(TOKEN) as srv:
+        room = srv.pbx.create_room(
+            Room(name="A", extension="8001", admin_extension="100")
+        )
+        srv.pbx.add_number("+3225550100", "Brussels")
+        srv.pbx.apply_changes()
+        srv.room_id = room.id
+        yield srv
+
+
+def _operation(spec, method, path):
+    for template, item in spec["paths"].items():
+        regex = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
+        if re.match(regex, path) and method.lower() in item:
+            return item[method.lower()]
+    raise AssertionError(f"{method} {path} is not documented")
+
+
+def _check(spec, method, path, response):
+    operation = _operation(spec, method, path)
+    status = str(response.status_code)
+    assert status in operation["responses"], f"{method} {path}: undocumented {status}"
+    documented = operation["responses"][status]
+    if "$ref" in documented:
+        documented = spec["components"]["responses"][documented["$ref"].split("/")[-1]]
+    content = documented.get("content")
+    if not content:
+        assert not response.content
+        return
+    schema = dict(content["application/json"]["schema"])
+    schema["components"] = spec["components"]
+    jsonschema.validate(response.json(), schema)
+    if status == "429":
+        assert int(response.headers["Retry-After"]) >= 0
+
+
+def _call(server, method, path, json=None, token=TOKEN, **kwargs):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    headers.update(kwargs.pop("headers", {}))
+    return requests.request(
+        method, f"{server.url}{path}", json=json, headers=headers, timeout=5, **kwargs
+    )
+
+
+def test_spec_is_openapi_3(spec):
+    assert spec["openapi"].startswith("3.")
+    assert "project's contract" in spec["info"]["description"]
+
+
+def test_every_route_is_documented(spec):
+    samples = {
+        r"/v1/conferences": "/v1/conferences",
+        r"/v1/conferences/([^/]+)": "/v1/conferences/x",
+        r"/v1/conferences/([^/]+)/invite": "/v1/conferences/x/invite",
+        r"/v1/conferences/([^/]+)/participants": "/v1/conferences/x/participants",
+        r"/v1/incoming-numbers": "/v1/incoming-numbers",
+        r"/v1/incoming-numbers/([^/]+)": "/v1/incoming-numbers/x",
+        r"/v1/apply": "/v1/apply",
+    }
+    for method, pattern, _handler, _operation_name in ROUTES:
+        _operation(spec, method, samples[pattern.pattern])
+
+
+def test_success_answers_match(spec, server):
+    room_id = server.room_id
+    number_id = server.pbx.list_numbers()[0].id
+    cases = [
+        ("GET", "/v1/conferences", None, {}),
+        ("GET", "/v1/conferences", None, {"params": {"page": 1, "per_page": 1}}),
+        ("POST", "/v1/conferences", {"name": "B", "extension": "8002"}, {}),
+        (
+            "POST",
+            "/v1/conferences",
+            {"name": "C", "extension": "8003"},
+            {"headers": {"Idempotency-Key": "k"}},
+        ),
+        (
+            "POST",
+            "/v1/conferences",
+            {"name": "C", "extension": "8003"},
+            {"headers": {"Idempotency-Key": "k"}},
+        ),
+        ("PUT", f"/v1/conferences/{room_id}", {"name": "A2", "extension": "8001"}, {}),
+        ("GET", "/v1/incoming-numbers", None, {}),
+        (
+            "PATCH",
+            f"/v1/incoming-numbers/{number_id}",
+            {"destination_type": "conference", "destination": room_id},
+            {},
+        ),
+        ("POST", "/v1/apply", None, {}),
+        ("POST", f"/v1/conferences/{room_id}/invite", {"target": "100"}, {}),
+        ("GET", f"/v1/conferences/{room_id}/participants", None, {}),
+    ]
+    statuses = []
+    for method, path, body, kwargs in cases:
+        response = _call(server, method, path, body, **kwargs)
+        _check(spec, method, path.split("?")[0], response)
+        statuses.append(response.status_code)
+    assert statuses == [200, 200, 201, 201, 200, 200, 200, 200, 200, 201, 200]
+    created = _call(
+        server, "POST", "/v1/conferences", {"name": "D", "extension": "8004"}
+    )
+    deleted = _call(server, "DELETE", f"/v1/conferences/{created.json()['id']}")
+    _check(spec, "DELETE", "/v1/conferences/x", deleted)
+    assert deleted.status_code == 204
+
+
+def test_error_answers_match(spec, server):
+    room_id = server.room_id
+    server.pbx.add_fault("list_numbers", 429, retry_after=3)
+    server.pbx.add_fault("apply_changes", 503)
+    cases = [
+        ("GET", "/v1/conferences", None, {"token": "bad"}, 401),
+        ("GET", "/v1/conferences", None, {"token": None}, 401),
+        ("PUT", "/v1/conferences/nope", {"name": "A", "extension": "8001"}, {}, 404),
+        ("POST", "/v1/conferences", {"name": "A", "extension": "8001"}, {}, 422),
+        ("POST", "/v1/conferences", {"name": "A", "extension": 8001}, {}, 422),
+        ("POST", "/v1/conferences", {"name": "A"}, {}, 422),
+        ("POST", "/v1/conferences", {"name": "A", "extension": "80", "x": 1}, {}, 422),
+        ("PATCH", "/v1/incoming-numbers/nope", {"destination_type": "none"}, {}, 404),
+        ("POST", f"/v1/conferences/{room_id}/invite", {"target": "x y"}, {}, 422),
+        ("GET", "/v1/conferences/nope/participants", None, {}, 404),
+        ("GET", "/v1/incoming-numbers", None, {}, 429),
+        ("POST", "/v1/apply", None, {}, 503),
+        ("DELETE", "/v1/conferences/nope", None, {}, 404),
+    ]
+    for method, path, body, kwargs, expected in cases:
+        response = _call(server, method, path, body, **kwargs)
+        assert response.status_code == expected, (method, path, response.text)
+        _check(spec, method, path, response)

@@ -1,0 +1,252 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""A ``requests`` client of the project's REST provider API.
+
+The contract is ``pbx_api.openapi.yaml`` beside this file. One transport
+method, :meth:`RestPbxClient._request`, does the timeouts, retries, error
+mapping and logging; the verbs below are thin.
+
+Retries: connection failures, 429 (after Retry-After) and 502/503/504 are
+retried with exponential backoff for idempotent calls (GET, PUT, PATCH,
+DELETE, and POST with an Idempotency-Key); a read timeout is retried only for
+those. A room creation always carries an Idempotency-Key, so retrying it after
+a timeout never creates a second room.
+
+Errors map to the :mod:`.provider` family:
+
+=====================  =========================
+HTTP                   exception
+=====================  =========================
+401, 403               AuthError
+404                    NotFoundError
+400, 409, 422          ProviderValidationError (with the field errors)
+429                    RateLimitedError (retry_after)
+5xx, connection error  UnavailableError
+timeout                ProviderTimeout
+=====================  =========================
+"""
+
+import logging
+import time
+import uuid
+
+import requests
+
+from .provider import (
+    ApplyResult,
+    AuthError,
+    IncomingNumber,
+    NotFoundError,
+    Participant,
+    PbxBackend,
+    ProviderError,
+    ProviderTimeout,
+    ProviderValidationError,
+    RateLimitedError,
+    Room,
+    UnavailableError,
+)
+
+_logger = logging.getLogger(__name__)
+
+IDEMPOTENT_METHODS = {"GET", "PUT", "PATCH", "DELETE", "HEAD"}
+RETRY_STATUSES = {429, 502, 503, 504}
+
+
+def mask(secret):
+    """Show at most the last 4 characters of a secret in logs."""
+    if not secret:
+        return ""
+    return "***" + secret[-4:] if len(secret) > 8 else "***"
+
+
+class RestPbxClient(PbxBackend):
+    def __init__(
+        self,
+        base_url,
+        token,
+        connect_timeout=3.05,
+        read_timeout=10.0,
+        max_retries=3,
+        backoff=0.5,
+        max_backoff=30.0,
+        page_size=500,
+        sleep=time.sleep,
+        session=None,
+    ):
+        if not base_url:
+            raise ValueError("The PBX API URL is required.")
+        self.base_url = base_url.rstrip("/")
+        self.token = token or ""
+        self.timeout = (connect_timeout, read_timeout)
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.page_size = page_size
+        self.sleep = sleep
+        self.session = session or requests.Session()
+        self.request_count = 0
+
+    # ------------------------------------------------------------------
+    # Transport
+    # ------------------------------------------------------------------
+
+    def _request(self, method, path, json=None, params=None, headers=None):
+        """Send one API call, with retries; return the decoded JSON (or None)."""
+        url = f"{self.base_url}{path}"
+        headers = dict(headers or {})
+        headers["Authorization"] = f"Bearer {self.token}"
+        headers["Accept"] = "application/json"
+        retryable = method in IDEMPOTENT_METHODS or "Idempotency-Key" in headers
+        attempt = 0
+        while True:
+            attempt += 1
+            self.request_count += 1
+            _logger.debug(
+                "PBX API %s %s (attempt %s, token %s)",
+                method,
+                url,
+                attempt,
+                mask(self.token),
+            )
+            try:
+                response = self.session.request(
+                    method,
+                    url,
+                    json=json,
+                    params=params,
+                    headers=headers,
+                    timeout=self.timeout,
+                )
+            except requests.exceptions.ConnectTimeout as error:
+                # Not connected: nothing was carried out, retrying is safe.
+                failure = UnavailableError(f"Cannot connect to the PBX API: {error}")
+                can_retry = True
+            except requests.exceptions.ReadTimeout:
+                failure = ProviderTimeout(
+                    f"The PBX API did not answer {method} {path} within "
+                    f"{self.timeout[1]} s."
+                )
+                can_retry = retryable
+            except requests.exceptions.ConnectionError as error:
+                failure = UnavailableError(f"Cannot reach the PBX API: {error}")
+                can_retry = True
+            else:
+                if response.status_code < 400:
+                    return response.json() if response.content else None
+                failure = self._error(response)
+                can_retry = response.status_code == 429 or (
+                    retryable and response.status_code in RETRY_STATUSES
+                )
+            if not can_retry or attempt > self.max_retries:
+                _logger.info(
+                    "PBX API %s %s failed after %s attempt(s): %s",
+                    method,
+                    url,
+                    attempt,
+                    failure,
+                )
+                raise failure
+            self.sleep(self._wait(failure, attempt))
+
+    def _wait(self, failure, attempt):
+        if isinstance(failure, RateLimitedError):
+            return min(max(failure.retry_after, 0), self.max_backoff)
+        return min(self.backoff * 2 ** (attempt - 1), self.max_backoff)
+
+    @staticmethod
+    def _error(response):
+        status = response.status_code
+        try:
+            error = response.json().get("error", {})
+        except ValueError:
+            error = {}
+        message = error.get("message") or f"HTTP {status}"
+        if status in (401, 403):
+            return AuthError(message, status)
+        if status == 404:
+            return NotFoundError(message, status)
+        if status in (400, 409, 422):
+            return ProviderValidationError(message, status, error.get("fields"))
+        if status == 429:
+            try:
+                retry_after = float(response.headers.get("Retry-After", "1"))
+            except ValueError:
+                retry_after = 1.0
+            return RateLimitedError(message, status, retry_after)
+        if status >= 500:
+            return UnavailableError(message, status)
+        return ProviderError(message, status)
+
+    def _list(self, path, factory):
+        items, page = [], 1
+        while page:
+            data = self._request(
+                "GET", path, params={"page": page, "per_page": self.page_size}
+            )
+            items += [factory(item) for item in data["items"]]
+            page = data.get("next_page")
+        return items
+
+    # ------------------------------------------------------------------
+    # Verbs
+    # ------------------------------------------------------------------
+
+    def list_rooms(self):
+        """GET /v1/conferences (every page) -> [Room]"""
+        return self._list("/v1/conferences", Room.from_dict)
+
+    def create_room(self, room, idempotency_key=None):
+        """POST /v1/conferences {name, extension, ...} -> Room with its id"""
+        key = idempotency_key or uuid.uuid4().hex
+        data = self._request(
+            "POST",
+            "/v1/conferences",
+            json=room.values(),
+            headers={"Idempotency-Key": key},
+        )
+        return Room.from_dict(data)
+
+    def update_room(self, room_id, room):
+        """PUT /v1/conferences/{id} {name, extension, ...} -> Room"""
+        data = self._request("PUT", f"/v1/conferences/{room_id}", json=room.values())
+        return Room.from_dict(data)
+
+    def delete_room(self, room_id):
+        """DELETE /v1/conferences/{id} -> 204"""
+        self._request("DELETE", f"/v1/conferences/{room_id}")
+
+    def list_numbers(self):
+        """GET /v1/incoming-numbers (every page) -> [IncomingNumber]"""
+        return self._list("/v1/incoming-numbers", IncomingNumber.from_dict)
+
+    def set_number_destination(self, number_id, destination_type, destination=""):
+        """PATCH /v1/incoming-numbers/{id} {destination_type, destination}"""
+        data = self._request(
+            "PATCH",
+            f"/v1/incoming-numbers/{number_id}",
+            json={
+                "destination_type": destination_type,
+                "destination": destination or "",
+            },
+        )
+        return IncomingNumber.from_dict(data)
+
+    def apply_changes(self):
+        """POST /v1/apply -> {applied, pending}"""
+        # Applying twice is harmless: let a timeout or a 503 be retried.
+        data = self._request(
+            "POST", "/v1/apply", headers={"Idempotency-Key": uuid.uuid4().hex}
+        )
+        return ApplyResult(applied=data["applied"], pending=data.get("pending", 0))
+
+    def invite(self, room_id, target):
+        """POST /v1/conferences/{id}/invite {target} -> Participant"""
+        data = self._request(
+            "POST", f"/v1/conferences/{room_id}/invite", json={"target": target}
+        )
+        return Participant(**data)
+
+    def list_participants(self, room_id):
+        """GET /v1/conferences/{id}/participants -> [Participant]"""
+        data = self._request("GET", f"/v1/conferences/{room_id}/participants")
+        return [Participant(**item) for item in data["items"]]

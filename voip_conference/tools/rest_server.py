@@ -1,0 +1,353 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The simulated PBX served over the project's REST contract.
+
+``pbx_api.openapi.yaml`` beside this file is the contract. The tests start
+this server on a loopback port and talk to it over real HTTP; anyone can run
+it on its own to try the REST backend::
+
+    python3 voip_conference/tools/rest_server.py --port 8765 --token s3cret
+
+It listens on loopback only and requires the token on every request.
+"""
+
+import argparse
+import dataclasses
+import hmac
+import json
+import logging
+import os
+import re
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+if __package__ in (None, ""):  # run as a script: load the tools package by path
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    __package__ = "tools"  # noqa: A001
+
+from .provider import (  # noqa: E402
+    AuthError,
+    NotFoundError,
+    ProviderTimeout,
+    ProviderValidationError,
+    RateLimitedError,
+    Room,
+    UnavailableError,
+)
+from .simulated_pbx import SimulatedPbx  # noqa: E402
+
+_logger = logging.getLogger(__name__)
+
+ROOM_FIELDS = {
+    "name": str,
+    "extension": str,
+    "access_code": str,
+    "admin_extension": str,
+    "wait_for_admin": bool,
+    "max_participants": int,
+}
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    404: "not_found",
+    422: "validation_error",
+    429: "rate_limited",
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status, message, fields=None, headers=None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.fields = fields or {}
+        self.headers = headers or {}
+
+
+class SimulatedPbxServer:
+    """A threaded HTTP server exposing one :class:`SimulatedPbx`.
+
+    ``delays`` holds response delays for tests: ``{"create_room": 2.0}``
+    makes the server carry out the next creation, then wait 2 s before
+    answering (a client with a shorter read timeout sees a timeout although
+    the room exists).
+    """
+
+    def __init__(self, token, pbx=None, host="127.0.0.1", port=0):
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            raise ValueError("The simulated PBX server listens on loopback only.")
+        self.token = token
+        self.pbx = pbx or SimulatedPbx()
+        self.lock = threading.RLock()
+        self.delays = {}
+        self.requests = []
+        handler = type("Handler", (_Handler,), {"server_app": self})
+        self.httpd = ThreadingHTTPServer((host, port), handler)
+        self.httpd.daemon_threads = True
+        self.thread = None
+
+    @property
+    def url(self):
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self):
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        if self.thread:
+            self.thread.join(timeout=5)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # ------------------------------------------------------------------
+
+    def check_token(self, header):
+        expected = f"Bearer {self.token}"
+        if not header or not hmac.compare_digest(header.encode(), expected.encode()):
+            raise ApiError(401, "Missing or invalid API token.")
+
+    def delay(self, operation):
+        seconds = self.delays.pop(operation, 0)
+        if seconds:
+            time.sleep(seconds)
+
+    def dispatch(self, method, path, query, body, headers):
+        for route_method, pattern, handler, operation in ROUTES:
+            if route_method != method:
+                continue
+            match = pattern.fullmatch(path)
+            if match:
+                with self.lock:
+                    result = handler(
+                        self, *match.groups(), query=query, body=body, headers=headers
+                    )
+                # Outside the lock: a late answer does not hold other requests.
+                self.delay(operation)
+                return result
+        raise ApiError(404, f"No route {method} {path}.")
+
+
+def _page(items, query):
+    try:
+        page = int(query.get("page", ["1"])[0])
+        per_page = int(query.get("per_page", ["100"])[0])
+    except ValueError as error:
+        raise ApiError(400, "page and per_page are integers.") from error
+    if page < 1 or not 1 <= per_page <= 1000:
+        raise ApiError(400, "page >= 1 and 1 <= per_page <= 1000.")
+    start = (page - 1) * per_page
+    chunk = items[start : start + per_page]
+    has_next = start + per_page < len(items)
+    return 200, {
+        "items": [dataclasses.asdict(item) for item in chunk],
+        "page": page,
+        "per_page": per_page,
+        "total": len(items),
+        "next_page": page + 1 if has_next else None,
+    }
+
+
+def _room_input(body):
+    if not isinstance(body, dict):
+        raise ApiError(400, "A JSON object is expected.")
+    errors = {}
+    for key, value in body.items():
+        expected = ROOM_FIELDS.get(key)
+        if expected is None:
+            errors[key] = "Unknown field."
+        elif not isinstance(value, expected) or (
+            expected is int and isinstance(value, bool)
+        ):
+            errors[key] = f"Must be a {expected.__name__}."
+    for key in ("name", "extension"):
+        if key not in body:
+            errors[key] = "Required."
+    if errors:
+        raise ApiError(422, "The conference room is invalid.", errors)
+    return Room.from_dict(body)
+
+
+def _list_rooms(app, query, **_kw):
+    return _page(app.pbx.list_rooms(), query)
+
+
+def _create_room(app, body, headers, **_kw):
+    room = _room_input(body)
+    key = headers.get("Idempotency-Key")
+    replay = bool(key) and key in app.pbx.state["idempotency"]
+    created = app.pbx.create_room(room, idempotency_key=key)
+    return (200 if replay else 201), dataclasses.asdict(created)
+
+
+def _update_room(app, room_id, body, **_kw):
+    room = _room_input(body)
+    updated = app.pbx.update_room(room_id, room)
+    return 200, dataclasses.asdict(updated)
+
+
+def _delete_room(app, room_id, **_kw):
+    app.pbx.delete_room(room_id)
+    return 204, None
+
+
+def _invite(app, room_id, body, **_kw):
+    if not isinstance(body, dict) or not isinstance(body.get("target"), str):
+        raise ApiError(422, "The invitee is invalid.", {"target": "Required."})
+    participant = app.pbx.invite(room_id, body["target"])
+    return 201, dataclasses.asdict(participant)
+
+
+def _participants(app, room_id, **_kw):
+    items = app.pbx.list_participants(room_id)
+    return 200, {"items": [dataclasses.asdict(p) for p in items]}
+
+
+def _list_numbers(app, query, **_kw):
+    return _page(app.pbx.list_numbers(), query)
+
+
+def _set_destination(app, number_id, body, **_kw):
+    if not isinstance(body, dict) or not isinstance(body.get("destination_type"), str):
+        raise ApiError(
+            422, "The destination is invalid.", {"destination_type": "Required."}
+        )
+    number = app.pbx.set_number_destination(
+        number_id, body["destination_type"], body.get("destination") or ""
+    )
+    return 200, dataclasses.asdict(number)
+
+
+def _apply(app, **_kw):
+    result = app.pbx.apply_changes()
+    return 200, dataclasses.asdict(result)
+
+
+# (method, path, handler, operation name used by ``delays``)
+ROUTES = [
+    ("GET", re.compile(r"/v1/conferences"), _list_rooms, "list_rooms"),
+    ("POST", re.compile(r"/v1/conferences"), _create_room, "create_room"),
+    ("PUT", re.compile(r"/v1/conferences/([^/]+)"), _update_room, "update_room"),
+    ("DELETE", re.compile(r"/v1/conferences/([^/]+)"), _delete_room, "delete_room"),
+    ("POST", re.compile(r"/v1/conferences/([^/]+)/invite"), _invite, "invite"),
+    (
+        "GET",
+        re.compile(r"/v1/conferences/([^/]+)/participants"),
+        _participants,
+        "list_participants",
+    ),
+    ("GET", re.compile(r"/v1/incoming-numbers"), _list_numbers, "list_numbers"),
+    (
+        "PATCH",
+        re.compile(r"/v1/incoming-numbers/([^/]+)"),
+        _set_destination,
+        "set_number_destination",
+    ),
+    ("POST", re.compile(r"/v1/apply"), _apply, "apply_changes"),
+]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_app = None
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):  # noqa: A002 - http.server's signature
+        _logger.debug("simulated PBX: " + format, *args)
+
+    def handle_one_request(self):
+        try:
+            super().handle_one_request()
+        except (BrokenPipeError, ConnectionResetError):
+            # The client gave up (its read timeout): nothing to answer to.
+            self.close_connection = True
+
+    def _handle(self):
+        app = self.server_app
+        url = urlsplit(self.path)
+        app.requests.append((self.command, url.path))
+        try:
+            app.check_token(self.headers.get("Authorization"))
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            try:
+                body = json.loads(raw) if raw else None
+            except ValueError as error:
+                raise ApiError(400, "The body is not JSON.") from error
+            status, payload = app.dispatch(
+                self.command, url.path, parse_qs(url.query), body, self.headers
+            )
+            self._send(status, payload)
+        except ApiError as error:
+            self._send_error(error.status, error.message, error.fields, error.headers)
+        except ProviderValidationError as error:
+            self._send_error(422, error.message, error.field_errors)
+        except NotFoundError as error:
+            self._send_error(404, error.message)
+        except AuthError as error:
+            self._send_error(401, error.message)
+        except RateLimitedError as error:
+            self._send_error(
+                429, error.message, headers={"Retry-After": str(int(error.retry_after))}
+            )
+        except (UnavailableError, ProviderTimeout) as error:
+            status = error.status if isinstance(error.status, int) else 503
+            self._send_error(status, error.message)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
+
+    def _send_error(self, status, message, fields=None, headers=None):
+        error = {"code": ERROR_CODES.get(status, "unavailable"), "message": message}
+        if fields:
+            error["fields"] = fields
+        self._send(status, {"error": error}, headers)
+
+    def _send(self, status, payload, headers=None):
+        data = b"" if payload is None else json.dumps(payload).encode()
+        self.send_response(status)
+        if data:
+            self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        if data:
+            self.wfile.write(data)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Serve a simulated PBX on loopback.")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument(
+        "--token",
+        default=os.environ.get("VOIP_PBX_TOKEN"),
+        help="required API token (or VOIP_PBX_TOKEN)",
+    )
+    parser.add_argument("--max-rooms", type=int, default=0)
+    parser.add_argument("--max-participants", type=int, default=0)
+    args = parser.parse_args(argv)
+    if not args.token:
+        parser.error("a token is required: --token or VOIP_PBX_TOKEN")
+    server = SimulatedPbxServer(args.token, host=args.host, port=args.port)
+    server.pbx.set_limits(args.max_rooms, args.max_participants)
+    print(f"Simulated PBX API on {server.url}/v1 (Ctrl-C stops it)", flush=True)
+    try:
+        server.httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.httpd.server_close()
+
+
+if __name__ == "__main__":
+    main()
