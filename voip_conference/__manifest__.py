@@ -12,10 +12,13 @@
     "data": [
         "security/voip_conference_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
         "wizards/voip_conference_route_number_views.xml",
         "wizards/voip_conference_unroute_views.xml",
+        "wizards/voip_conference_sync_views.xml",
         "views/voip_conference_views.xml",
         "views/voip_incoming_number_views.xml",
+        "views/voip_pbx_sync_run_views.xml",
         "views/voip_pbx_views.xml",
         "views/res_users_views.xml",
         "views/voip_conference_menus.xml",

@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import numbering
+from ..tools.provider import Room
+from .voip_provider_sync_mixin import INBOUND
 
 # Context key: the user confirmed that the numbers routed to the rooms being
 # deleted or archived go back to "not configured".
@@ -15,9 +17,17 @@ UNROUTE_CONTEXT_KEY = "voip_conference_unroute_numbers"
 class VoipConference(models.Model):
     _name = "voip.conference"
     _description = "Conference Room"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "voip.provider.sync.mixin"]
     _order = "name, id"
     _check_company_auto = True
+    _sync_fields = (
+        "name",
+        "extension",
+        "access_code",
+        "admin_user_id",
+        "wait_for_admin",
+        "max_participants",
+    )
 
     name = fields.Char(required=True, tracking=True)
     extension = fields.Char(
@@ -87,6 +97,7 @@ class VoipConference(models.Model):
     incoming_number_count = fields.Integer(
         string="Number Count", compute="_compute_incoming_number_count"
     )
+    pbx_backend = fields.Selection(related="pbx_id.pbx_backend")
     color = fields.Integer()
 
     _extension_pbx_uniq = models.UniqueIndex(
@@ -287,12 +298,13 @@ class VoipConference(models.Model):
         # The unique index reads what is in the database: write pending
         # archivings and renumberings before inserting.
         self.flush_model(["active", "extension", "pbx_id"])
-        return super().create([self._clean_vals(vals) for vals in vals_list])
+        rooms = super().create([self._clean_vals(vals) for vals in vals_list])
+        if not self.env.context.get(INBOUND):
+            self._register_push(rooms.pbx_id)
+        return rooms
 
     def write(self, vals):
         self._clean_vals(vals)
-        if "active" in vals and not vals["active"]:
-            self._guard_routed_numbers()
         if "pbx_id" in vals:
             moved = self.filtered(lambda r: r.pbx_id.id != vals["pbx_id"])
             if moved.incoming_number_ids:
@@ -303,11 +315,60 @@ class VoipConference(models.Model):
                         "them first."
                     )
                 )
-        return super().write(vals)
+            # Deleted on the old PBX, created on the new one.
+            moved._queue_remote_deletion()
+        if "active" in vals and not vals["active"]:
+            self._guard_routed_numbers()
+            self.filtered("active")._queue_remote_deletion()
+        inbound = self.env.context.get(INBOUND)
+        if not inbound and (
+            self._sync_touches(vals) or vals.get("active") or "pbx_id" in vals
+        ):
+            vals["need_sync"] = True
+        if not (vals.get("need_sync") and not inbound):
+            return super().write(vals)
+        # A room in conflict stays so until a manager resolves it.
+        conflicts = self.filtered(lambda r: r.sync_state == "conflict")
+        result = True
+        if self - conflicts:
+            result = super(VoipConference, self - conflicts).write(
+                vals | {"sync_state": "pending"}
+            )
+        if conflicts:
+            super(VoipConference, conflicts).write(vals)
+        self._register_push(self.pbx_id)
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_routed(self):
         self._guard_routed_numbers()
+
+    def unlink(self):
+        self.filtered("active")._queue_remote_deletion()
+        pbxs = self.pbx_id
+        result = super().unlink()
+        self._register_push(pbxs)
+        return result
+
+    def _queue_remote_deletion(self):
+        """Delete these rooms on the PBX through the outbox (retried)."""
+        synced = self.sudo().filtered("remote_id")
+        if not synced:
+            return
+        self.env["voip.pbx.deletion"].sudo().create(
+            [
+                {
+                    "pbx_id": room.pbx_id.id,
+                    "remote_id": room.remote_id,
+                    "name": room.name,
+                }
+                for room in synced
+            ]
+        )
+        synced.with_context(**{INBOUND: True}).write(
+            {"remote_id": False, "sync_hash": False, "sync_state": "pending"}
+        )
+        self._register_push(synced.pbx_id)
 
     def _guard_routed_numbers(self):
         """Refuse to leave numbers routed to a room that goes away.
@@ -394,3 +455,83 @@ class VoipConference(models.Model):
             "default_conference_id": self.id,
         }
         return action
+
+    # ------------------------------------------------------------------
+    # Provider sync
+    # ------------------------------------------------------------------
+
+    def _sync_values(self):
+        room = self.sudo()
+        return Room(
+            name=room.name,
+            extension=room.extension,
+            access_code=room.access_code or "",
+            admin_extension=room.admin_user_id.voip_extension or "",
+            wait_for_admin=room.wait_for_admin,
+            max_participants=room.max_participants,
+        ).values()
+
+    def _sync_key(self):
+        return self.extension
+
+    @api.model
+    def _sync_vals_from_remote(self, remote, pbx):
+        admin = self.env["res.users"]
+        if remote.admin_extension:
+            admin = admin.sudo().search(
+                [
+                    ("voip_pbx_id", "=", pbx.id),
+                    ("voip_extension", "=", remote.admin_extension),
+                ],
+                limit=1,
+            )
+        return {
+            "name": remote.name,
+            "extension": remote.extension,
+            "access_code": remote.access_code or False,
+            "admin_user_id": admin.id,
+            "wait_for_admin": remote.wait_for_admin,
+            "max_participants": remote.max_participants,
+        }
+
+    def _push_to(self, backend):
+        self.ensure_one()
+        room = Room(**self._sync_values())
+        if self.remote_id:
+            return backend.update_room(self.remote_id, room)
+        # The same key for every retry of this creation: never two rooms.
+        key = "{}:voip.conference:{}".format(
+            self.env["ir.config_parameter"].sudo().get_param("database.uuid"), self.id
+        )
+        return backend.create_room(room, idempotency_key=key)
+
+    def action_apply_changes(self):
+        """Push what is pending and put it in production on the PBXs of
+        these rooms (all the user's PBXs when none is selected)."""
+        pbxs = self.pbx_id or self.search([]).pbx_id
+        return pbxs.sudo().action_apply_changes()
+
+    def action_sync_now(self):
+        return self.pbx_id.sudo().action_sync()
+
+    def action_resolve_conflict(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Resolve the Conflict of %(room)s", room=self.name),
+            "res_model": "voip.conference.conflict",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_conference_id": self.id},
+        }
+
+    def action_invite_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Invite to %(room)s", room=self.name),
+            "res_model": "voip.conference.invite",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_conference_id": self.id},
+        }

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import numbering
+from ..tools.provider import IncomingNumber, NotFoundError
+from .voip_provider_sync_mixin import INBOUND
 
 # Destination types of a voice call, as in the Axivox console.
 DESTINATION_TYPES = [
@@ -26,7 +28,13 @@ DESTINATION_FIELDS = {
 class VoipIncomingNumber(models.Model):
     _name = "voip.incoming.number"
     _description = "Incoming Number"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "voip.provider.sync.mixin"]
+    _sync_fields = (
+        "destination_type",
+        "conference_id",
+        "destination_extension",
+        "dial_plan",
+    )
     _order = "number, id"
     _rec_name = "number"
     _check_company_auto = True
@@ -85,6 +93,7 @@ class VoipIncomingNumber(models.Model):
     dial_plan = fields.Char(
         tracking=True, help="The name of the PBX dial plan that handles the calls."
     )
+    pbx_backend = fields.Selection(related="pbx_id.pbx_backend")
     destination_display = fields.Char(
         string="Destination", compute="_compute_destination_display"
     )
@@ -169,13 +178,28 @@ class VoipIncomingNumber(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        return super().create([self._prepare_vals(vals) for vals in vals_list])
+        numbers = super().create([self._prepare_vals(vals) for vals in vals_list])
+        if not self.env.context.get(INBOUND):
+            self._register_push(numbers.pbx_id)
+        return numbers
 
     def write(self, vals):
         if vals.get("number") and len(self) > 1:
             raise UserError(self.env._("Several records cannot share one number."))
         self._prepare_vals(vals, record=self[:1])
-        return super().write(vals)
+        if not self._sync_touches(vals):
+            return super().write(vals)
+        vals["need_sync"] = True
+        conflicts = self.filtered(lambda n: n.sync_state == "conflict")
+        result = True
+        if self - conflicts:
+            result = super(VoipIncomingNumber, self - conflicts).write(
+                vals | {"sync_state": "pending"}
+            )
+        if conflicts:
+            super(VoipIncomingNumber, conflicts).write(vals)
+        self._register_push(self.pbx_id)
+        return result
 
     # ------------------------------------------------------------------
     # Constraints
@@ -239,3 +263,61 @@ class VoipIncomingNumber(models.Model):
                 self.env["voip.conference"]._raise_extension_error(
                     number.destination_extension
                 )
+
+    # ------------------------------------------------------------------
+    # Provider sync
+    # ------------------------------------------------------------------
+
+    def _sync_destination(self):
+        fname = DESTINATION_FIELDS.get(self.destination_type)
+        if fname == "conference_id":
+            return self.conference_id.remote_id or ""
+        return (fname and self[fname]) or ""
+
+    def _sync_values(self):
+        return IncomingNumber(
+            number=self.number,
+            destination_type=self.destination_type,
+            destination=self._sync_destination(),
+        ).values()
+
+    def _sync_key(self):
+        return self.number
+
+    @api.model
+    def _sync_vals_from_remote(self, remote, pbx):
+        vals = {
+            "number": remote.number,
+            "destination_type": remote.destination_type,
+            "conference_id": False,
+            "destination_extension": False,
+            "dial_plan": False,
+        }
+        fname = DESTINATION_FIELDS.get(remote.destination_type)
+        if fname == "conference_id":
+            room = self.env["voip.conference"].search(
+                [("pbx_id", "=", pbx.id), ("remote_id", "=", remote.destination)],
+                limit=1,
+            )
+            if room:
+                vals["conference_id"] = room.id
+            else:  # a room Odoo cannot see: keep the number, drop the route
+                vals["destination_type"] = "none"
+        elif fname:
+            vals[fname] = remote.destination
+        if remote.name:
+            vals["name"] = remote.name
+        return vals
+
+    def _push_to(self, backend):
+        self.ensure_one()
+        if not self.remote_id:
+            raise NotFoundError(
+                self.env._(
+                    "This number is not provisioned on the PBX: ask the operator "
+                    "to add it, then sync."
+                )
+            )
+        return backend.set_number_destination(
+            self.remote_id, self.destination_type, self._sync_destination()
+        )

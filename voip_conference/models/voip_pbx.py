@@ -1,7 +1,30 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+import contextlib
+import logging
+import time
+
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from ..tools import sync_planner
+from ..tools.provider import (
+    AuthError,
+    NotFoundError,
+    ProviderError,
+    ProviderTimeout,
+    RateLimitedError,
+    UnavailableError,
+)
+from ..tools.rest_client import RestPbxClient
+from ..tools.simulated_pbx import Fault, SimulatedPbx
+from .voip_provider_sync_mixin import INBOUND
+
+_logger = logging.getLogger(__name__)
+
+# Failures of the PBX as a whole: stop the run, keep everything pending.
+PBX_FAILURES = (AuthError, UnavailableError, ProviderTimeout, RateLimitedError)
 
 
 class VoipPbx(models.Model):
@@ -21,6 +44,38 @@ class VoipPbx(models.Model):
         help="How many people may be in one room at once. Empty means no limit. "
         "An Ooma conference server accepts 10.",
     )
+    pbx_backend = fields.Selection(
+        [
+            ("simulator", "Built-in simulator"),
+            ("rest", "REST provider API"),
+            ("none", "None"),
+        ],
+        string="Provider API",
+        default="simulator",
+        required=True,
+        help="Where rooms and incoming numbers are synced. The built-in "
+        "simulator behaves like a hosted PBX and keeps its state in this "
+        "database; 'REST provider API' talks to the URL below.",
+    )
+    api_url = fields.Char(string="API URL", help="e.g. https://pbx.example.com")
+    api_token = fields.Char(string="API Token", groups="base.group_system", copy=False)
+    api_connect_timeout = fields.Float(string="Connect Timeout (s)", default=3.05)
+    api_read_timeout = fields.Float(string="Read Timeout (s)", default=10.0)
+    auto_apply = fields.Boolean(
+        string="Apply Changes Automatically",
+        help="Put every push in production at once, as if you clicked "
+        "'Apply changes' after each save.",
+    )
+    simulator_state = fields.Json(groups="base.group_system", copy=False)
+    sync_status = fields.Selection(
+        [("never", "Never synced"), ("ok", "OK"), ("error", "Error")],
+        default="never",
+        readonly=True,
+        copy=False,
+    )
+    sync_message = fields.Text(readonly=True, copy=False)
+    last_sync_date = fields.Datetime(readonly=True, copy=False)
+    sync_run_ids = fields.One2many("voip.pbx.sync.run", "pbx_id", string="Sync Runs")
     conference_ids = fields.One2many("voip.conference", "pbx_id", string="Rooms")
     conference_count = fields.Integer(compute="_compute_counts")
     incoming_number_ids = fields.One2many(
@@ -74,3 +129,355 @@ class VoipPbx(models.Model):
         action["domain"] = [("pbx_id", "=", self.id)]
         action["context"] = {"default_pbx_id": self.id}
         return action
+
+    # ------------------------------------------------------------------
+    # Provider backend
+    # ------------------------------------------------------------------
+
+    def _provider_backend(self):
+        """The backend object of this PBX (see tools/provider.py)."""
+        self.ensure_one()
+        pbx = self.sudo()
+        if pbx.pbx_backend == "rest":
+            if not pbx.api_url:
+                raise UserError(
+                    self.env._("Set the API URL of PBX %(pbx)s.", pbx=self.display_name)
+                )
+            return RestPbxClient(
+                pbx.api_url,
+                pbx.api_token,
+                connect_timeout=pbx.api_connect_timeout or 3.05,
+                read_timeout=pbx.api_read_timeout or 10.0,
+            )
+        if pbx.pbx_backend == "simulator":
+            state = dict(pbx.simulator_state or {})
+            faults = [Fault(**fault) for fault in state.pop("faults", [])]
+            backend = SimulatedPbx.from_state(state, sleep=lambda _s: None)
+            backend.faults = faults
+            users = self.env["res.users"].sudo().search([("voip_pbx_id", "=", self.id)])
+            backend.set_user_extensions(
+                users.filtered("voip_extension").mapped("voip_extension")
+            )
+            backend.set_limits(
+                self.conference_max_rooms, self.conference_max_participants
+            )
+            return backend
+        raise UserError(
+            self.env._(
+                "PBX %(pbx)s has no provider API to sync with.", pbx=self.display_name
+            )
+        )
+
+    @contextlib.contextmanager
+    def _provider(self):
+        """Yield the backend; keep the simulator's state in the database."""
+        backend = self._provider_backend()
+        try:
+            yield backend
+        finally:
+            if isinstance(backend, SimulatedPbx):
+                state = backend.to_state()
+                if backend.faults:
+                    state["faults"] = [vars(fault) for fault in backend.faults]
+                self.sudo().simulator_state = state
+
+    def _simulator_add_fault(self, operation, status=500, **kwargs):
+        """Make the built-in simulator fail (tests and demos)."""
+        self.ensure_one()
+        state = dict(self.sudo().simulator_state or {})
+        state["faults"] = state.get("faults", []) + [
+            vars(Fault(operation=operation, status=status, **kwargs))
+        ]
+        self.sudo().simulator_state = state
+
+    def action_test_connection(self):
+        self.ensure_one()
+        try:
+            with self._provider() as backend:
+                rooms = backend.list_rooms()
+        except ProviderError as error:
+            raise UserError(
+                self.env._(
+                    "The PBX API did not answer as expected: %(error)s", error=error
+                )
+            ) from error
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "Connected: the PBX has %(count)s conference rooms.",
+                    count=len(rooms),
+                ),
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # Sync
+    # ------------------------------------------------------------------
+
+    def _sync_lock(self):
+        """Lock this PBX for the transaction; False when a sync already holds it."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM voip_pbx WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
+                self.id,
+            )
+        )
+        return bool(self.env.cr.fetchone())
+
+    def action_sync(self):
+        for pbx in self:
+            pbx._sync(trigger="manual")
+        return self._notify_sync_result()
+
+    def action_apply_changes(self):
+        for pbx in self:
+            pbx._sync(trigger="apply", pull=False, apply=True)
+        return self._notify_sync_result()
+
+    def _notify_sync_result(self):
+        runs = (
+            self.sync_run_ids.sorted("id")[-len(self) :] if self else self.sync_run_ids
+        )
+        failed = runs.filtered(lambda r: r.status != "done")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning" if failed else "success",
+                "message": "\n".join(runs.mapped("summary")),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    @api.model
+    def _cron_sync(self):
+        pbxs = self.search([("pbx_backend", "!=", "none")])
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        for index, pbx in enumerate(pbxs, start=1):
+            pbx._sync(trigger="cron")
+            if in_cron:
+                # One PBX's work is kept even if a later one fails.
+                self.env["ir.cron"]._commit_progress(1, remaining=len(pbxs) - index)
+
+    def _sync(self, trigger="manual", pull=True, push=True, apply=None):
+        """One sync run: pull, push, apply; one run per PBX at a time."""
+        self.ensure_one()
+        if self.pbx_backend == "none":
+            return self.env["voip.pbx.sync.run"]
+        run = (
+            self.env["voip.pbx.sync.run"]
+            .sudo()
+            .create(
+                {
+                    "pbx_id": self.id,
+                    "trigger": trigger,
+                    "direction": _direction(pull, push, apply),
+                }
+            )
+        )
+        start = time.perf_counter()
+        if not self._sync_lock():
+            run.write(
+                {
+                    "status": "skipped",
+                    "message": self.env._("Another sync of this PBX is running."),
+                }
+            )
+            return run
+        counts = dict.fromkeys(
+            ("created", "updated", "deleted", "conflicts", "errors", "pushed"), 0
+        )
+        backend = None
+        try:
+            with self._provider() as backend:
+                if pull:
+                    self._sync_pull(backend, counts)
+                if push:
+                    self._sync_push(backend, counts)
+                if apply or (apply is None and self.auto_apply and counts["pushed"]):
+                    self._sync_apply(backend)
+            status, message = "done", False
+            self.write(
+                {
+                    "sync_status": "ok",
+                    "sync_message": False,
+                    "last_sync_date": fields.Datetime.now(),
+                }
+            )
+        except (*PBX_FAILURES, UserError) as error:
+            # Nothing is lost: records keep their pending state for next time.
+            status, message = "failed", str(error)
+            self.write({"sync_status": "error", "sync_message": message})
+            _logger.info("Sync of PBX %s failed: %s", self.display_name, error)
+        run.write(
+            {
+                **{k: v for k, v in counts.items() if k != "pushed"},
+                "pushed": counts["pushed"],
+                "status": "partial"
+                if status == "done" and counts["errors"]
+                else status,
+                "message": message,
+                "requests": backend.request_count if backend else 0,
+                "duration": time.perf_counter() - start,
+            }
+        )
+        return run
+
+    # -- pull -----------------------------------------------------------
+
+    def _sync_pull(self, backend, counts):
+        deleting = set(
+            self.env["voip.pbx.deletion"]
+            .search([("pbx_id", "=", self.id)])
+            .mapped("remote_id")
+        )
+        Room_ = self.env["voip.conference"].with_context(active_test=False)
+        rooms = Room_.search([("pbx_id", "=", self.id), ("active", "=", True)])
+        remote_rooms = [r for r in backend.list_rooms() if r.id not in deleting]
+        self._sync_apply_plan(Room_, rooms, remote_rooms, lambda r: r.extension, counts)
+        Number = self.env["voip.incoming.number"].with_context(active_test=False)
+        numbers = Number.search([("pbx_id", "=", self.id)])
+        remote_numbers = backend.list_numbers()
+        self._sync_apply_plan(
+            Number, numbers, remote_numbers, lambda n: n.number, counts
+        )
+
+    def _sync_apply_plan(self, Model, records, remotes, key_of, counts):
+        by_id = {record.id: record for record in records}
+        actions = sync_planner.plan(
+            [record._sync_local_state() for record in records], remotes, key_of
+        )
+        inbound = Model.with_context(**{INBOUND: True, "tracking_disable": True})
+        to_create = []
+        for action in actions:
+            record = by_id.get(action.local.local_id) if action.local else None
+            if action.kind == sync_planner.CREATE_LOCAL:
+                to_create.append(action.remote)
+            elif action.kind == sync_planner.UPDATE_LOCAL:
+                record.with_context(**{INBOUND: True}).write(
+                    Model._sync_vals_from_remote(action.remote, self)
+                )
+                record._sync_mark("synced", remote=action.remote)
+                counts["updated"] += 1
+            elif action.kind == sync_planner.MARK_SYNCED:
+                record._sync_mark("synced", remote=action.remote)
+            elif action.kind == sync_planner.CONFLICT:
+                record.with_context(**{INBOUND: True}).write(
+                    {
+                        "sync_state": "conflict",
+                        "remote_values": action.remote.values()
+                        | {"id": action.remote.id},
+                        "sync_error": False,
+                    }
+                )
+                counts["conflicts"] += 1
+            elif action.kind == sync_planner.MISSING:
+                if record.sync_state != "missing":
+                    record._sync_mark(
+                        "missing",
+                        error=self.env._("It is no longer on the PBX: deleted there?"),
+                    )
+            elif (
+                action.kind == sync_planner.PUSH
+                and not action.remote
+                and Model._name == "voip.incoming.number"
+            ):
+                if record.sync_state != "missing":
+                    record._sync_mark(
+                        "missing",
+                        error=self.env._(
+                            "This number is not provisioned on the PBX: ask the "
+                            "operator to add it, then sync."
+                        ),
+                    )
+            elif (
+                action.kind == sync_planner.PUSH
+                and action.remote
+                and not record.remote_id
+            ):
+                # Matched by its key: adopt the PBX's id, push Odoo's values.
+                record.with_context(**{INBOUND: True}).write(
+                    {"remote_id": action.remote.id}
+                )
+        if to_create:
+            created = inbound.create(
+                [
+                    Model._sync_vals_from_remote(remote, self)
+                    | {
+                        "pbx_id": self.id,
+                        "company_id": (self.company_id or self.env.company).id,
+                        "remote_id": remote.id,
+                        "sync_state": "synced",
+                        "need_sync": False,
+                        "sync_hash": sync_planner.values_hash(remote.values()),
+                        "last_sync_date": fields.Datetime.now(),
+                    }
+                    for remote in to_create
+                ]
+            )
+            counts["created"] += len(created)
+
+    # -- push -----------------------------------------------------------
+
+    def _sync_push(self, backend, counts):
+        rooms = self.env["voip.conference"].search(
+            [
+                ("pbx_id", "=", self.id),
+                ("need_sync", "=", True),
+                ("sync_state", "!=", "conflict"),
+            ]
+        )
+        for room in rooms:
+            self._push_record(room, lambda r: r._push_to(backend), counts)
+        numbers = self.env["voip.incoming.number"].search(
+            [
+                ("pbx_id", "=", self.id),
+                ("need_sync", "=", True),
+                ("sync_state", "!=", "conflict"),
+                ("remote_id", "!=", False),
+            ]
+        )
+        for number in numbers:
+            self._push_record(number, lambda n: n._push_to(backend), counts)
+        self.env["voip.pbx.deletion"]._process(self, backend, counts)
+
+    def _push_record(self, record, push, counts):
+        try:
+            remote = push(record)
+        except PBX_FAILURES:
+            raise
+        except NotFoundError as error:
+            record._sync_mark("missing", error=str(error))
+            counts["errors"] += 1
+        except ProviderError as error:
+            record._sync_mark("error", error=str(error))
+            counts["errors"] += 1
+        else:
+            if remote is not None:
+                record._sync_mark("pushed", remote=remote)
+                counts["pushed"] += 1
+
+    # -- apply ----------------------------------------------------------
+
+    def _sync_apply(self, backend):
+        backend.apply_changes()
+        for model in ("voip.conference", "voip.incoming.number"):
+            pushed = (
+                self.env[model]
+                .with_context(active_test=False)
+                .search([("pbx_id", "=", self.id), ("sync_state", "=", "pushed")])
+            )
+            pushed._sync_mark("synced")
+
+
+def _direction(pull, push, apply):
+    if pull and push:
+        return "both"
+    if pull:
+        return "pull"
+    if push:
+        return "push"
+    return "apply"

@@ -7,3 +7,4 @@ from . import test_voip_conference_rights
 from . import test_voip_conference_unroute
 from . import test_voip_conference_ui
 from . import test_js
+from . import test_voip_conference_sync

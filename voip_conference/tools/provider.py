@@ -57,9 +57,12 @@ class IncomingNumber:
     id: str = ""
 
     def values(self):
-        data = dataclasses.asdict(self)
-        data.pop("id")
-        return data
+        """What the API changes: the voice destination. The number is the
+        key and the label belongs to the operator's console."""
+        return {
+            "destination_type": self.destination_type,
+            "destination": self.destination,
+        }
 
     @classmethod
     def from_dict(cls, data):

@@ -72,7 +72,7 @@ class SimulatedPbxServer:
     ``delays`` holds response delays for tests: ``{"create_room": 2.0}``
     makes the server carry out the next creation, then wait 2 s before
     answering (a client with a shorter read timeout sees a timeout although
-    the room exists).
+    the room exists). ``slow`` does the same for every call.
     """
 
     def __init__(self, token, pbx=None, host="127.0.0.1", port=0):
@@ -82,6 +82,7 @@ class SimulatedPbxServer:
         self.pbx = pbx or SimulatedPbx()
         self.lock = threading.RLock()
         self.delays = {}
+        self.slow = {}
         self.requests = []
         handler = type("Handler", (_Handler,), {"server_app": self})
         self.httpd = ThreadingHTTPServer((host, port), handler)
@@ -118,7 +119,7 @@ class SimulatedPbxServer:
             raise ApiError(401, "Missing or invalid API token.")
 
     def delay(self, operation):
-        seconds = self.delays.pop(operation, 0)
+        seconds = self.delays.pop(operation, 0) or self.slow.get(operation, 0)
         if seconds:
             time.sleep(seconds)
 
