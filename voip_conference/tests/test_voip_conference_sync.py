@@ -94,19 +94,28 @@ class SyncTests:
         self._save_remote(remote)
         run = self.pbx._sync(trigger="manual")
         self.assertEqual((run.status, run.created), ("done", 2))
-        room = self.Room.search([("remote_id", "=", created.id)])
+        room = self.Room.search(
+            [("pbx_id", "=", self.pbx.id), ("remote_id", "=", created.id)]
+        )
         self.assertEqual(
             (room.name, room.extension, room.sudo().access_code),
             ("From PBX", "8500", "77"),
         )
         self.assertEqual(room.sync_state, "synced")
         self.assertFalse(room.need_sync)
-        number = self.Number.search([("number", "=", "+3225550190")])
+        number = self.Number.search(
+            [("pbx_id", "=", self.pbx.id), ("number", "=", "+3225550190")]
+        )
         self.assertEqual(number.conference_id, room)
         self.assertEqual(number.name, "Sales line")
         again = self.pbx._sync(trigger="manual")
         self.assertEqual((again.created, again.updated, again.pushed), (0, 0, 0))
-        self.assertEqual(self.Room.search_count([("extension", "=", "8500")]), 1)
+        self.assertEqual(
+            self.Room.search_count(
+                [("pbx_id", "=", self.pbx.id), ("extension", "=", "8500")]
+            ),
+            1,
+        )
 
     def test_pull_matches_by_extension_never_duplicates(self):
         room = self._room("8001", name="Sales")
@@ -222,7 +231,9 @@ class SyncTests:
         remote.add_number("+3225550191", "Line")
         self._save_remote(remote)
         self.pbx._sync(trigger="manual")
-        number = self.Number.search([("number", "=", "+3225550191")])
+        number = self.Number.search(
+            [("pbx_id", "=", self.pbx.id), ("number", "=", "+3225550191")]
+        )
         room = self._room("8001")
         number.write({"destination_type": "conference", "conference_id": room.id})
         self._commit()
@@ -377,7 +388,9 @@ class TestSyncSimulator(SyncTests, VoipConferenceCase):
             self.assertFalse(cr.postcommit._funcs)
         self.pbx._sync(trigger="manual")
         self.assertEqual(self._remote().list_rooms(), [])
-        self.assertFalse(self.Room.search([("extension", "=", "8111")]))
+        self.assertFalse(
+            self.Room.search([("pbx_id", "=", self.pbx.id), ("extension", "=", "8111")])
+        )
 
     def test_one_sync_per_pbx_at_a_time(self):
         """While one transaction syncs a PBX, a second sync of it skips.

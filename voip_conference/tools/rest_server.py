@@ -261,6 +261,9 @@ ROUTES = [
 class _Handler(BaseHTTPRequestHandler):
     server_app = None
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in two writes: without TCP_NODELAY each answer
+    # on a kept-alive connection waits for the client's delayed ACK (40 ms).
+    disable_nagle_algorithm = True
 
     def log_message(self, format, *args):  # noqa: A002 - http.server's signature
         _logger.debug("simulated PBX: " + format, *args)
