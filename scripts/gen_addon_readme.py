@@ -17,8 +17,11 @@ SECTIONS = [
 
 
 def md_to_rst(text):
-    text = re.sub(r"^### (.+)$", lambda m: f"{m[1]}\n{'~' * len(m[1])}", text, flags=re.M)
-    text = re.sub(r"^## (.+)$", lambda m: f"{m[1]}\n{'-' * len(m[1])}", text, flags=re.M)
+    def underline(char):
+        return lambda match: f"{match[1]}\n{char * len(match[1])}"
+
+    text = re.sub(r"^### (.+)$", underline("~"), text, flags=re.M)
+    text = re.sub(r"^## (.+)$", underline("-"), text, flags=re.M)
     text = re.sub(r"(?<!`)`([^`\n]+)`(?!`)", r"``\1``", text)
     return text
 

@@ -5,7 +5,7 @@ simulator and against the REST backend talking to a loopback server."""
 from urllib.parse import urlsplit
 
 from odoo import SUPERUSER_ID, api
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.modules.neutralize import get_neutralization_queries
 from odoo.sql_db import db_connect
 from odoo.tests import new_test_user, tagged
@@ -326,6 +326,27 @@ class SyncTests:
         self.assertEqual(
             other.sync_state, "pushed", "one failure does not stop the others"
         )
+
+    def test_test_connection(self):
+        result = self.pbx.action_test_connection()
+        self.assertEqual(result["params"]["type"], "success")
+        self._add_fault("list_rooms", 401)
+        with self.assertRaisesRegex(UserError, "did not answer as expected"):
+            self.pbx.action_test_connection()
+
+    def test_manager_applies_changes_from_the_rooms(self):
+        room = self._room("8001")
+        self._commit()
+        self.assertEqual(room.sync_state, "pushed")
+        rooms = self.env["voip.conference"].with_user(self.manager)
+        result = rooms.browse(room.id).action_apply_changes()
+        self.assertEqual(result["params"]["type"], "success")
+        self.assertEqual(room.sync_state, "synced")
+        # Without a selection: the PBXs of the rooms the manager sees.
+        other = self._room("8002")
+        self._commit()
+        rooms.action_apply_changes()
+        self.assertEqual(other.sync_state, "synced")
 
     def test_sync_run_audit_trail(self):
         self._room("8001")

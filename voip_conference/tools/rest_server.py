@@ -270,10 +270,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def handle_one_request(self):
         try:
-            super().handle_one_request()
+            return super().handle_one_request()
         except (BrokenPipeError, ConnectionResetError):
             # The client gave up (its read timeout): nothing to answer to.
+            _logger.debug("simulated PBX: the client left before the answer")
             self.close_connection = True
+            return None
 
     def _handle(self):
         app = self.server_app
@@ -344,11 +346,12 @@ def main(argv=None):
         parser.error("a token is required: --token or VOIP_PBX_TOKEN")
     server = SimulatedPbxServer(args.token, host=args.host, port=args.port)
     server.pbx.set_limits(args.max_rooms, args.max_participants)
-    print(f"Simulated PBX API on {server.url}/v1 (Ctrl-C stops it)", flush=True)
+    sys.stdout.write(f"Simulated PBX API on {server.url}/v1 (Ctrl-C stops it)\n")
+    sys.stdout.flush()
     try:
         server.httpd.serve_forever()
     except KeyboardInterrupt:
-        pass
+        _logger.info("simulated PBX: stopped")
     finally:
         server.httpd.server_close()
 
