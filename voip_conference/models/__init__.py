@@ -6,3 +6,4 @@ from . import voip_pbx_sync_run
 from . import res_users
 from . import voip_conference
 from . import voip_incoming_number
+from . import voip_call

@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import numbering
 from ..tools.provider import Room
@@ -98,6 +98,12 @@ class VoipConference(models.Model):
         string="Number Count", compute="_compute_incoming_number_count"
     )
     pbx_backend = fields.Selection(related="pbx_id.pbx_backend")
+    receptionist_delay = fields.Float(
+        string="Receptionist Delay (s)",
+        help="Empty: the PBX's delay. How long Join waits, once connected, "
+        "before sending the access code.",
+    )
+    call_ids = fields.One2many("voip.call", "conference_id", string="Calls")
     color = fields.Integer()
 
     _extension_pbx_uniq = models.UniqueIndex(
@@ -523,6 +529,35 @@ class VoipConference(models.Model):
             "view_mode": "form",
             "target": "new",
             "context": {"default_conference_id": self.id},
+        }
+
+    def get_join_sequence(self):
+        """What the phone widget dials to join the room, for a user who may.
+
+        The only way an access code reaches a conference user: the room must
+        be readable by them (group and company rules) and active.
+        """
+        self.ensure_one()
+        if not self.env.user.has_group("voip_conference.voip_conference_group_user"):
+            raise AccessError(
+                self.env._("You are not allowed to join conference rooms.")
+            )
+        self.check_access("read")
+        if not self.active:
+            raise UserError(
+                self.env._("%(room)s is archived: it cannot be joined.", room=self.name)
+            )
+        room = self.sudo()
+        code = numbering.clean(room.access_code)
+        delay = room.receptionist_delay or room.pbx_id.conference_receptionist_delay
+        return {
+            "id": room.id,
+            "name": room.name,
+            "extension": room.extension,
+            # The code and the # that ends it; nothing at all without a code.
+            "dtmf": f"{code}#" if code else "",
+            "delay_ms": round(max(delay, 0) * 1000),
+            "dtmf_method": room.pbx_id.conference_dtmf_method,
         }
 
     def action_invite_wizard(self):

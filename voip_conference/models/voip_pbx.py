@@ -76,6 +76,24 @@ class VoipPbx(models.Model):
     sync_message = fields.Text(readonly=True, copy=False)
     last_sync_date = fields.Datetime(readonly=True, copy=False)
     sync_run_ids = fields.One2many("voip.pbx.sync.run", "pbx_id", string="Sync Runs")
+    conference_receptionist_delay = fields.Float(
+        string="Receptionist Delay (s)",
+        default=2.0,
+        help="How long Join waits, once the call is connected, before sending "
+        "the access code: the time the digital receptionist takes to ask for it.",
+    )
+    conference_dtmf_method = fields.Selection(
+        [
+            ("auto", "Automatic"),
+            ("rfc4733", "In the audio (RFC 4733)"),
+            ("info", "SIP INFO"),
+        ],
+        string="Access Code Sent As",
+        default="auto",
+        required=True,
+        help="Automatic sends the tones in the audio and falls back to SIP INFO "
+        "when the browser cannot.",
+    )
     conference_ids = fields.One2many("voip.conference", "pbx_id", string="Rooms")
     conference_count = fields.Integer(compute="_compute_counts")
     incoming_number_ids = fields.One2many(

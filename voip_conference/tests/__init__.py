@@ -8,3 +8,4 @@ from . import test_voip_conference_unroute
 from . import test_voip_conference_ui
 from . import test_js
 from . import test_voip_conference_sync
+from . import test_voip_conference_join

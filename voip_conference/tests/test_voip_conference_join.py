@@ -1,0 +1,96 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged, users
+
+from .common import USER_GROUPS, VoipConferenceCase
+
+
+@tagged("post_install", "-at_install")
+class TestVoipConferenceJoin(VoipConferenceCase):
+    """The server side of Join: the only path by which a code reaches a user."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.pbx.conference_receptionist_delay = 2.0
+        cls.room = cls._room("8001", access_code="1234")
+        cls.open_room = cls._room("8002")
+        other_company = cls.env["res.company"].create({"name": "Elsewhere"})
+        cls.foreign_room = cls.Room.with_company(other_company).create(
+            {
+                "name": "Foreign",
+                "extension": "8003",
+                "access_code": "999",
+                "pbx_id": cls.pbx.id,
+                "company_id": other_company.id,
+            }
+        )
+
+    @users("vc_user")
+    def test_conference_user_gets_the_sequence(self):
+        room = self.env["voip.conference"].browse(self.room.id)
+        self.assertEqual(
+            room.get_join_sequence(),
+            {
+                "id": self.room.id,
+                "name": "Room 8001",
+                "extension": "8001",
+                "dtmf": "1234#",
+                "delay_ms": 2000,
+                "dtmf_method": "auto",
+            },
+        )
+
+    @users("vc_user")
+    def test_no_code_sends_nothing_not_even_a_hash(self):
+        room = self.env["voip.conference"].browse(self.open_room.id)
+        self.assertEqual(room.get_join_sequence()["dtmf"], "")
+
+    def test_room_delay_overrides_the_pbx(self):
+        self.room.receptionist_delay = 3.5
+        self.pbx.conference_dtmf_method = "info"
+        sequence = self.room.with_user(self.conf_user).get_join_sequence()
+        self.assertEqual(
+            (sequence["delay_ms"], sequence["dtmf_method"]), (3500, "info")
+        )
+
+    @users("vc_internal")
+    def test_plain_internal_user_is_refused(self):
+        with self.assertRaises(AccessError):
+            self.env["voip.conference"].browse(self.room.id).get_join_sequence()
+
+    @users("vc_user")
+    def test_room_of_another_company_is_refused(self):
+        with self.assertRaises(AccessError):
+            self.env["voip.conference"].browse(self.foreign_room.id).get_join_sequence()
+
+    def test_archived_room_is_refused(self):
+        self.open_room.action_archive()
+        with self.assertRaisesRegex(UserError, "archived"):
+            self.open_room.with_user(self.conf_user).get_join_sequence()
+
+    def test_call_linked_to_the_room(self):
+        Call = self.env["voip.call"].with_user(self.conf_user)
+        call = Call.create_call(
+            {
+                "phone_number": "8001",
+                "type_call": "outgoing",
+                "state": "calling",
+                "pbx_id": self.pbx.id,
+                "conference_id": self.room.id,
+            }
+        )
+        self.assertEqual(call["conference"], {"id": self.room.id, "name": "Room 8001"})
+        self.assertEqual(self.room.call_ids.ids, [call["id"]])
+        stranger = new_test_user(
+            self.env, login="vc_stranger", groups="base.group_user"
+        )
+        with self.assertRaises(AccessError):
+            self.env["voip.call"].with_user(stranger).create_call(
+                {"phone_number": "8001", "conference_id": self.room.id}
+            )
+        other = new_test_user(self.env, login="vc_user2", groups=USER_GROUPS)
+        with self.assertRaises(AccessError):
+            self.env["voip.call"].with_user(other).create_call(
+                {"phone_number": "8003", "conference_id": self.foreign_room.id}
+            )
