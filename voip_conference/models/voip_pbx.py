@@ -208,6 +208,18 @@ class VoipPbx(models.Model):
         ]
         self.sudo().simulator_state = state
 
+    def _demo_setup_simulator(self):
+        """Demo data: the operator has provisioned the PBX's incoming numbers
+        on the simulator; a first sync then puts everything in production."""
+        for pbx in self.filtered(lambda p: p.pbx_backend == "simulator"):
+            numbers = self.env["voip.incoming.number"].search([("pbx_id", "=", pbx.id)])
+            with pbx._provider() as backend:
+                known = {number.number for number in backend.list_numbers()}
+                for number in numbers:
+                    if number.number not in known:
+                        backend.add_number(number.number, number.name or "")
+            pbx._sync(trigger="manual", apply=True)
+
     def action_test_connection(self):
         self.ensure_one()
         try:
