@@ -5,7 +5,17 @@ export default [
         languageOptions: {
             ecmaVersion: 2024,
             sourceType: "module",
-            globals: {odoo: "readonly", owl: "readonly", window: "readonly", document: "readonly", console: "readonly"},
+            globals: {
+                odoo: "readonly",
+                owl: "readonly",
+                window: "readonly",
+                document: "readonly",
+                console: "readonly",
+                setTimeout: "readonly",
+                clearTimeout: "readonly",
+                Date: "readonly",
+                Promise: "readonly",
+            },
         },
         rules: {
             "no-undef": "error",

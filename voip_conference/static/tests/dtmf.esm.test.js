@@ -1,0 +1,319 @@
+/* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
+import {describe, expect, test} from "@odoo/hoot";
+import {
+    JoinSequencer,
+    KeypadDtmf,
+    isDtmfKey,
+    maskDtmf,
+} from "@voip_conference/dtmf/dtmf.esm";
+
+describe.current.tags("headless");
+
+const TONE_MS = 180; // duration + inter-tone gap, as SIP.js sends them
+
+const flush = async () => {
+    for (let i = 0; i < 20; i++) {
+        await Promise.resolve();
+    }
+};
+
+/** Mocked timers: a virtual clock that fires callbacks in order. */
+class FakeClock {
+    constructor() {
+        this.now = 0;
+        this.queue = [];
+        this.seq = 0;
+    }
+    setTimeout(fn, ms) {
+        const id = ++this.seq;
+        this.queue.push({id, at: this.now + (ms || 0), fn});
+        return id;
+    }
+    clearTimeout(id) {
+        this.queue = this.queue.filter((t) => t.id !== id);
+    }
+    async advance(ms) {
+        const end = this.now + ms;
+        for (;;) {
+            await flush();
+            const due = this.queue
+                .filter((t) => t.at <= end)
+                .sort((a, b) => a.at - b.at || a.id - b.id)[0];
+            if (!due) {
+                break;
+            }
+            this.queue = this.queue.filter((t) => t !== due);
+            this.now = due.at;
+            due.fn();
+        }
+        this.now = end;
+        await flush();
+    }
+}
+
+/** An RTCDTMFSender whose buffer behaves like the browser's: the first tone
+ * starts at once, insertDTMF replaces the tones still queued, one tone
+ * plays every TONE_MS. */
+class FakeDtmfSender {
+    constructor(clock) {
+        this.clock = clock;
+        this.toneBuffer = "";
+        this.played = "";
+        this.playing = false;
+    }
+    insertDTMF(tones) {
+        this.toneBuffer = tones;
+        if (!this.playing) {
+            this._next();
+        }
+    }
+    _next() {
+        if (!this.toneBuffer) {
+            this.playing = false;
+            return;
+        }
+        this.playing = true;
+        this.played += this.toneBuffer[0];
+        this.toneBuffer = this.toneBuffer.slice(1);
+        this.clock.setTimeout(() => this._next(), TONE_MS);
+    }
+}
+
+/** An Inviter-like session whose SIP and media states the test drives. */
+class FakeSession {
+    constructor(clock, {withSender = true} = {}) {
+        this.clock = clock;
+        this.state = "Establishing";
+        this.listeners = [];
+        this.stateChange = {addListener: (fn) => this.listeners.push(fn)};
+        this.dtmfSender = withSender ? new FakeDtmfSender(clock) : null;
+        this.sendDtmfCalls = [];
+        this.infos = [];
+        const pcListeners = [];
+        const session = this;
+        this.pc = {
+            connectionState: "connecting",
+            getSenders: () => (session.dtmfSender ? [{dtmf: session.dtmfSender}] : []),
+            addEventListener: (name, fn) => pcListeners.push(fn),
+            removeEventListener: () => {},
+            connect() {
+                this.connectionState = "connected";
+                pcListeners.forEach((fn) => fn());
+            },
+        };
+        this.sessionDescriptionHandler = {
+            peerConnection: this.pc,
+            sendDtmf: (tones) => {
+                this.sendDtmfCalls.push([tones, session.clock.now]);
+                if (!session.dtmfSender || session.pc.connectionState !== "connected") {
+                    return false;
+                }
+                session.dtmfSender.insertDTMF(tones);
+                return true;
+            },
+        };
+    }
+    info(options) {
+        this.infos.push([
+            options.requestOptions.body.content.split("\r\n")[0],
+            this.clock.now,
+        ]);
+        return Promise.resolve();
+    }
+    setState(state) {
+        this.state = state;
+        this.listeners.forEach((fn) => fn(state));
+    }
+}
+
+function join(session, props = {}) {
+    const statuses = [];
+    const sequencer = new JoinSequencer({
+        session,
+        timers: session.clock,
+        dtmf: "1234#",
+        delayMs: 2000,
+        onStatus: (s) => statuses.push(s),
+        ...props,
+    });
+    sequencer.start();
+    return {sequencer, statuses};
+}
+
+describe("Join", () => {
+    test("sends code and # once, delay counted from media connected", async () => {
+        const session = new FakeSession(new FakeClock());
+        const {statuses} = join(session);
+        session.setState("Established");
+        await session.clock.advance(500); // media still connecting: nothing yet
+        expect(session.sendDtmfCalls).toEqual([]);
+        const connectedAt = session.clock.now;
+        session.pc.connect();
+        await session.clock.advance(1999);
+        expect(session.sendDtmfCalls).toEqual([]);
+        await session.clock.advance(1);
+        expect(session.sendDtmfCalls).toEqual([["1234#", connectedAt + 2000]]);
+        await session.clock.advance(5 * TONE_MS);
+        expect(session.dtmfSender.played).toBe("1234#");
+        expect(session.infos).toEqual([]);
+        expect(statuses).toEqual(["waiting", "sending", "sent"]);
+    });
+
+    test("media already connected at Established", async () => {
+        const session = new FakeSession(new FakeClock());
+        session.pc.connect();
+        join(session, {delayMs: 1500});
+        const start = session.clock.now;
+        session.setState("Established");
+        await session.clock.advance(1500);
+        expect(session.sendDtmfCalls).toEqual([["1234#", start + 1500]]);
+    });
+
+    test("no media in time: SIP INFO, one digit per request, spaced", async () => {
+        const session = new FakeSession(new FakeClock());
+        const {statuses} = join(session, {mediaTimeoutMs: 3000});
+        session.setState("Established");
+        const start = session.clock.now;
+        await session.clock.advance(3000 + 2000 + 4 * 250 + 10);
+        expect(session.sendDtmfCalls).toEqual([]);
+        expect(session.infos).toEqual([
+            ["Signal=1", start + 5000],
+            ["Signal=2", start + 5250],
+            ["Signal=3", start + 5500],
+            ["Signal=4", start + 5750],
+            ["Signal=#", start + 6000],
+        ]);
+        expect(statuses.at(-1)).toBe("sent");
+    });
+
+    test("sendDtmf returning false falls back to SIP INFO", async () => {
+        const session = new FakeSession(new FakeClock(), {withSender: false});
+        join(session);
+        session.setState("Established");
+        session.pc.connect();
+        await session.clock.advance(2000 + 4 * 250 + 10);
+        expect(session.sendDtmfCalls.map((c) => c[0])).toEqual(["1234#"]);
+        expect(session.infos.map((i) => i[0])).toEqual([
+            "Signal=1",
+            "Signal=2",
+            "Signal=3",
+            "Signal=4",
+            "Signal=#",
+        ]);
+    });
+
+    test("PBX forcing SIP INFO never uses sendDtmf", async () => {
+        const session = new FakeSession(new FakeClock());
+        join(session, {method: "info"});
+        session.setState("Established");
+        session.pc.connect();
+        await session.clock.advance(2000 + 4 * 250 + 10);
+        expect(session.sendDtmfCalls).toEqual([]);
+        expect(session.infos.length).toBe(5);
+    });
+
+    test("no code: nothing at all, not even #", async () => {
+        const session = new FakeSession(new FakeClock());
+        const {statuses} = join(session, {dtmf: ""});
+        session.setState("Established");
+        session.pc.connect();
+        await session.clock.advance(10000);
+        expect(session.sendDtmfCalls).toEqual([]);
+        expect(session.infos).toEqual([]);
+        expect(statuses).toEqual(["sent"]);
+    });
+
+    test("hang-up before the delay: nothing sent", async () => {
+        const session = new FakeSession(new FakeClock());
+        const {statuses} = join(session);
+        session.setState("Established");
+        session.pc.connect();
+        await session.clock.advance(1000);
+        session.setState("Terminated");
+        await session.clock.advance(10000);
+        expect(session.sendDtmfCalls).toEqual([]);
+        expect(session.infos).toEqual([]);
+        expect(statuses).toEqual(["waiting", "cancelled"]);
+    });
+
+    test("rejected before being established: nothing sent", async () => {
+        const session = new FakeSession(new FakeClock());
+        join(session);
+        session.setState("Terminated");
+        await session.clock.advance(10000);
+        expect(session.sendDtmfCalls).toEqual([]);
+        expect(session.infos).toEqual([]);
+    });
+});
+
+describe("In-call keypad", () => {
+    test("the browser replaces queued tones: one sendDtmf per key loses digits", async () => {
+        const session = new FakeSession(new FakeClock());
+        session.pc.connect();
+        for (const key of "1234#") {
+            session.sessionDescriptionHandler.sendDtmf(key);
+        }
+        await session.clock.advance(10 * TONE_MS);
+        // As measured: 2 digits of 5 reach the far end.
+        expect(session.dtmfSender.played).toBe("1#");
+    });
+
+    test("keys typed 0 ms apart all arrive, in order", async () => {
+        const session = new FakeSession(new FakeClock());
+        session.pc.connect();
+        const keypad = new KeypadDtmf(() => session, {timers: session.clock});
+        for (const key of "1234#") {
+            expect(keypad.press(key)).toBe("sent");
+        }
+        await session.clock.advance(10 * TONE_MS);
+        expect(session.dtmfSender.played).toBe("1234#");
+        expect(keypad.sent).toBe("1234#");
+    });
+
+    test("a 10-digit code clicked fast arrives complete", async () => {
+        const session = new FakeSession(new FakeClock());
+        session.pc.connect();
+        const keypad = new KeypadDtmf(() => session, {timers: session.clock});
+        for (const key of "0123456789") {
+            keypad.press(key);
+            await session.clock.advance(50);
+        }
+        await session.clock.advance(20 * TONE_MS);
+        expect(session.dtmfSender.played).toBe("0123456789");
+    });
+
+    test("keys that are not DTMF are ignored", () => {
+        const session = new FakeSession(new FakeClock());
+        session.pc.connect();
+        const keypad = new KeypadDtmf(() => session, {timers: session.clock});
+        for (const key of ["Shift", "Backspace", "Tab", "Enter", "x", ","]) {
+            expect(keypad.press(key)).toBe("ignored");
+        }
+        expect(session.sendDtmfCalls).toEqual([]);
+    });
+
+    test("without a media path, keys go as SIP INFO in order", async () => {
+        const session = new FakeSession(new FakeClock(), {withSender: false});
+        const keypad = new KeypadDtmf(() => session, {timers: session.clock});
+        for (const key of "12#") {
+            keypad.press(key);
+        }
+        await session.clock.advance(1000);
+        expect(session.infos.map((i) => i[0])).toEqual([
+            "Signal=1",
+            "Signal=2",
+            "Signal=#",
+        ]);
+    });
+});
+
+describe("helpers", () => {
+    test("isDtmfKey", () => {
+        expect(["0", "9", "*", "#", "A", "d"].every(isDtmfKey)).toBe(true);
+        expect(["", "10", "Shift", "e", ",", null].some(isDtmfKey)).toBe(false);
+    });
+    test("maskDtmf shows no digit", () => {
+        expect(maskDtmf("1234#")).toBe("••••#");
+        expect(maskDtmf("")).toBe("");
+    });
+});
