@@ -531,6 +531,15 @@ class VoipConference(models.Model):
             "context": {"default_conference_id": self.id},
         }
 
+    def action_join(self):
+        """Join from the form or the kanban card: the phone widget dials."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.client",
+            "tag": "voip_conference.join",
+            "params": {"conference_id": self.id},
+        }
+
     def get_join_sequence(self):
         """What the phone widget dials to join the room, for a user who may.
 

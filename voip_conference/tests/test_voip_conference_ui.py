@@ -16,7 +16,9 @@ class TestVoipConferenceUi(HttpCase):
         pbx = cls.env["voip.pbx"].create({"name": "Tour PBX"})
         cls.env.company.country_id = cls.env.ref("base.be")
         new_test_user(cls.env, login="vc_tour_manager", groups=MANAGER_GROUPS)
-        new_test_user(cls.env, login="vc_tour_user", groups=USER_GROUPS)
+        new_test_user(
+            cls.env, login="vc_tour_user", groups=USER_GROUPS, voip_pbx_id=pbx.id
+        )
         room = cls.env["voip.conference"].create(
             {
                 "name": "Tour room",
@@ -34,6 +36,9 @@ class TestVoipConferenceUi(HttpCase):
             }
         )
         cls.room = room
+        cls.env["voip.conference"].create(
+            {"name": "Other room", "extension": "8778", "pbx_id": pbx.id}
+        )
 
     def test_manager_views(self):
         self.start_tour(
@@ -49,6 +54,15 @@ class TestVoipConferenceUi(HttpCase):
             "voip_conference_user_tour",
             login="vc_tour_user",
         )
+
+    def test_join_from_the_softphone_in_test_mode(self):
+        """Conferences tab, search, Join: the call is created, linked to the
+        room, and the widget says which digits it would send, masked."""
+        self.start_tour("/odoo", "voip_conference_join_tour", login="vc_tour_user")
+        call = self.env["voip.call"].search([("conference_id", "=", self.room.id)])
+        self.assertEqual(len(call), 1)
+        self.assertEqual(call.phone_number, "8777")
+        self.assertEqual(call.user_id.login, "vc_tour_user")
 
     def _rpc_error(self, model, method, args):
         response = self.url_open(

@@ -38,3 +38,25 @@ registry.category("web_tour.tours").add("voip_conference_user_tour", {
         {trigger: ".o_form_view:not(:has(.o_field_widget[name=access_code]))"},
     ],
 });
+
+registry.category("web_tour.tours").add("voip_conference_join_tour", {
+    steps: () => [
+        {trigger: "button[title='Softphone']", run: "click"},
+        {trigger: ".o_voip_softphone a[name='conference_list']", run: "click"},
+        {trigger: ".o_voip_softphone input[placeholder='Search']", run: "edit Tour"},
+        {trigger: ".o_voip_conference_item:contains('Tour room') .fa-lock"},
+        {
+            trigger:
+                ".o_voip_softphone:not(:has(.o_voip_conference_item:contains('Other room')))",
+        },
+        {
+            trigger:
+                ".o_voip_conference_item:contains('Tour room') .o_voip_conference_join_button",
+            run: "click",
+        },
+        {trigger: ".o_voip_conference_join:contains('Tour room')"},
+        {trigger: ".o_voip_conference_join_digits:contains('••••#')"},
+        {trigger: ".o_voip_softphone:not(:contains('4321'))"},
+        {trigger: ".o_voip_softphone_content:contains('8777')"},
+    ],
+});

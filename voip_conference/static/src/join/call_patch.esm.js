@@ -1,0 +1,34 @@
+/* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
+import {Call} from "@voip_oca/components/call/call.esm";
+import {_t} from "@web/core/l10n/translation";
+import {patch} from "@web/core/utils/patch";
+import {useService} from "@web/core/utils/hooks";
+import {useState} from "@odoo/owl";
+
+const STATUS_LABELS = {
+    waiting: () => _t("Waiting for the receptionist…"),
+    sending: () => _t("Sending access code…"),
+    sent: () => _t("Access code sent"),
+    failed: () => _t("The access code could not be sent: type it on the keypad."),
+    cancelled: () => _t("Access code not sent: the call ended."),
+    test: () => _t("Test mode: no call is placed."),
+};
+
+patch(Call.prototype, {
+    setup() {
+        super.setup();
+        this.notification = useService("notification");
+        this.join = useState(this.agent.joinState);
+    },
+    get joinLabel() {
+        const label = STATUS_LABELS[this.join.status];
+        return label ? label() : "";
+    },
+    onNumpadValue(key) {
+        if (this.agent.sendKey(key) === "failed") {
+            this.notification.add(_t("The tone %(key)s could not be sent.", {key}), {
+                type: "warning",
+            });
+        }
+    },
+});
