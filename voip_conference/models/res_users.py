@@ -33,6 +33,12 @@ class ResUsers(models.Model):
             vals["voip_extension"] = numbering.clean(vals["voip_extension"])
         return super().write(vals)
 
+    def _voip_get_info(self):
+        info = super()._voip_get_info()
+        # SIP.js would otherwise use a public STUN server nobody chose.
+        info["ice_servers"] = self.voip_pbx_id.sudo()._voip_ice_servers()
+        return info
+
     @api.constrains("voip_extension", "voip_pbx_id")
     def _check_voip_extension(self):
         users = self.filtered("voip_extension")

@@ -82,6 +82,14 @@ class VoipPbx(models.Model):
         help="How long Join waits, once the call is connected, before sending "
         "the access code: the time the digital receptionist takes to ask for it.",
     )
+    ice_servers = fields.Text(
+        string="ICE Servers",
+        help="The STUN/TURN servers the phone widget uses to reach the PBX's "
+        "media, one per line: a URL, then for TURN a username and a password "
+        "separated by spaces (turn:turn.example.com:3478 alice s3cret). Empty: "
+        "none, not even a public STUN server; enough when the PBX's media "
+        "server is directly reachable.",
+    )
     conference_dtmf_method = fields.Selection(
         [
             ("auto", "Automatic"),
@@ -207,6 +215,19 @@ class VoipPbx(models.Model):
             vars(Fault(operation=operation, status=status, **kwargs))
         ]
         self.sudo().simulator_state = state
+
+    def _voip_ice_servers(self):
+        """The ICE servers of this PBX as RTCPeerConnection expects them."""
+        servers = []
+        for line in (self.ice_servers or "").splitlines():
+            parts = line.split()
+            if not parts:
+                continue
+            server = {"urls": parts[0]}
+            if len(parts) >= 3:
+                server.update(username=parts[1], credential=parts[2])
+            servers.append(server)
+        return servers
 
     def _demo_setup_simulator(self):
         """Demo data: the operator has provisioned the PBX's incoming numbers

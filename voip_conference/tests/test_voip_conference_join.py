@@ -94,3 +94,20 @@ class TestVoipConferenceJoin(VoipConferenceCase):
             self.env["voip.call"].with_user(other).create_call(
                 {"phone_number": "8003", "conference_id": self.foreign_room.id}
             )
+
+    def test_ice_servers_are_the_pbx_ones(self):
+        self.assertEqual(self.conf_user._voip_get_info()["ice_servers"], [])
+        self.pbx.ice_servers = (
+            "stun:stun.example.com:3478\n\nturn:turn.example.com alice s3cret"
+        )
+        self.assertEqual(
+            self.conf_user._voip_get_info()["ice_servers"],
+            [
+                {"urls": "stun:stun.example.com:3478"},
+                {
+                    "urls": "turn:turn.example.com",
+                    "username": "alice",
+                    "credential": "s3cret",
+                },
+            ],
+        )

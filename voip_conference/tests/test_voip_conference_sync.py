@@ -422,8 +422,8 @@ class TestSyncSimulator(SyncTests, VoipConferenceCase):
         connection = db_connect(self.env.cr.dbname)
         with connection.cursor() as setup:
             setup.execute(
-                "INSERT INTO voip_pbx (name, mode, pbx_backend) VALUES "
-                "('Locked PBX', 'test', 'simulator') RETURNING id"
+                "INSERT INTO voip_pbx (name, mode, pbx_backend, conference_dtmf_method)"
+                " VALUES ('Locked PBX', 'test', 'simulator', 'auto') RETURNING id"
             )
             pbx_id = setup.fetchone()[0]
             setup.commit()
