@@ -2,6 +2,8 @@
 
 from collections import defaultdict
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -567,6 +569,48 @@ class VoipConference(models.Model):
             "dtmf": f"{code}#" if code else "",
             "delay_ms": round(max(delay, 0) * 1000),
             "dtmf_method": room.pbx_id.conference_dtmf_method,
+        }
+
+    def action_dial_in(self):
+        self.ensure_one()
+        sequence = self.get_join_sequence()  # the rights of Join
+        code = sequence["dtmf"][:-1]
+        rows = [
+            Markup(
+                '<li><a href="tel:{tap}" class="o_voip_conference_one_tap">'
+                "{tap}</a>{label}</li>"
+            ).format(
+                tap=numbering.one_tap(number.number, code),
+                label=f" ({number.name})" if number.name else "",
+            )
+            for number in self.sudo().incoming_number_ids
+        ]
+        if rows:
+            details = Markup("<p>{}</p><ul>{}</ul>").format(
+                self.env._(
+                    "From any phone, tap or dial one of these: the phone dials the "
+                    "number, waits, then sends the access code and #."
+                ),
+                Markup("").join(rows),
+            )
+        else:
+            details = Markup("<p>{}</p>").format(
+                self.env._(
+                    "No incoming number reaches this room: it can only be joined "
+                    "from the PBX, on extension %(extension)s.",
+                    extension=self.extension,
+                )
+            )
+        wizard = self.env["voip.conference.dial.in"].create(
+            {"conference_id": self.id, "details": details}
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Dial-in Details of %(room)s", room=self.name),
+            "res_model": "voip.conference.dial.in",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
         }
 
     def action_invite_wizard(self):

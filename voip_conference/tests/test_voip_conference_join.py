@@ -111,3 +111,29 @@ class TestVoipConferenceJoin(VoipConferenceCase):
                 },
             ],
         )
+
+    def test_dial_in_one_tap_strings(self):
+        self._number(
+            "+3225550100",
+            name="Brussels",
+            destination_type="conference",
+            conference_id=self.room.id,
+        )
+        action = self.room.with_user(self.conf_user).action_dial_in()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.conf_user)
+            .browse(action["res_id"])
+        )
+        self.assertIn('href="tel:+3225550100,,1234#"', str(wizard.details))
+        self.assertIn("Brussels", str(wizard.details))
+        # Another user cannot read it.
+        with self.assertRaises(AccessError):
+            wizard.with_user(self.manager).read(["details"])
+        open_action = self.open_room.with_user(self.conf_user).action_dial_in()
+        details = (
+            self.env[open_action["res_model"]].browse(open_action["res_id"]).details
+        )
+        self.assertIn("8002", str(details))
+        with self.assertRaises(AccessError):
+            self.room.with_user(self.internal_user).action_dial_in()

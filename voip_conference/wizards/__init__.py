@@ -3,3 +3,4 @@ from . import voip_conference_route_number
 from . import voip_conference_unroute
 from . import voip_conference_conflict
 from . import voip_conference_invite
+from . import voip_conference_dial_in
