@@ -335,17 +335,11 @@ class VoipConference(models.Model):
             vals["need_sync"] = True
         if not (vals.get("need_sync") and not inbound):
             return super().write(vals)
-        # A room in conflict stays so until a manager resolves it.
-        conflicts = self.filtered(lambda r: r.sync_state == "conflict")
-        result = True
-        if self - conflicts:
-            result = super(VoipConference, self - conflicts).write(
-                vals | {"sync_state": "pending"}
-            )
-        if conflicts:
-            super(VoipConference, conflicts).write(vals)
+        for records, values in self._sync_pending_writes(vals):
+            if records:
+                super(VoipConference, records).write(values)
         self._register_push(self.pbx_id)
-        return result
+        return True
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_routed(self):

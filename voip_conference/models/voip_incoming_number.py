@@ -189,17 +189,11 @@ class VoipIncomingNumber(models.Model):
         self._prepare_vals(vals, record=self[:1])
         if not self._sync_touches(vals):
             return super().write(vals)
-        vals["need_sync"] = True
-        conflicts = self.filtered(lambda n: n.sync_state == "conflict")
-        result = True
-        if self - conflicts:
-            result = super(VoipIncomingNumber, self - conflicts).write(
-                vals | {"sync_state": "pending"}
-            )
-        if conflicts:
-            super(VoipIncomingNumber, conflicts).write(vals)
+        for records, values in self._sync_pending_writes(vals):
+            if records:
+                super(VoipIncomingNumber, records).write(values)
         self._register_push(self.pbx_id)
-        return result
+        return True
 
     # ------------------------------------------------------------------
     # Constraints

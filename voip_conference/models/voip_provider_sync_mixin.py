@@ -115,6 +115,21 @@ class VoipProviderSyncMixin(models.AbstractModel):
             set(vals) & set(self._sync_fields)
         )
 
+    def _sync_pending_writes(self, vals):
+        """Split a local change of synced values into (records, values) writes.
+
+        Records go back to "pending push", except those in conflict: they
+        stay so until a manager resolves the conflict. The caller writes
+        (through its own ``super()``, so that tracking and other overrides
+        run) and registers the push.
+        """
+        vals = vals | {"need_sync": True}
+        conflicts = self.filtered(lambda r: r.sync_state == "conflict")
+        return [
+            (self - conflicts, vals | {"sync_state": "pending"}),
+            (conflicts, vals),
+        ]
+
     def _register_push(self, pbxs):
         """Push the PBXs' pending records once the transaction commits.
 

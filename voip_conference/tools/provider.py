@@ -24,8 +24,16 @@ DESTINATION_TYPES = (
 )
 
 
+class _FromDict:
+    @classmethod
+    def from_dict(cls, data):
+        """Build from a dict, ignoring keys that are not fields."""
+        fields = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in fields})
+
+
 @dataclasses.dataclass(frozen=True)
-class Room:
+class Room(_FromDict):
     name: str
     extension: str
     access_code: str = ""
@@ -40,14 +48,9 @@ class Room:
         data.pop("id")
         return data
 
-    @classmethod
-    def from_dict(cls, data):
-        fields = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in fields})
-
 
 @dataclasses.dataclass(frozen=True)
-class IncomingNumber:
+class IncomingNumber(_FromDict):
     number: str
     name: str = ""
     destination_type: str = "none"
@@ -63,11 +66,6 @@ class IncomingNumber:
             "destination_type": self.destination_type,
             "destination": self.destination,
         }
-
-    @classmethod
-    def from_dict(cls, data):
-        fields = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in fields})
 
 
 @dataclasses.dataclass(frozen=True)
