@@ -18,6 +18,7 @@ import {expect, test} from "@odoo/hoot";
 import {registry} from "@web/core/registry";
 import {runAllTimers} from "@odoo/hoot-mock";
 import {session} from "@web/session";
+import {Call} from "@voip_oca/components/call/call.esm";
 import {VoipOCA} from "@voip_oca/services/voip_oca_service.esm";
 import {voipModels} from "@voip_oca/../tests/voip_test_helpers.esm";
 
@@ -213,4 +214,15 @@ test("Join from a room's form or card: the client action asks the agent", async 
         {params: {conference_id: 7}}
     );
     expect(joined).toEqual([7]);
+});
+
+test("Opening the in-call keypad shows the digits sent, not the number dialled", () => {
+    const call = {state: {numpad: false}, voip: {numpad: {value: "8001"}}};
+    Call.prototype.onOpenNumpad.call(call);
+    expect(call.state.numpad).toBe(true);
+    expect(call.voip.numpad.value).toBe("");
+    call.voip.numpad.value = "1#";
+    Call.prototype.onOpenNumpad.call(call); // closing it keeps what was sent
+    expect(call.state.numpad).toBe(false);
+    expect(call.voip.numpad.value).toBe("1#");
 });

@@ -24,6 +24,14 @@ patch(Call.prototype, {
         const label = STATUS_LABELS[this.join.status];
         return label ? label() : "";
     },
+    onOpenNumpad() {
+        if (!this.state.numpad) {
+            // The in-call keypad shows the digits sent during this call, not
+            // the number that was dialled (voip_oca shares one input).
+            this.voip.numpad.value = "";
+        }
+        return super.onOpenNumpad(...arguments);
+    },
     onNumpadValue(key) {
         if (this.agent.sendKey(key) === "failed") {
             this.notification.add(_t("The tone %(key)s could not be sent.", {key}), {

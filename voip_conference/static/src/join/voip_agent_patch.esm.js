@@ -83,6 +83,9 @@ patch(VoipAgent.prototype, {
 
     /** In-call keypad: every key arrives, in order, at any speed. */
     sendKey(key) {
+        if (this.voip.mode !== "prod") {
+            return "test"; // no SIP session: nothing to send, nothing to report
+        }
         if (!this.keypad) {
             this.keypad = new KeypadDtmf(() => this.session);
         }
