@@ -32,6 +32,12 @@ class SyncTests:
     def _add_fault(self, operation, status, **kwargs):
         raise NotImplementedError
 
+    def _rename_on_pbx(self, room, name):
+        """A change made in the PBX's own console."""
+        remote = self._remote()
+        remote.update_room(room.remote_id, Room(name=name, extension=room.extension))
+        self._save_remote(remote)
+
     def _commit(self):
         """What a commit does for us: run the post-commit push.
 
@@ -130,11 +136,7 @@ class SyncTests:
     def test_pull_updates_unchanged_records_without_pushing(self):
         room = self._room("8001")
         self._commit()
-        remote = self._remote()
-        remote.update_room(
-            room.remote_id, Room(name="Changed on PBX", extension="8001")
-        )
-        self._save_remote(remote)
+        self._rename_on_pbx(room, "Changed on PBX")
         run = self.pbx._sync(trigger="manual")
         self.assertEqual((run.updated, run.pushed), (1, 0))
         self.assertEqual(room.name, "Changed on PBX")
@@ -144,9 +146,7 @@ class SyncTests:
     def test_changed_on_both_sides_is_a_conflict(self):
         room = self._room("8001")
         self._commit()
-        remote = self._remote()
-        remote.update_room(room.remote_id, Room(name="PBX name", extension="8001"))
-        self._save_remote(remote)
+        self._rename_on_pbx(room, "PBX name")
         room.name = "Odoo name"
         run = self.pbx._sync(trigger="manual")
         self.assertEqual(run.conflicts, 1)
@@ -169,9 +169,7 @@ class SyncTests:
     def test_conflict_resolved_with_the_pbx_values(self):
         room = self._room("8001")
         self._commit()
-        remote = self._remote()
-        remote.update_room(room.remote_id, Room(name="PBX name", extension="8001"))
-        self._save_remote(remote)
+        self._rename_on_pbx(room, "PBX name")
         room.name = "Odoo name"
         self.pbx._sync(trigger="manual", push=False)
         self.assertEqual(room.sync_state, "conflict")
