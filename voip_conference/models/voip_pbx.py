@@ -365,8 +365,7 @@ class VoipPbx(models.Model):
             _logger.info("Sync of PBX %s failed: %s", self.display_name, error)
         run.write(
             {
-                **{k: v for k, v in counts.items() if k != "pushed"},
-                "pushed": counts["pushed"],
+                **counts,
                 "status": "partial"
                 if status == "done" and counts["errors"]
                 else status,
