@@ -63,6 +63,7 @@ class Run:
         self.left_listening = None
         self.timings = {}
         self.browser_log = ""
+        self.rooms = {}
 
     def case_events(self, case, event=None):
         return [
@@ -339,6 +340,7 @@ def run(tmp_path_factory):
         url = f"http://127.0.0.1:{http_port}"
         _wait_http(odoo, url)
         seed = _seed(url, db, ws_port)
+        result.rooms = seed["rooms"]
         result.timings["odoo server"] = time.monotonic() - t0
 
         browser_config = work / "browser.json"
