@@ -25,4 +25,31 @@ export default [
             eqeqeq: "error",
         },
     },
+    // The end-to-end tier's browser driver: a Node.js module (page.evaluate
+    // callbacks run in the page, where `odoo` and `fetch` exist).
+    {
+        files: ["e2e/**/*.mjs"],
+        languageOptions: {
+            ecmaVersion: 2024,
+            sourceType: "module",
+            globals: {
+                process: "readonly",
+                setTimeout: "readonly",
+                console: "readonly",
+                Date: "readonly",
+                Promise: "readonly",
+                JSON: "readonly",
+                String: "readonly",
+                fetch: "readonly",
+                odoo: "readonly",
+            },
+        },
+        rules: {
+            "no-undef": "error",
+            "no-unused-vars": "error",
+            "no-var": "error",
+            "prefer-const": "error",
+            eqeqeq: "error",
+        },
+    },
 ];

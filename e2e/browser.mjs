@@ -48,7 +48,7 @@ page.on("console", (msg) => {
         process.stderr.write(`[console.${msg.type()}] ${msg.text()}\n`);
     }
 });
-page.on("pageerror", (error) => process.stderr.write(`[pageerror] ${error}\n`));
+page.on("pageerror", (error) => emit("page_error", {error: String(error)}));
 
 async function rpc(model, method, args, kwargs = {}) {
     return page.evaluate(
@@ -203,7 +203,10 @@ const cases = {
         });
     },
     async info() {
-        await rpc("voip.pbx", "write", [[config.pbx_id], {conference_dtmf_method: "info"}]);
+        await rpc("voip.pbx", "write", [
+            [config.pbx_id],
+            {conference_dtmf_method: "info"},
+        ]);
         await runCase("info", async (afterId) => {
             await joinFromTab("info", R.code.name);
             await answered("info", afterId);
@@ -211,7 +214,10 @@ const cases = {
             await sleep(config.tones_ms);
             await hangUp("info");
         });
-        await rpc("voip.pbx", "write", [[config.pbx_id], {conference_dtmf_method: "auto"}]);
+        await rpc("voip.pbx", "write", [
+            [config.pbx_id],
+            {conference_dtmf_method: "auto"},
+        ]);
     },
     async no_code() {
         await runCase("no_code", async (afterId) => {

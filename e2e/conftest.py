@@ -448,6 +448,7 @@ def pytest_terminal_summary(terminalreporter):
         )
         write(f"  {case:15} RFC 4733: {events}")
         write(f"  {'':15} SIP INFO (digit/answer): {infos}")
-    write("Timings (s from start): " + ", ".join(
-        f"{k} {v:.1f}" for k, v in run.timings.items()
-    ))
+    write(
+        "Timings (s from start): "
+        + ", ".join(f"{k} {v:.1f}" for k, v in run.timings.items())
+    )

@@ -110,7 +110,7 @@ def _body(payload_hex):
 def calls_from_sip(rows, far_end_port):
     """One Call per Call-ID, in the order the far end was invited."""
     calls = {}
-    for t, sport, dport, method, status, cseq_method, cseq, call_id, payload in rows:
+    for t, _sport, dport, method, status, cseq_method, cseq, call_id, payload in rows:
         t, to_far_end = float(t), int(dport) == far_end_port
         if method == "INVITE" and to_far_end and call_id not in calls:
             calls[call_id] = Call(call_id=call_id, invite=t)

@@ -30,13 +30,18 @@ def _call(run, case):
 
 
 def _spacing(times):
-    return [round(b - a, 3) for a, b in zip(times, times[1:])]
+    return [round(b - a, 3) for a, b in zip(times, times[1:], strict=False)]
 
 
 def test_browser_registered_and_finished(run):
     names = [e["event"] for e in run.events]
     assert "registered" in names, run.browser_log[-3000:]
     assert "done" in names, run.browser_log[-3000:]
+
+
+def test_no_error_in_the_page(run):
+    errors = [e["error"] for e in run.events if e["event"] == "page_error"]
+    assert errors == []
 
 
 def test_1_access_code_as_rfc4733_after_the_delay(run):
@@ -73,9 +78,9 @@ def test_4_hang_up_before_the_delay_sends_nothing(run):
     call = _call(run, "hangup_early")
     assert call.events == []
     assert call.infos == []
-    assert call.bye < call.answer + RECEPTIONIST_DELAY_S, (
-        "the browser hung up after the delay: the case proves nothing"
-    )
+    assert (
+        call.bye < call.answer + RECEPTIONIST_DELAY_S
+    ), "the browser hung up after the delay: the case proves nothing"
     # Hung up while the widget said it was waiting for the receptionist.
     assert run.case_events("hangup_early", "status")[0]["status"].startswith("Waiting")
 
@@ -88,9 +93,10 @@ def test_5_in_call_keypad_keys_arrive_complete_and_in_order(run, case, keys):
     call = _call(run, case)
     assert call.rfc4733_digits == keys
     assert call.infos == []
-    typed = run.case_events(case, "keys_end")[0]["t"] - run.case_events(
-        case, "keys_start"
-    )[0]["t"]
+    typed = (
+        run.case_events(case, "keys_end")[0]["t"]
+        - run.case_events(case, "keys_start")[0]["t"]
+    )
     # Faster than the tones play: the case is about keys that outrun them.
     assert typed < 0.1 * len(keys), f"{len(keys)} keys took {typed:.3f} s"
 
