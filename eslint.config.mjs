@@ -1,4 +1,12 @@
 // Odoo's browser modules: ES modules with the globals Odoo provides.
+const RULES = {
+    "no-undef": "error",
+    "no-unused-vars": "error",
+    "no-var": "error",
+    "prefer-const": "error",
+    eqeqeq: "error",
+};
+
 export default [
     {
         files: ["voip_conference/static/**/*.js"],
@@ -17,13 +25,7 @@ export default [
                 Promise: "readonly",
             },
         },
-        rules: {
-            "no-undef": "error",
-            "no-unused-vars": "error",
-            "no-var": "error",
-            "prefer-const": "error",
-            eqeqeq: "error",
-        },
+        rules: RULES,
     },
     // The end-to-end tier's browser driver: a Node.js module (page.evaluate
     // callbacks run in the page, where `odoo` and `fetch` exist).
@@ -44,12 +46,6 @@ export default [
                 odoo: "readonly",
             },
         },
-        rules: {
-            "no-undef": "error",
-            "no-unused-vars": "error",
-            "no-var": "error",
-            "prefer-const": "error",
-            eqeqeq: "error",
-        },
+        rules: RULES,
     },
 ];

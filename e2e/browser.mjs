@@ -192,28 +192,28 @@ async function answered(name, afterId) {
 }
 
 const R = config.rooms;
+
+/** Join the room with a code, let the code go, hang up. */
+async function joinAndSendCode(name) {
+    await runCase(name, async (afterId) => {
+        await joinFromTab(name, R.code.name);
+        await answered(name, afterId);
+        await waitStatus(name, config.labels.sent);
+        await sleep(config.tones_ms);
+        await hangUp(name);
+    });
+}
+
 const cases = {
     async rfc4733() {
-        await runCase("rfc4733", async (afterId) => {
-            await joinFromTab("rfc4733", R.code.name);
-            await answered("rfc4733", afterId);
-            await waitStatus("rfc4733", config.labels.sent);
-            await sleep(config.tones_ms);
-            await hangUp("rfc4733");
-        });
+        await joinAndSendCode("rfc4733");
     },
     async info() {
         await rpc("voip.pbx", "write", [
             [config.pbx_id],
             {conference_dtmf_method: "info"},
         ]);
-        await runCase("info", async (afterId) => {
-            await joinFromTab("info", R.code.name);
-            await answered("info", afterId);
-            await waitStatus("info", config.labels.sent);
-            await sleep(config.tones_ms);
-            await hangUp("info");
-        });
+        await joinAndSendCode("info");
         await rpc("voip.pbx", "write", [
             [config.pbx_id],
             {conference_dtmf_method: "auto"},

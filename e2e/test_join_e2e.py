@@ -72,6 +72,8 @@ def test_3_room_without_code_sends_nothing(run):
     assert call.events == []
     assert call.infos == []
     assert call.bye, "the call was not hung up"
+    # Nor does the widget say anything about a code.
+    assert run.case_events("no_code", "status_seen")[0]["status"] == ""
 
 
 def test_4_hang_up_before_the_delay_sends_nothing(run):
