@@ -152,6 +152,32 @@ test("Conferences tab: rooms of the PBX, search, lock, Join in test mode", async
     ]);
 });
 
+test("Join within the search's 300 ms: no error once the box is gone", async () => {
+    mockCalls();
+    onRpc("voip.conference", "search_read", () => [
+        {id: 1, name: "Sales weekly", extension: "8001", has_access_code: false},
+    ]);
+    onRpc("voip.conference", "get_join_sequence", () => ({
+        id: 1,
+        name: "Sales weekly",
+        extension: "8001",
+        dtmf: "",
+        delay_ms: 0,
+        dtmf_method: "auto",
+    }));
+    await openSoftphone();
+    await click(".o_voip_softphone a[name='conference_list']");
+    await contains(".o_voip_conference_item", {count: 1});
+    await insertText(".o_voip_softphone input[placeholder='Search']", "Sales");
+    // Join before the debounced search runs: the call view replaces the box.
+    await click(".o_voip_conference_item .o_voip_conference_join_button");
+    await contains(".o_voip_softphone input[placeholder='Search']", {count: 0});
+    // voip_oca read the missing box here ("Cannot read properties of null"),
+    // which Hoot reports as an error of this test.
+    await runAllTimers();
+    expect.verifySteps(["create_call 8001 1"]);
+});
+
 test("The search finds rooms by a routed number typed with blanks", async () => {
     await makeMockServer();
     const domains = [];
