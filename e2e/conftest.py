@@ -446,7 +446,9 @@ def pytest_terminal_summary(terminalreporter):
             " ".join(f"{i.digit}@+{i.t - answer:.3f}s/{i.answered}" for i in call.infos)
             or "none"
         )
-        write(f"  {case:15} RFC 4733: {events}")
+        bye = f"+{call.bye - answer:.3f}s" if call.bye else "none"
+        write(f"  {case:15} answered, BYE at {bye}")
+        write(f"  {'':15} RFC 4733: {events}")
         write(f"  {'':15} SIP INFO (digit/answer): {infos}")
     write(
         "Timings (s from start): "
