@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.request
 import xmlrpc.client
 from pathlib import Path
 
@@ -143,7 +144,6 @@ def _seed(url, db, ws_port):
         [uid],
         {"voip_pbx_id": pbx, "voip_username": "alice", "voip_password": "e2e-secret"},
     )
-    labels = {}
     return {
         "call": call,
         "pbx": pbx,
@@ -152,13 +152,10 @@ def _seed(url, db, ws_port):
             "plain": {"id": plain_room, "name": "E2E Open Room"},
         },
         "partner": partner,
-        "labels": labels,
     }
 
 
 def _wait_http(proc, url, timeout=60):
-    import urllib.request
-
     def ok():
         try:
             with urllib.request.urlopen(f"{url}/web/login", timeout=2) as resp:
