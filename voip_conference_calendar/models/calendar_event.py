@@ -153,8 +153,9 @@ class CalendarEvent(models.Model):
             (``+32 2 555 01 00``), ``local`` (as dialled from the partner's
             country: national format at home, the international prefix
             abroad), ``label_display`` (``(Brussels)``), ``local_display``
-            (``Belgium: 02 555 01 00``), ``one_tap`` (``+3225550100,,1234#``) and ``tel`` (its
-            RFC 3966 URI, ``#`` as ``%23``).
+            (``Belgium: 02 555 01 00``), ``one_tap``
+            (``+3225550100,,1234#``) and ``tel`` (its RFC 3966 URI, ``#`` as
+            ``%23``).
         """
         self.ensure_one()
         room = self.conference_id.sudo()

@@ -1,2 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import test_calendar_conference_invitation
+from . import test_calendar_conference_rights
+from . import test_calendar_conference_bookings
