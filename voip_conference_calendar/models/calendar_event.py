@@ -23,7 +23,7 @@ REMINDER_MINUTES_PARAM = "voip_conference_calendar.reminder_minutes"
 REMINDER_MINUTES = 5
 # A participation counts for an event when it overlaps the event widened by
 # this margin: people join early and stay late.
-ATTENDANCE_MARGIN = timedelta(minutes=30)
+ATTENDANCE_MARGIN = timedelta(minutes=15)
 # Conflicts shown on a form (an event of a long recurrence may have many).
 CONFLICTS_SHOWN = 5
 # Marks a <br/> while the text of an HTML block is flattened.
