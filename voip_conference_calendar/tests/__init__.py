@@ -4,3 +4,4 @@ from . import test_calendar_conference_rights
 from . import test_calendar_conference_bookings
 from . import test_calendar_conference_call_in
 from . import test_calendar_conference_attendance
+from . import test_calendar_conference_ui
