@@ -19,6 +19,7 @@
         "views/voip_conference_views.xml",
         "wizards/calendar_event_invitation_preview_views.xml",
     ],
+    "demo": ["demo/calendar_event_demo.xml"],
     "assets": {
         "web.assets_backend": [
             "voip_conference_calendar/static/src/**/*",
