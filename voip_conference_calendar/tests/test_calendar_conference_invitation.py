@@ -220,3 +220,43 @@ class TestCalendarConferenceInvitation(CalendarConferenceCase):
         self.assertEqual(
             dial_in_lines(preview.body_html)[0], "Conférence téléphonique : Board"
         )
+
+    def test_date_change_mail_carries_the_dial_in(self):
+        event = (
+            self.env["calendar.event"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "name": "Board meeting",
+                    "start": "2026-12-07 08:00:00",
+                    "stop": "2026-12-07 09:00:00",
+                    "conference_id": self.room.id,
+                    "partner_ids": [(4, self.guests["fr"].id)],
+                }
+            )
+        )
+        event.with_user(self.manager).write(
+            {"start": "2026-12-08 08:00:00", "stop": "2026-12-08 09:00:00"}
+        )
+        messages = self.env["mail.message"].search(
+            [
+                ("model", "=", "calendar.event"),
+                ("res_id", "=", event.id),
+                ("partner_ids", "in", self.guests["fr"].ids),
+            ]
+        )
+        self.assertEqual(len(messages), 2)
+        for message in messages:
+            self.assertEqual(dial_in_lines(message.body), EXPECTED_BODY["fr"])
+            self.assertIn(EXPECTED_CONFERENCE[0], ics_lines(self._ics(message)))
+
+    def test_template_hook_added_once_and_removed_on_uninstall(self):
+        Attendee = self.env["calendar.attendee"]
+        template = self.env.ref("calendar.calendar_template_meeting_invitation")
+        hook = "object._voip_conference_dial_in_mail()"
+        self.assertEqual(template.body_html.count(hook), 1)
+        Attendee._voip_conference_install_templates()  # an upgrade
+        self.assertEqual(template.body_html.count(hook), 1)
+        Attendee._voip_conference_install_templates(add=False)  # uninstall
+        self.assertEqual(template.body_html.count(hook), 0)
+        self.assertIn("Details", template.body_html)
