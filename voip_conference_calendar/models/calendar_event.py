@@ -305,6 +305,54 @@ class CalendarEvent(models.Model):
             result[event.id] = cal.serialize().encode()
         return result
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_conference_room_choice(
+            [
+                vals["conference_id"]
+                for vals in vals_list
+                if vals.get("conference_id")
+                and not self._conference_room_of_recurrence(vals)
+            ]
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("conference_id") and self.filtered(
+            lambda e: e.conference_id.id != vals["conference_id"]
+        ):
+            self._check_conference_room_choice([vals["conference_id"]])
+        return super().write(vals)
+
+    @api.model
+    def _conference_room_of_recurrence(self, vals):
+        """Whether ``vals`` is an occurrence of a recurrence that already
+        holds this room (calendar creates occurrences as whoever moved the
+        meeting, who need not be a conference user)."""
+        recurrence = (
+            self.env["calendar.recurrence"].sudo().browse(vals.get("recurrence_id"))
+        )
+        return vals["conference_id"] in recurrence.calendar_event_ids.conference_id.ids
+
+    @api.model
+    def _check_conference_room_choice(self, room_ids):
+        """Only conference users put a room they may read on an event: an
+        attendee reads the room's access code."""
+        if self.env.su or not room_ids:
+            return
+        rooms = self.env["voip.conference"].browse(set(room_ids))
+        if self.env.user.has_group(USER_GROUP) and len(
+            rooms._filtered_access("read")
+        ) == len(rooms):
+            return
+        raise AccessError(
+            self.env._(
+                "Only conference users may put a conference room on a calendar "
+                "event (its attendees read the room's access code). Ask one to "
+                "choose the room."
+            )
+        )
+
     def message_notify(self, **kwargs):
         """An invitation's .ics holds the access code: it stays readable
         through its message (the invitee's) only, not through the event."""
@@ -451,10 +499,12 @@ class CalendarEvent(models.Model):
 
     def _conference_free_room(self, events):
         """The first active room of the organiser's PBX (else the event's
-        room's PBX) that no other event books during ``events``."""
+        room's PBX) that no other event books during ``events``, among the
+        rooms the current user may choose (none for who is no conference
+        user)."""
         self.ensure_one()
         pbx = self.sudo().user_id.voip_pbx_id or self.conference_id.sudo().pbx_id
-        if not pbx:
+        if not pbx or not self.env.user.has_group(USER_GROUP):
             return self.env["voip.conference"]
         rooms = self.env["voip.conference"].search(
             [("pbx_id", "=", pbx.id), ("active", "=", True)], order="extension, id"

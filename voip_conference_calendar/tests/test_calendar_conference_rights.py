@@ -164,3 +164,62 @@ class TestCalendarConferenceRights(CalendarConferenceCase):
             lambda t: t.field_id.name == "conference_id"
         )
         self.assertTrue(tracked)
+
+    def test_only_conference_users_put_a_room_on_an_event(self):
+        """Else any internal user would invite themselves to a room and read
+        its code."""
+        Event = self.env["calendar.event"].with_context(no_mail_to_attendees=True)
+        vals = {
+            "name": "Sneaky",
+            "start": "2026-12-07 10:00:00",
+            "stop": "2026-12-07 11:00:00",
+            "conference_id": self.room.id,
+        }
+        for user in (self.plain_user, self.colleague, self.other_manager):
+            with self.subTest(user=user.login):
+                with self.assertRaises(AccessError):
+                    Event.with_user(user).create(vals)
+                own = Event.with_user(user).create(vals | {"conference_id": False})
+                with self.assertRaises(AccessError):
+                    own.write({"conference_id": self.room.id})
+        event = Event.with_user(self.conf_user).create(vals)
+        self.assertEqual(event.conference_id, self.room)
+
+    def test_attendee_moves_a_recurring_meeting(self):
+        """An attendee who is no conference user may still move a recurring
+        meeting: its new occurrences keep the room."""
+        event = (
+            self.env["calendar.event"]
+            .with_user(self.manager)
+            .with_context(no_mail_to_attendees=True)
+            .create(
+                {
+                    "name": "Weekly",
+                    "start": "2026-12-07 10:00:00",
+                    "stop": "2026-12-07 11:00:00",
+                    "conference_id": self.room.id,
+                    "recurrency": True,
+                    "rrule_type": "weekly",
+                    "mon": True,
+                    "interval": 1,
+                    "count": 3,
+                    "end_type": "count",
+                    "partner_ids": [Command.link(self.colleague.partner_id.id)],
+                }
+            )
+        )
+        event.with_user(self.colleague).with_context(no_mail_to_attendees=True).write(
+            {
+                "recurrence_update": "all_events",
+                "start": "2026-12-08 10:00:00",
+                "stop": "2026-12-08 11:00:00",
+                "tue": True,
+                "mon": False,
+            }
+        )
+        occurrences = self.env["calendar.event"].search(
+            [("name", "=", "Weekly")], order="start"
+        )
+        self.assertEqual(len(occurrences), 3)
+        self.assertEqual(occurrences.conference_id, self.room)
+        self.assertEqual(str(occurrences[0].start), "2026-12-08 10:00:00")
