@@ -27,6 +27,9 @@
         "web.assets_tests": [
             "voip_conference_calendar/static/tests/tours/**/*",
         ],
+        "web.assets_unit_tests": [
+            "voip_conference_calendar/static/tests/*.test.js",
+        ],
     },
     "uninstall_hook": "uninstall_hook",
     "installable": True,

@@ -5,3 +5,4 @@ from . import test_calendar_conference_bookings
 from . import test_calendar_conference_call_in
 from . import test_calendar_conference_attendance
 from . import test_calendar_conference_ui
+from . import test_js
