@@ -110,6 +110,69 @@ class CalendarEvent(models.Model):
                 event._conference_free_room(events) if found else False
             )
 
+    @api.onchange("conference_id", "start", "stop", "allday")
+    def _onchange_conference_warning(self):
+        if self.conference_id and self.conference_conflict_message:
+            return {
+                "warning": {
+                    "title": self.env._("The room is already booked"),
+                    "message": self.conference_conflict_message,
+                }
+            }
+        return None
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_conference_room_choice(
+            [
+                vals["conference_id"]
+                for vals in vals_list
+                if vals.get("conference_id")
+                and not self._conference_room_of_recurrence(vals)
+            ]
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("conference_id") and self.filtered(
+            lambda e: e.conference_id.id != vals["conference_id"]
+        ):
+            self._check_conference_room_choice([vals["conference_id"]])
+        return super().write(vals)
+
+    @api.model
+    def _conference_room_of_recurrence(self, vals):
+        """Whether ``vals`` is an occurrence of a recurrence that already
+        holds this room (calendar creates occurrences as whoever moved the
+        meeting, who need not be a conference user)."""
+        recurrence = (
+            self.env["calendar.recurrence"].sudo().browse(vals.get("recurrence_id"))
+        )
+        return vals["conference_id"] in recurrence.calendar_event_ids.conference_id.ids
+
+    @api.model
+    def _check_conference_room_choice(self, room_ids):
+        """Only conference users put a room they may read on an event: an
+        attendee reads the room's access code."""
+        if self.env.su or not room_ids:
+            return
+        rooms = self.env["voip.conference"].browse(set(room_ids))
+        if self.env.user.has_group(USER_GROUP) and len(
+            rooms._filtered_access("read")
+        ) == len(rooms):
+            return
+        raise AccessError(
+            self.env._(
+                "Only conference users may put a conference room on a calendar "
+                "event (its attendees read the room's access code). Ask one to "
+                "choose the room."
+            )
+        )
+
     # ------------------------------------------------------------------
     # The dial-in: what a reader of the event, or an invitee, is given
     # ------------------------------------------------------------------
@@ -305,54 +368,6 @@ class CalendarEvent(models.Model):
             result[event.id] = cal.serialize().encode()
         return result
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._check_conference_room_choice(
-            [
-                vals["conference_id"]
-                for vals in vals_list
-                if vals.get("conference_id")
-                and not self._conference_room_of_recurrence(vals)
-            ]
-        )
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if vals.get("conference_id") and self.filtered(
-            lambda e: e.conference_id.id != vals["conference_id"]
-        ):
-            self._check_conference_room_choice([vals["conference_id"]])
-        return super().write(vals)
-
-    @api.model
-    def _conference_room_of_recurrence(self, vals):
-        """Whether ``vals`` is an occurrence of a recurrence that already
-        holds this room (calendar creates occurrences as whoever moved the
-        meeting, who need not be a conference user)."""
-        recurrence = (
-            self.env["calendar.recurrence"].sudo().browse(vals.get("recurrence_id"))
-        )
-        return vals["conference_id"] in recurrence.calendar_event_ids.conference_id.ids
-
-    @api.model
-    def _check_conference_room_choice(self, room_ids):
-        """Only conference users put a room they may read on an event: an
-        attendee reads the room's access code."""
-        if self.env.su or not room_ids:
-            return
-        rooms = self.env["voip.conference"].browse(set(room_ids))
-        if self.env.user.has_group(USER_GROUP) and len(
-            rooms._filtered_access("read")
-        ) == len(rooms):
-            return
-        raise AccessError(
-            self.env._(
-                "Only conference users may put a conference room on a calendar "
-                "event (its attendees read the room's access code). Ask one to "
-                "choose the room."
-            )
-        )
-
     def message_notify(self, **kwargs):
         """An invitation's .ics holds the access code: it stays readable
         through its message (the invitee's) only, not through the event."""
@@ -484,9 +499,10 @@ class CalendarEvent(models.Model):
         return "\n".join(lines)
 
     def _conference_visible_to_reader(self):
-        """Whether the current user may see this event's name."""
-        return bool(self.with_env(self.env)._filtered_access("read")) and (
-            self.privacy != "private"
+        """Whether the current user may see this event's name (a private
+        event is named to its organiser and attendees only)."""
+        return (
+            self.effective_privacy != "private"
             or self.env.user.partner_id in self.sudo().partner_ids
             or self.user_id == self.env.user
         )
@@ -531,17 +547,6 @@ class CalendarEvent(models.Model):
                 )
             event.conference_id = room
         return True
-
-    @api.onchange("conference_id", "start", "stop", "allday")
-    def _onchange_conference_warning(self):
-        if self.conference_id and self.conference_conflict_message:
-            return {
-                "warning": {
-                    "title": self.env._("The room is already booked"),
-                    "message": self.conference_conflict_message,
-                }
-            }
-        return None
 
     # ------------------------------------------------------------------
     # Join
