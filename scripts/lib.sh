@@ -17,7 +17,9 @@ BASE_PYTHON="${PYTHON:-python3}"
 PYTHON="$BASE_PYTHON"
 VENV_DIR="${VOIP_CONFERENCE_VENV:-$REPO_DIR/.venv}"
 # Odoo 19.0 Community, the official repository, at the commit of its 19.0 branch
-# this addon is tested against (a shallow fetch of that one commit).
+# this addon is tested against (a shallow fetch of that one commit). To move
+# the pin: a newer commit of https://github.com/odoo/odoo/commits/19.0, then
+# ./scripts/test on a machine without Odoo (it fetches that commit).
 ODOO_BRANCH="19.0"
 ODOO_URL="${VOIP_CONFERENCE_ODOO_URL:-https://github.com/odoo/odoo.git}"
 ODOO_PINNED_COMMIT="1a13ceeaee12fe5cc50f287c31f217d4be2a2eaf"
