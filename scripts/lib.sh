@@ -298,6 +298,8 @@ install_addon_deps() {
 # ODOO_PATH for a source tree (scripts started from here reuse it). Returns 1,
 # with the environment still made, when there is no Odoo and fetching is off.
 bootstrap() {
+    "$BASE_PYTHON" -c '' 2>/dev/null \
+        || die "No Python here: $BASE_PYTHON does not run (install Debian's python3, or set PYTHON to one)."
     if ! locate_odoo "${1:-fetch}"; then
         ensure_venv false
         return 1
