@@ -402,6 +402,21 @@ def test_no_network_stops_at_once_saying_what_to_provide(world, url, command):
     assert "──" not in result.stdout
 
 
+def test_no_fetch_and_no_python_say_what_to_provide(world):
+    env, state = environment(world, "no-fetch", VOIP_CONFERENCE_NO_FETCH="1")
+    env["XDG_CACHE_HOME"] = str(state / "cache")
+    result = run([SCRIPTS / "run", "--setup-only"], env, timeout=60)
+    assert result.returncode == 2
+    assert "No Odoo 19 here, and fetching it is off" in result.stderr
+    assert "ODOO_PATH=/path/to/odoo-19.0" in result.stderr
+    assert not (state / "cache" / "voip_conference").exists()
+
+    env["PYTHON"] = str(state / "no-such-python")
+    result = run([SCRIPTS / "run", "--setup-only"], env, timeout=60)
+    assert result.returncode == 2
+    assert f"No Python here: {env['PYTHON']} does not run" in result.stderr
+
+
 def test_a_commit_the_repository_lacks_is_reported(world):
     env, state = environment(
         world,
