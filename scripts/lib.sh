@@ -147,7 +147,11 @@ $(no_odoo_message)"
         git init -q "$work" && git -C "$work" remote add origin "$ODOO_URL"
     fi
     git -C "$work" remote set-url origin "$ODOO_URL"
-    if ! GIT_TERMINAL_PROMPT=0 git -C "$work" fetch --depth 1 origin "$ODOO_COMMIT" 2>"$err"; then
+    # git's own progress on a terminal; its errors kept for the message.
+    local progress=()
+    [ -t 2 ] && progress=(--progress)
+    if ! GIT_TERMINAL_PROMPT=0 git -C "$work" fetch "${progress[@]}" --depth 1 origin "$ODOO_COMMIT" \
+        2> >(tee "$err" >&2); then
         # A server that refuses to serve a commit by its id: fetch the branch
         # and deepen it until the commit is there.
         local depth
