@@ -98,6 +98,17 @@ pip_install_once() {
     mkdir -p "$(dirname "$stamp")" && printf '%s\n' "$key" >"$stamp"
 }
 
+# console_script NAME: the path of a package's command (ruff's binary, ...):
+# the environment's own, or the base Python's that the environment sees
+# (`python -m ruff` looks only in the environment's bin/).
+console_script() {
+    local dir
+    for dir in "$VENV_DIR/bin" "$("$BASE_PYTHON" -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"; do
+        [ -x "$dir/$1" ] && { printf '%s\n' "$dir/$1"; return 0; }
+    done
+    return 1
+}
+
 no_odoo_message() {
     cat <<MSG
 Provide one of:
