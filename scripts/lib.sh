@@ -175,7 +175,7 @@ $(no_odoo_message)"
     if ! git -C "$work" cat-file -e "$ODOO_COMMIT^{commit}" 2>/dev/null \
         || ! git -C "$work" -c advice.detachedHead=false checkout -q --force "$ODOO_COMMIT" 2>>"$err"; then
         local why
-        why="$(grep -v '^\s*$' "$err" | tail -2 | tr '\n' ' ')"
+        why="$(tr '\r' '\n' <"$err" | grep -iE 'fatal|error' | tail -2 | tr '\n' ' ')"
         rm -rf "$work" "$err"
         die "Commit $ODOO_COMMIT of $ODOO_URL could not be fetched: $why (set VOIP_CONFERENCE_ODOO_COMMIT to a commit of its $ODOO_BRANCH branch)."
     fi
