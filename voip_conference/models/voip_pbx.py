@@ -75,15 +75,23 @@ class VoipPbx(models.Model):
     )
     sync_message = fields.Text(readonly=True, copy=False)
     last_sync_date = fields.Datetime(readonly=True, copy=False)
-    sync_run_ids = fields.One2many("voip.pbx.sync.run", "pbx_id", string="Sync Runs")
+    sync_run_ids = fields.One2many(
+        "voip.pbx.sync.run",
+        "pbx_id",
+        string="Sync Runs",
+        groups="voip_conference.voip_conference_group_manager",
+    )
     conference_receptionist_delay = fields.Float(
         string="Receptionist Delay (s)",
         default=2.0,
         help="How long Join waits, once the call is connected, before sending "
         "the access code: the time the digital receptionist takes to ask for it.",
     )
+    # TURN passwords: administrators only; the PBX's users get the servers
+    # through their session (res.users._voip_get_info).
     ice_servers = fields.Text(
         string="ICE Servers",
+        groups="base.group_system",
         help="The STUN/TURN servers the phone widget uses to reach the PBX's "
         "media, one per line: a URL, then for TURN a username and a password "
         "separated by spaces (turn:turn.example.com:3478 alice s3cret). Empty: "
@@ -102,12 +110,26 @@ class VoipPbx(models.Model):
         help="Automatic sends the tones in the audio and falls back to SIP INFO "
         "when the browser cannot.",
     )
-    conference_ids = fields.One2many("voip.conference", "pbx_id", string="Rooms")
-    conference_count = fields.Integer(compute="_compute_counts")
-    incoming_number_ids = fields.One2many(
-        "voip.incoming.number", "pbx_id", string="Incoming Numbers"
+    # Every internal user reads the PBX (voip_oca): what only conference
+    # users may read is restricted, so that reading the PBX never fails.
+    conference_ids = fields.One2many(
+        "voip.conference",
+        "pbx_id",
+        string="Rooms",
+        groups="voip_conference.voip_conference_group_user",
     )
-    incoming_number_count = fields.Integer(compute="_compute_counts")
+    conference_count = fields.Integer(
+        compute="_compute_counts", groups="voip_conference.voip_conference_group_user"
+    )
+    incoming_number_ids = fields.One2many(
+        "voip.incoming.number",
+        "pbx_id",
+        string="Incoming Numbers",
+        groups="voip_conference.voip_conference_group_user",
+    )
+    incoming_number_count = fields.Integer(
+        compute="_compute_counts", groups="voip_conference.voip_conference_group_user"
+    )
 
     def _compute_counts(self):
         for fname, model in (
@@ -139,6 +161,7 @@ class VoipPbx(models.Model):
         )._check_capacity()
 
     def action_view_conferences(self):
+        self.env["res.users"]._voip_conference_check_rights("manager")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "voip_conference.voip_conference_action"
@@ -148,6 +171,7 @@ class VoipPbx(models.Model):
         return action
 
     def action_view_incoming_numbers(self):
+        self.env["res.users"]._voip_conference_check_rights("manager")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "voip_conference.voip_incoming_number_action"
@@ -242,6 +266,7 @@ class VoipPbx(models.Model):
             pbx._sync(trigger="manual", apply=True)
 
     def action_test_connection(self):
+        self.env["res.users"]._voip_conference_check_rights("system")
         self.ensure_one()
         try:
             with self._provider() as backend:
@@ -279,14 +304,21 @@ class VoipPbx(models.Model):
         return bool(self.env.cr.fetchone())
 
     def action_sync(self):
-        for pbx in self:
+        self.env["res.users"]._voip_conference_check_rights("manager")
+        self.check_access("read")
+        # A run writes the PBX's status, which only administrators may write.
+        pbxs = self.sudo()
+        for pbx in pbxs:
             pbx._sync(trigger="manual")
-        return self._notify_sync_result()
+        return pbxs._notify_sync_result()
 
     def action_apply_changes(self):
-        for pbx in self:
+        self.env["res.users"]._voip_conference_check_rights("manager")
+        self.check_access("read")
+        pbxs = self.sudo()
+        for pbx in pbxs:
             pbx._sync(trigger="apply", pull=False, apply=True)
-        return self._notify_sync_result()
+        return pbxs._notify_sync_result()
 
     def _notify_sync_result(self):
         runs = (

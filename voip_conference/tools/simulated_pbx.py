@@ -67,6 +67,9 @@ def _empty_state():
         "idempotency": {},
         "limits": {"max_rooms": 0, "max_participants": 0},
         "next_id": 1,
+        # Every API call ever made, kept with the state: tests prove with it
+        # that a refused action reached nothing.
+        "requests": 0,
     }
 
 
@@ -172,6 +175,7 @@ class SimulatedPbx(PbxBackend):
     def _call(self, operation, target, func):
         """Run one API operation with its faults; count it."""
         self.request_count += 1
+        self.state["requests"] += 1
         self.calls.append((operation, target))
         fault = self._fault_for(operation, target)
         if fault and fault.latency:

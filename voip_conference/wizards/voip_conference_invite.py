@@ -31,8 +31,10 @@ class VoipConferenceInvite(models.TransientModel):
         )
 
     def action_invite(self):
+        self.env["res.users"]._voip_conference_check_rights("manager")
         self.ensure_one()
         room = self.conference_id
+        room.check_access("write")
         target = self._target()
         if not room.remote_id:
             raise UserError(
