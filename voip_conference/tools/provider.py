@@ -156,6 +156,9 @@ class BadResponseError(ProviderError):
     another shape, or a status the operation does not document.
     ``detail`` says what was wrong."""
 
+    # A 2xx answered badly: the PBX may well have done what was asked.
+    outcome_unknown = True
+
     def __init__(self, message="", status=None, detail=""):
         super().__init__(message, status)
         self.detail = detail

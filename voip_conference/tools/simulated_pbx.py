@@ -174,8 +174,8 @@ class SimulatedPbx(PbxBackend):
         if status == "reset":
             error = UnavailableError(
                 "The connection was reset (simulated).",
-                # Lost after the PBX did the work: nobody knows it did.
-                outcome_unknown=fault.after,
+                # The request left: the client cannot know if the PBX did it.
+                outcome_unknown=True,
             )
             error.simulated = status
             raise error
