@@ -520,7 +520,10 @@ class VoipPbx(models.Model):
             reason = (
                 error.args[0]
                 if isinstance(error, UserError)
-                else self.env._("it breaks a uniqueness rule of Odoo")
+                else self.env._(
+                    "another active record of this PBX already uses the same "
+                    "extension or number"
+                )
             )
             reason = self.env._(
                 "The PBX's values of %(name)s were not taken: %(reason)s",
@@ -641,9 +644,10 @@ class VoipPbx(models.Model):
                 def create_one(vals=vals):
                     inbound.create([vals])
 
-                if self._sync_guarded(
-                    counts, create_one, name=getattr(remote, "name", "") or remote.id
-                ):
+                # The PBX's name and key: nothing in Odoo names it yet.
+                key = getattr(remote, "extension", "") or getattr(remote, "number", "")
+                name = getattr(remote, "name", "") or remote.id
+                if self._sync_guarded(counts, create_one, name=f"{name} ({key})"):
                     counts["created"] += 1
         elif vals_list:
             counts["created"] += len(vals_list)
