@@ -198,9 +198,39 @@ class FailureTests:
         self.assertEqual(deletion.name, "Room 8001")
         self.assertIn("refused", deletion.last_error)
 
+    def test_invite_whose_answer_is_lost_says_the_pbx_may_be_calling(self):
+        """The reported case: an Invite that timed out after the PBX placed
+        the call said "could not call", inviting a second call."""
+        room = self._synced_room("8001")
+        self._late_invite_answers()
+        wizard = (
+            self.env["voip.conference.invite"]
+            .with_user(self.manager)
+            .create({"conference_id": room.id, "target": "201"})
+        )
+        result = wizard.action_invite()
+        self.assertEqual(result["params"]["type"], "warning")
+        self.assertIn("may already be calling 201", result["params"]["message"])
+        self.assertNotIn("could not", result["params"]["message"])
+        self.assertIn("may already be calling", room.message_ids[0].body)
+        participants = self._remote().list_participants(room.remote_id)
+        self.assertEqual([p.caller for p in participants], ["201"], "called once")
+
     def test_token_with_a_line_break(self):
-        self.pbx.sudo().api_token = " secret \n"
-        self.assertEqual(self.pbx.sudo().api_token, "secret")
+        """The reported case: a token saved with its line break made every
+        request fail with an invalid header, as a traceback."""
+        self.pbx.sudo().api_token = f" {TOKEN}\n"
+        self.assertEqual(self.pbx.sudo().api_token, TOKEN)
+        # Saved before this fix: the client strips it too.
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE voip_pbx SET api_token = %s WHERE id = %s",
+            [f"{TOKEN}\n", self.pbx.id],
+        )
+        self.env.invalidate_all()
+        self._room("8001")
+        run = self.pbx._sync(trigger="manual")
+        self.assertEqual(run.status, "done")
 
     # -- the matrix ----------------------------------------------------------
 
@@ -362,6 +392,9 @@ class TestFailuresSimulator(FailureTests, VoipConferenceCase):
     def _reset_provider(self):
         self.pbx.sudo().simulator_state = False
 
+    def _late_invite_answers(self):
+        self._add_fault("invite", "timeout", after=True, times=0)
+
 
 @tagged("post_install", "-at_install")
 class TestFailuresRest(FailureTests, VoipConferenceCase):
@@ -400,3 +433,14 @@ class TestFailuresRest(FailureTests, VoipConferenceCase):
     def _reset_provider(self):
         self.server.pbx = SimulatedPbx()
         self.server.requests.clear()
+        self.server.slow.clear()
+
+    def _late_invite_answers(self):
+        # The PBX calls at once and answers after the client's read timeout;
+        # the client's retries carry the same key: one call.
+        self.patch(
+            voip_pbx_module,
+            "RestPbxClient",
+            functools.partial(RestPbxClient, sleep=lambda _s: None),
+        )
+        self.server.slow["invite"] = 0.4
