@@ -137,11 +137,11 @@ fetch_odoo() {
     err="$(mktemp)"
     # A quick look first: no network fails here in seconds, not in a clone.
     local head
-    if ! head="$(GIT_TERMINAL_PROMPT=0 timeout 60 git ls-remote "$ODOO_URL" "refs/heads/$ODOO_BRANCH" 2>"$err")"; then
+    if ! head="$(GIT_TERMINAL_PROMPT=0 timeout 30 git ls-remote "$ODOO_URL" "refs/heads/$ODOO_BRANCH" 2>"$err")"; then
         local why
         why="$(grep -v '^\s*$' "$err" | head -2 | tr '\n' ' ')"
         rm -f "$err"
-        die "No Odoo 19 here, and it cannot be fetched from $ODOO_URL: ${why:-no answer within 60 s}
+        die "No Odoo 19 here, and it cannot be fetched from $ODOO_URL: ${why:-no answer within 30 s}
 $(no_odoo_message)"
     fi
     head="${head%%[[:space:]]*}"
