@@ -152,7 +152,12 @@ class CalendarEvent(models.Model):
         recurrence = (
             self.env["calendar.recurrence"].sudo().browse(vals.get("recurrence_id"))
         )
-        return vals["conference_id"] in recurrence.calendar_event_ids.conference_id.ids
+        holding = recurrence.calendar_event_ids.filtered(
+            lambda e: e.conference_id.id == vals["conference_id"]
+        )
+        # Only who may edit the meeting makes its occurrences: naming any
+        # recurrence must not lend its room.
+        return bool(holding.with_env(self.env)._filtered_access("write"))
 
     @api.model
     def _check_conference_room_choice(self, room_ids):
@@ -172,6 +177,26 @@ class CalendarEvent(models.Model):
                 "choose the room."
             )
         )
+
+    def _conference_check_new_attendees(self, attendees):
+        """Only conference users who may read the room give its access code
+        to new people: ``attendees`` (calendar.attendee, just created or
+        given a partner) of these events must be conference users' doing,
+        or already be invited to the meeting (another occurrence of it).
+
+        :raises AccessError: for anyone else (any internal user may edit a
+            public event, and would otherwise invite themselves).
+        """
+        if self.env.su:
+            return
+        for attendee in attendees.sudo():
+            event = attendee.event_id
+            if not event.conference_id:
+                continue
+            meeting = event | event.recurrence_id.calendar_event_ids
+            known = (meeting.attendee_ids - attendees).partner_id
+            if attendee.partner_id not in known:
+                self._check_conference_room_choice([event.conference_id.id])
 
     # ------------------------------------------------------------------
     # The dial-in: what a reader of the event, or an invitee, is given
