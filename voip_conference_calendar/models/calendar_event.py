@@ -142,6 +142,15 @@ class CalendarEvent(models.Model):
             lambda e: e.conference_id.id != vals["conference_id"]
         ):
             self._check_conference_room_choice([vals["conference_id"]])
+        if vals.get("conference_call_in"):
+            # The PBX will call people: the rights of putting the room on.
+            switched = self.filtered(lambda e: not e.conference_call_in)
+            self._check_conference_room_choice(
+                [
+                    vals.get("conference_id") or room.id
+                    for room in switched.conference_id
+                ]
+            )
         return super().write(vals)
 
     @api.model

@@ -150,3 +150,19 @@ class TestCalendarConferenceProbe(CalendarConferenceCase):
         preview.write({"attendee_id": own.id})
         self.assertIn(CODE, preview.body_html)
         self.assertNotIn(OTHER_CODE, preview.body_html)
+
+    def test_plain_user_cannot_switch_call_in_on(self):
+        """Call-in makes the PBX dial the external attendees: not for who may
+        not put the room on the event."""
+        self.event.write({"partner_ids": [Command.link(self.guests["fr"].id)]})
+        with self.assertRaises(AccessError):
+            self.event.with_user(self.plain_user).write({"conference_call_in": True})
+        with self.assertRaises(AccessError):
+            self.event.with_user(self.other_manager).write({"conference_call_in": True})
+        self.assertFalse(self.event.conference_call_in)
+        self.event.with_user(self.conf_user).write({"conference_call_in": True})
+        self.assertTrue(self.event.conference_call_in)
+        # Once on, editing the event otherwise stays open to its editors.
+        self.event.with_user(self.plain_user).write(
+            {"name": "Board meeting", "conference_call_in": True}
+        )
