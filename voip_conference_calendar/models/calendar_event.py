@@ -142,6 +142,13 @@ class CalendarEvent(models.Model):
             lambda e: e.conference_id.id != vals["conference_id"]
         ):
             self._check_conference_room_choice([vals["conference_id"]])
+        if "user_id" in vals:
+            # The organiser writes the invitations, codes included, and
+            # reads them as their author.
+            handed_over = self.filtered(
+                lambda e: e.conference_id and e.user_id.id != vals["user_id"]
+            )
+            self._check_conference_room_choice(handed_over.conference_id.ids)
         if vals.get("conference_call_in"):
             # The PBX will call people: the rights of putting the room on.
             switched = self.filtered(lambda e: not e.conference_call_in)

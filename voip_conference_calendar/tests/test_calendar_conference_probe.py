@@ -166,3 +166,26 @@ class TestCalendarConferenceProbe(CalendarConferenceCase):
         self.event.with_user(self.plain_user).write(
             {"name": "Board meeting", "conference_call_in": True}
         )
+
+    def test_plain_user_cannot_become_the_organiser(self):
+        """The invitations are written as the organiser, who reads them
+        (author): taking over a meeting would hand its codes over."""
+        self.plain_user.email = "plain@example.com"
+        event = self.event.with_user(self.plain_user)
+        for organiser in (self.plain_user.id, False):
+            with self.assertRaises(AccessError):
+                event.write({"user_id": organiser})
+        event.action_sendmail()
+        messages = (
+            self.env["mail.message"]
+            .with_user(self.plain_user)
+            .search([("author_id", "=", self.plain_user.partner_id.id)])
+        )
+        self.assertNotIn(CODE, str(messages.mapped("body")))
+        attachments = messages.sudo().attachment_ids.with_user(self.plain_user)
+        self.assertFalse(
+            any(
+                CODE.encode() in (a.raw or b"")
+                for a in attachments._filtered_access("read")
+            )
+        )
