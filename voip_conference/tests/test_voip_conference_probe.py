@@ -101,6 +101,11 @@ class TestVoipConferenceProbe(VoipConferenceCase):
             lambda: Room.web_read_group([], ["access_code"], ["__count"]),
             lambda: self.room.with_user(self.conf_user).export_data(["access_code"]),
             lambda: self.room.with_user(self.conf_user).web_read({"access_code": {}}),
+            lambda: Room.web_search_read([], {"access_code": {}}),
+            lambda: self.room.with_user(self.conf_user).onchange(
+                {}, [], {"access_code": {}}
+            ),
+            lambda: Room.onchange({}, [], {"access_code": {}}),
             lambda: self.room.with_user(self.conf_user).read(["sync_hash"]),
             lambda: self.room.with_user(self.conf_user).read(["remote_values"]),
         ):
