@@ -585,6 +585,13 @@ def port_is_free(port):
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
+def as_from_a_terminal():
+    """SIGINT as a terminal's shell leaves it: a test run in the background
+    (SIGINT ignored) would otherwise pass that on, and Ctrl-C could not be
+    pressed."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_run(env):
     return subprocess.Popen(
         [SCRIPTS / "run"],
@@ -593,6 +600,7 @@ def start_run(env):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        preexec_fn=as_from_a_terminal,
     )
 
 
