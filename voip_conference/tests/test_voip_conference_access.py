@@ -336,6 +336,24 @@ class TestSecrets(VoipConferenceCase):
                 self.room.id
             ).export_data(["remote_values"])
 
+    def test_provider_text_never_carries_the_code_or_the_token(self):
+        """A PBX that echoes what it refused: the detail is masked."""
+        self.pbx.sudo().api_token = "tok-secret-99"
+        room = self._room("8100", access_code="4321")
+        self.pbx._simulator_add_fault(
+            "create_room",
+            422,
+            target="8100",
+            field_errors={"access_code": "4321 refused", "auth": "tok-secret-99"},
+        )
+        run = self.pbx._sync(trigger="manual", pull=False)
+        self.assertEqual(run.status, "partial")
+        error = room.with_user(self.conf_user).read(["sync_error"])[0]["sync_error"]
+        self.assertIn("refused", error)
+        self.assertIn("***", error)
+        self.assertNotIn("4321", error)
+        self.assertNotIn("tok-secret-99", error)
+
     def test_ice_credentials_only_to_the_pbx_users_through_their_session(self):
         stranger = new_test_user(
             self.env, login="vc_stranger", groups="base.group_user"
