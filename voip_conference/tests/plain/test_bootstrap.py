@@ -196,6 +196,8 @@ def world(tmp_path_factory):
     make_wheel(wheels, "fake-odoo-dep", "1.0", {"fake_odoo_dep.py": "OK = 1\n"})
     make_wheel(wheels, "phonenumbers", "0.0.1", {"phonenumbers/__init__.py": ""})
     make_wheel(wheels, "requests", "0.0.1", {"requests/__init__.py": ""})
+    make_wheel(wheels, "jsonschema", "0.0.1", {"jsonschema/__init__.py": ""})
+    make_wheel(wheels, "PyYAML", "0.0.1", {"yaml/__init__.py": ""})
     make_wheel(
         wheels,
         "odoo-addon-voip-oca",
