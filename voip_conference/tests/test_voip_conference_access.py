@@ -432,3 +432,15 @@ class TestCallsOfRooms(VoipConferenceCase):
             .create({"phone_number": "8001", "conference_id": self.room.id})
         )
         self.assertEqual(call.conference_id, self.room)
+        # Nor a call of someone who may not read the room.
+        manager_calls = self.env["voip.call"].with_user(self.manager)
+        with self.assertRaises(AccessError):
+            manager_calls.create(
+                {
+                    "phone_number": "8001",
+                    "conference_id": self.room.id,
+                    "user_id": self.internal_user.id,
+                }
+            )
+        with self.assertRaises(AccessError):
+            manager_calls.browse(call.id).write({"user_id": self.internal_user.id})
