@@ -5,7 +5,9 @@ The walk introspects every public method that this addon's own classes
 define on models and wizards (what a button or an RPC can call), and calls
 each as a plain internal user and as a conference user, against the built-in
 simulator and against the REST backend on loopback: each raises AccessError
-before reaching the PBX, or is on ALLOWED below.
+before reaching the PBX, or is on ALLOWED below. A method added later is
+walked too: give it a record in ``records`` and its arguments in
+``arguments`` when it needs them.
 """
 
 import inspect
