@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 from odoo import models
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
-from odoo.tests.common import _super_send
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException, _super_send
 
 from ..tools.provider import Room
 from ..tools.rest_server import SimulatedPbxServer
@@ -446,3 +446,51 @@ class TestCallsOfRooms(VoipConferenceCase):
             )
         with self.assertRaises(AccessError):
             manager_calls.browse(call.id).write({"user_id": self.internal_user.id})
+
+
+@tagged("post_install", "-at_install")
+class TestAccessOverRpc(HttpCase):
+    """The reported probes, as JSON-RPC calls to a running Odoo."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.pbx = cls.env["voip.pbx"].create(
+            {"name": "RPC PBX", "pbx_backend": "simulator"}
+        )
+        cls.room = cls.env["voip.conference"].create(
+            {"name": "RPC room", "extension": "8501", "pbx_id": cls.pbx.id}
+        )
+        cls.pbx._sync(trigger="manual", apply=True)
+        new_test_user(cls.env, login="vc_rpc_user", groups=USER_GROUPS)
+        new_test_user(cls.env, login="vc_rpc_plain", groups="base.group_user")
+
+    def _call(self, model, method, ids):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": [ids], "kwargs": {}},
+        )
+
+    def _state(self):
+        self.env.invalidate_all()
+        return (
+            self.pbx.sudo().simulator_state["requests"],
+            len(self.pbx.sudo().sync_run_ids),
+            self.pbx.write_uid,
+        )
+
+    def test_probes_are_refused_before_the_pbx(self):
+        before = self._state()
+        self.authenticate("vc_rpc_user", "vc_rpc_user")
+        for method, ids in (
+            ("action_apply_changes", [self.room.id]),
+            ("action_apply_changes", []),
+            ("action_sync_now", [self.room.id]),
+        ):
+            with self.subTest(method=method, ids=ids):
+                with self.assertRaisesRegex(JsonRpcException, "AccessError"):
+                    self._call("voip.conference", method, ids)
+        self.authenticate("vc_rpc_plain", "vc_rpc_plain")
+        with self.assertRaisesRegex(JsonRpcException, "AccessError"):
+            self._call("voip.pbx", "action_test_connection", [self.pbx.id])
+        self.assertEqual(self._state(), before)
