@@ -189,3 +189,17 @@ class TestCalendarConferenceProbe(CalendarConferenceCase):
                 for a in attachments._filtered_access("read")
             )
         )
+
+    def test_no_code_oracle_through_a_search(self):
+        """Searching events by their room's code would tell the code digit
+        by digit to who may not read it."""
+        for user in (self.plain_user, self.conf_user, self.colleague):
+            with self.subTest(user=user.login):
+                Event = self.env["calendar.event"].with_user(user)
+                for domain in (
+                    [("conference_id.access_code", "=", CODE)],
+                    [("conference_id.access_code", "=like", "1%")],
+                    [("conference_id.sync_hash", "!=", False)],
+                ):
+                    with self.assertRaises(AccessError):
+                        Event.search(domain)
