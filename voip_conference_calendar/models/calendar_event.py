@@ -589,6 +589,18 @@ class CalendarEvent(models.Model):
             event.conference_id = room
         return True
 
+    def action_join_meeting(self, partner_id):
+        """Odoo's join link adds the user who follows it, as superuser: to a
+        meeting with a room, only a conference user who may read the room
+        (any internal user may read or set an event's token)."""
+        partner = self.env["res.partner"].browse(partner_id)
+        if self.conference_id and partner not in self.sudo().partner_ids:
+            user = partner.user_ids[:1] or self.env.user
+            self.with_user(user).with_context(
+                allowed_company_ids=user.company_ids.ids
+            )._check_conference_room_choice([self.conference_id.id])
+        return super().action_join_meeting(partner_id)
+
     # ------------------------------------------------------------------
     # Join
     # ------------------------------------------------------------------

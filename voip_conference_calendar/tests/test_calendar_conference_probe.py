@@ -6,7 +6,7 @@ meeting, previewing another meeting's invitation."""
 
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import MANAGER_GROUPS, CalendarConferenceCase
 
@@ -203,3 +203,53 @@ class TestCalendarConferenceProbe(CalendarConferenceCase):
                 ):
                     with self.assertRaises(AccessError):
                         Event.search(domain)
+
+
+@tagged("post_install", "-at_install")
+class TestCalendarConferenceJoinLink(HttpCase):
+    """Odoo's join link (/calendar/meeting/join?token=) adds the logged-in
+    user to the event as superuser; any internal user may read or set an
+    event's token."""
+
+    def test_join_link_gives_no_code_to_who_may_not_have_it(self):
+        pbx = self.env["voip.pbx"].create({"name": "Join link PBX"})
+        room = self.env["voip.conference"].create(
+            {
+                "name": "Link room",
+                "extension": "8701",
+                "access_code": CODE,
+                "pbx_id": pbx.id,
+            }
+        )
+        event = (
+            self.env["calendar.event"]
+            .with_context(no_mail_to_attendees=True)
+            .create(
+                {
+                    "name": "Linked meeting",
+                    "start": "2026-12-07 08:00:00",
+                    "stop": "2026-12-07 09:00:00",
+                    "conference_id": room.id,
+                }
+            )
+        )
+        plain = new_test_user(
+            self.env, login="vcc_link_plain", groups="base.group_user"
+        )
+        # Any internal user may set the token of a public event.
+        event.with_user(plain).write({"access_token": "probe-token"})
+        self.authenticate("vcc_link_plain", "vcc_link_plain")
+        response = self.url_open("/calendar/meeting/join?token=probe-token")
+        self.assertNotIn(plain.partner_id, event.partner_ids)
+        self.assertNotEqual(response.status_code, 200)
+        event.invalidate_recordset()
+        self.assertNotIn(CODE, str(event.with_user(plain).read(["conference_dial_in"])))
+        # A conference user follows the link and is invited.
+        user = new_test_user(
+            self.env,
+            login="vcc_link_user",
+            groups="base.group_user,voip_conference.voip_conference_group_user",
+        )
+        self.authenticate("vcc_link_user", "vcc_link_user")
+        self.url_open("/calendar/meeting/join?token=probe-token")
+        self.assertIn(user.partner_id, event.partner_ids)
