@@ -122,3 +122,19 @@ class TestVoipConferenceProbe(VoipConferenceCase):
                     foreign.read(["name"])
                 with self.assertRaises(AccessError):
                     foreign.get_join_sequence()
+
+    def test_sync_runs_of_another_company(self):
+        """Another company's manager reads none of this company's sync runs."""
+        self.pbx.company_id = self.company
+        self.pbx._sync(trigger="manual")
+        runs = self.env["voip.pbx.sync.run"].search([("pbx_id", "=", self.pbx.id)])
+        self.assertTrue(runs)
+        Run = self.env["voip.pbx.sync.run"]
+        self.assertEqual(
+            Run.with_user(self.manager).search([("pbx_id", "=", self.pbx.id)]), runs
+        )
+        self.assertFalse(
+            Run.with_user(self.other_manager).search([("pbx_id", "=", self.pbx.id)])
+        )
+        with self.assertRaises(AccessError):
+            runs.with_user(self.other_manager).read(["summary"])
