@@ -7,7 +7,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..tools import numbering
+from ..tools import dial_string, numbering
 from ..tools.provider import Room
 from .voip_provider_sync_mixin import INBOUND
 
@@ -565,18 +565,28 @@ class VoipConference(models.Model):
             "dtmf_method": room.pbx_id.conference_dtmf_method,
         }
 
+    def _dial_in_row(self, number, code, label):
+        """One dial-in line: the one-tap string, a ``tel:`` link (RFC 3966,
+        ``#`` written ``%23``) when the number is E.164, and its label."""
+        tap = dial_string.parse(dial_string.one_tap(number, code))
+        label = f" ({label})" if label else ""
+        try:
+            uri = dial_string.tel_uri(tap.number, tap.post_dial)
+        except ValueError:  # not E.164: no tel: link without a phone-context
+            return Markup("<li><span>{tap}</span>{label}</li>").format(
+                tap=str(tap), label=label
+            )
+        return Markup(
+            '<li><a href="{uri}" class="o_voip_conference_one_tap">{tap}</a>'
+            "{label}</li>"
+        ).format(uri=uri, tap=str(tap), label=label)
+
     def action_dial_in(self):
         self.ensure_one()
         sequence = self.get_join_sequence()  # the rights of Join
         code = sequence["dtmf"][:-1]
         rows = [
-            Markup(
-                '<li><a href="tel:{tap}" class="o_voip_conference_one_tap">'
-                "{tap}</a>{label}</li>"
-            ).format(
-                tap=numbering.one_tap(number.number, code),
-                label=f" ({number.name})" if number.name else "",
-            )
+            self._dial_in_row(number.number, code, number.name)
             for number in self.sudo().incoming_number_ids
         ]
         if rows:

@@ -125,7 +125,9 @@ class TestVoipConferenceJoin(VoipConferenceCase):
             .with_user(self.conf_user)
             .browse(action["res_id"])
         )
-        self.assertIn('href="tel:+3225550100,,1234#"', str(wizard.details))
+        # RFC 3966: a raw "#" would start a URI fragment (issue 10, 3).
+        self.assertIn('href="tel:+3225550100,,1234%23"', str(wizard.details))
+        self.assertIn(">+3225550100,,1234#<", str(wizard.details))
         self.assertIn("Brussels", str(wizard.details))
         # Another user cannot read it.
         with self.assertRaises(AccessError):
