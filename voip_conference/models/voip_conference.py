@@ -100,10 +100,19 @@ class VoipConference(models.Model):
         string="Number Count", compute="_compute_incoming_number_count"
     )
     pbx_backend = fields.Selection(related="pbx_id.pbx_backend")
+    receptionist_delay_source = fields.Selection(
+        [("pbx", "The PBX's delay"), ("room", "This room's delay")],
+        string="Receptionist Delay From",
+        compute="_compute_receptionist_delay_source",
+        store=True,
+        readonly=False,
+        help="The PBX's delay, or this room's own (0 sends the code as soon as "
+        "the call is connected).",
+    )
     receptionist_delay = fields.Float(
         string="Receptionist Delay (s)",
-        help="Empty: the PBX's delay. How long Join waits, once connected, "
-        "before sending the access code.",
+        help="How long Join waits, once connected, before sending the access "
+        "code; 0 for no delay.",
     )
     call_ids = fields.One2many("voip.call", "conference_id", string="Calls")
     color = fields.Integer()
@@ -112,6 +121,28 @@ class VoipConference(models.Model):
         "(pbx_id, extension) WHERE active IS TRUE",
         "Another active room of this PBX already uses this extension.",
     )
+
+    @api.depends("receptionist_delay")
+    def _compute_receptionist_delay_source(self):
+        # A delay typed in is the room's own; setting it back to 0 keeps the
+        # room's choice (no delay) instead of falling back to the PBX's.
+        for room in self:
+            if room.receptionist_delay:
+                room.receptionist_delay_source = "room"
+            elif not room.receptionist_delay_source:
+                room.receptionist_delay_source = "pbx"
+
+    @api.constrains("receptionist_delay")
+    def _check_receptionist_delay(self):
+        for room in self:
+            if room.receptionist_delay < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The receptionist delay of %(room)s cannot be negative: "
+                        "0 sends the code as soon as the call is connected.",
+                        room=room.display_name,
+                    )
+                )
 
     @api.depends("access_code")
     def _compute_has_access_code(self):
@@ -554,7 +585,11 @@ class VoipConference(models.Model):
             )
         room = self.sudo()
         code = numbering.clean(room.access_code)
-        delay = room.receptionist_delay or room.pbx_id.conference_receptionist_delay
+        delay = (
+            room.receptionist_delay
+            if room.receptionist_delay_source == "room"
+            else room.pbx_id.conference_receptionist_delay
+        )
         return {
             "id": room.id,
             "name": room.name,

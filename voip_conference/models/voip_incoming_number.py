@@ -158,9 +158,12 @@ class VoipIncomingNumber(models.Model):
         elif not dialled.startswith("+"):
             # A national form: read it in the company's country and in the
             # countries of the numbers there are.
-            countries = self.env.company.country_id | self.sudo()._read_group(
-                [("country_id", "!=", False)], [], ["country_id:recordset"]
-            )[0][0]
+            countries = (
+                self.env.company.country_id
+                | self.sudo()._read_group(
+                    [("country_id", "!=", False)], [], ["country_id:recordset"]
+                )[0][0]
+            )
             for country in countries:
                 e164 = self._phone_format_number(dialled, country)
                 if e164:
