@@ -60,6 +60,18 @@ class FakeDtmfSender {
         this.toneBuffer = "";
         this.played = "";
         this.playing = false;
+        this.listeners = [];
+    }
+    addEventListener(name, fn) {
+        this.listeners.push(fn);
+    }
+    removeEventListener(name, fn) {
+        this.listeners = this.listeners.filter((l) => l !== fn);
+    }
+    _tonechange(tone) {
+        for (const fn of [...this.listeners]) {
+            fn({tone});
+        }
     }
     insertDTMF(tones) {
         this.toneBuffer = tones;
@@ -70,12 +82,15 @@ class FakeDtmfSender {
     _next() {
         if (!this.toneBuffer) {
             this.playing = false;
+            this._tonechange(""); // as browsers: the buffer emptied and played
             return;
         }
         this.playing = true;
-        this.played += this.toneBuffer[0];
+        const tone = this.toneBuffer[0];
+        this.played += tone;
         this.toneBuffer = this.toneBuffer.slice(1);
-        this.clock.setTimeout(() => this._next(), TONE_MS);
+        this._tonechange(tone);
+        this.clock.setTimeout(() => this._next(), tone === "," ? 2000 : TONE_MS);
     }
 }
 
@@ -118,6 +133,14 @@ class FakeSession {
             options.requestOptions.body.content.split("\r\n")[0],
             this.clock.now,
         ]);
+        // The far end answers each INFO after `infoAnswerMs` (200 OK), or
+        // never when `infoAnswerMs` is null.
+        if (this.infoAnswerMs !== null) {
+            this.clock.setTimeout(
+                () => options.requestDelegate?.onAccept?.({}),
+                this.infoAnswerMs || 0
+            );
+        }
         return Promise.resolve();
     }
     setState(state) {
@@ -309,8 +332,11 @@ describe("In-call keypad", () => {
 
 describe("helpers", () => {
     test("isDtmfKey", () => {
-        expect(["0", "9", "*", "#", "A", "d"].every(isDtmfKey)).toBe(true);
-        expect(["", "10", "Shift", "e", ",", null].some(isDtmfKey)).toBe(false);
+        expect(["0", "9", "*", "#"].every(isDtmfKey)).toBe(true);
+        // A-D are no phone's keys; a label's letters are never tones.
+        expect(["", "10", "Shift", "e", ",", null, "A", "d"].some(isDtmfKey)).toBe(
+            false
+        );
     });
     test("maskDtmf shows no digit", () => {
         expect(maskDtmf("1234#")).toBe("••••#");

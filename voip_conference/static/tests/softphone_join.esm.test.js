@@ -200,7 +200,7 @@ test("The search finds rooms by a routed number typed with blanks", async () => 
                 "|",
                 ["name", "ilike", "+32 (2) 555-01"],
                 ["extension", "ilike", "+32 (2) 555-01"],
-                ["incoming_number_ids.number", "ilike", "+32255501"],
+                ["incoming_number_ids.number", "ilike", "+32 (2) 555-01"],
             ],
         ],
     ]);
