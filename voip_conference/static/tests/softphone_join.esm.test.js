@@ -15,7 +15,7 @@ import {
     onRpc,
     patchWithCleanup,
 } from "@web/../tests/web_test_helpers";
-import {Deferred, runAllTimers} from "@odoo/hoot-mock";
+import {Deferred, advanceTime, runAllTimers} from "@odoo/hoot-mock";
 import {expect, test} from "@odoo/hoot";
 import {queryOne, waitUntil} from "@odoo/hoot-dom";
 import {VoipAgent} from "@voip_oca/services/voip_agent_service.esm";
@@ -283,6 +283,15 @@ function fakeSip() {
             invited.push(this);
         }
         invite() {
+            return Promise.resolve();
+        }
+        info(options) {
+            expect.step(`INFO ${options.requestOptions.body.content.split("\r\n")[0]}`);
+            options.requestDelegate?.onAccept?.({});
+            return Promise.resolve();
+        }
+        refer(target) {
+            expect.step(`REFER ${target.uri}`);
             return Promise.resolve();
         }
         cancel() {
@@ -564,4 +573,27 @@ test("Conferences tab: a truncated list says so and how to narrow it", async () 
     await contains(".o_voip_conference_item", {count: 50});
     await contains(".o_voip_conference_truncated:contains('Only the first 50 rooms')");
     expect.verifySteps(["limit 51"]);
+});
+
+test("The in-call keypad follows the PBX's method: SIP INFO when set", async () => {
+    mockCalls();
+    fakeSip();
+    await openSoftphone({mode: "prod", pbx_domain: "pbx.test", dtmf_method: "info"});
+    const agent = getService("voip_agent_oca");
+    await agent.call({number: "8001"});
+    // An audio path exists: voip_oca's keypad would play the tones in it.
+    agent.session.sessionDescriptionHandler = {
+        peerConnection: {getSenders: () => [{dtmf: {toneBuffer: ""}}]},
+        sendDtmf: (tones) => expect.step(`RFC 4733 ${tones}`),
+    };
+    expect(agent.sendKey("4")).toBe("sent");
+    expect(agent.sendKey("#")).toBe("sent");
+    // The second INFO goes 250 ms after the first one's answer.
+    for (let i = 0; i < 4; i++) {
+        await advanceTime(100);
+    }
+    expect.verifySteps(["create_call 8001 -", "INFO Signal=4", "INFO Signal=#"]);
+    // A transfer to a number written any way reaches the PBX in its form.
+    agent.transfer("+32 2 555 01 00");
+    expect.verifySteps(["REFER sip:+3225550100@pbx.test"]);
 });

@@ -169,6 +169,11 @@ patch(VoipAgent.prototype, {
         this.joinSequencer.start();
     },
 
+    /** Transfer to a number written any way: the PBX's form of it. */
+    transfer(number) {
+        return super.transfer(sipUser(number, this.dialRule) || number);
+    },
+
     async createCall(options) {
         if (this._pendingConference) {
             options = {...options, conference_id: this._pendingConference.id};
