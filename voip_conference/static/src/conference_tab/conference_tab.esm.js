@@ -78,8 +78,11 @@ export class ConferenceList extends Component {
         agentOfTab = this.agent;
     }
 
-    get limit() {
-        return CONFERENCE_LIMIT;
+    get truncatedLabel() {
+        return _t(
+            "Only the first %(limit)s rooms are shown: type a name, an extension or a number to narrow the list.",
+            {limit: CONFERENCE_LIMIT}
+        );
     }
 
     onSelect(room) {
