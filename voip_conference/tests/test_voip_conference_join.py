@@ -85,6 +85,20 @@ class TestVoipConferenceJoin(VoipConferenceCase):
         with self.assertRaisesRegex(ValidationError, "must be digits"):
             self.pbx.dial_international_prefix = "+"
 
+    def test_invite_target_read_with_the_dial_string_grammar(self):
+        Invite = self.env["voip.conference.invite"].with_user(self.manager)
+
+        def target(text):
+            return Invite.create({"conference_id": self.room.id, "target": text})
+
+        self.assertEqual(
+            target("+32 2 555 01 00 BE (Brussels)")._target(), "+3225550100"
+        )
+        self.assertEqual(target("02 555 01 00")._target(), "+3225550100")
+        self.assertEqual(target(" 101 ")._target(), "101")
+        with self.assertRaisesRegex(UserError, "cannot send tones"):
+            target("+3225550100,,1234#")._target()
+
     @users("vc_internal")
     def test_plain_internal_user_is_refused(self):
         with self.assertRaises(AccessError):
