@@ -119,7 +119,8 @@ patch(VoipAgent.prototype, {
             if (parsed.number) {
                 number = parsed.number;
                 dtmf = parsed.tones;
-                delayMs = [...parsed.lead].filter((c) => c === ",").length * PAUSE_MS;
+                // A wait (";") is played as a pause: the widget has no prompt.
+                delayMs = parsed.lead.length * PAUSE_MS;
             }
         }
         if (conference || dtmf) {
