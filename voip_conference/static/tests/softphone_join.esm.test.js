@@ -357,7 +357,19 @@ test("E.164 numbers reach the PBX with their +, or its international prefix", as
     await agent.call({number: "02 555 01 00"});
     expect(invited.at(-1).target.uri).toBe("sip:025550100@pbx.test");
     await hangup();
-    expect.verifySteps(["create_call +3225550100 -", "create_call 025550100 -"]);
+    // A wait is played as a pause (2 s), before the tones as after them.
+    await agent.call({number: "8001;1234#"});
+    expect(invited.at(-1).target.uri).toBe("sip:8001@pbx.test");
+    expect([agent.joinSequencer.delayMs, agent.joinSequencer.dtmf]).toEqual([
+        2000,
+        "1234#",
+    ]);
+    await hangup();
+    expect.verifySteps([
+        "create_call +3225550100 -",
+        "create_call 025550100 -",
+        "create_call 8001 -",
+    ]);
 });
 
 test("Double-clicking Join places one call, without an error dialog", async () => {
