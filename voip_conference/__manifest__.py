@@ -21,6 +21,7 @@
         "views/voip_pbx_sync_run_views.xml",
         "views/voip_pbx_views.xml",
         "views/res_users_views.xml",
+        "views/voip_conference_participation_views.xml",
         "views/voip_conference_menus.xml",
     ],
     "demo": ["demo/voip_conference_demo.xml"],
