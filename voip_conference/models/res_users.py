@@ -92,7 +92,11 @@ class ResUsers(models.Model):
     def _voip_get_info(self):
         info = super()._voip_get_info()
         # SIP.js would otherwise use a public STUN server nobody chose.
-        info["ice_servers"] = self.voip_pbx_id.sudo()._voip_ice_servers()
+        pbx = self.voip_pbx_id.sudo()
+        info["ice_servers"] = pbx._voip_ice_servers()
+        # How the widget dials E.164 numbers and sends keypad tones.
+        info["international_prefix"] = pbx.dial_international_prefix or ""
+        info["dtmf_method"] = pbx.conference_dtmf_method or "auto"
         return info
 
     @api.constrains("voip_extension", "voip_pbx_id")
