@@ -7,3 +7,4 @@ from . import res_users
 from . import voip_conference
 from . import voip_incoming_number
 from . import voip_call
+from . import voip_call_conference

@@ -102,6 +102,12 @@ class VoipPbx(models.Model):
         help="Automatic sends the tones in the audio and falls back to SIP INFO "
         "when the browser cannot.",
     )
+    adhoc_conference_max_parties = fields.Integer(
+        string="Parties in a Conference from a Call",
+        default=5,
+        help="How many parties (besides the host) the phone widget may bring "
+        "into one conference made from a call. The browser mixes their audio.",
+    )
     conference_ids = fields.One2many("voip.conference", "pbx_id", string="Rooms")
     conference_count = fields.Integer(compute="_compute_counts")
     incoming_number_ids = fields.One2many(
@@ -121,6 +127,19 @@ class VoipPbx(models.Model):
             )
             for pbx in self:
                 pbx[fname] = counts.get(pbx, 0)
+
+    @api.constrains("adhoc_conference_max_parties")
+    def _check_adhoc_conference_max_parties(self):
+        for pbx in self:
+            if not 2 <= pbx.adhoc_conference_max_parties <= 10:
+                raise ValidationError(
+                    self.env._(
+                        "A conference from a call on PBX %(pbx)s takes from 2 to "
+                        "10 parties; %(count)s is out of range.",
+                        pbx=pbx.display_name,
+                        count=pbx.adhoc_conference_max_parties,
+                    )
+                )
 
     @api.constrains("conference_max_rooms", "conference_max_participants")
     def _check_conference_limits(self):
