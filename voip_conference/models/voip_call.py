@@ -13,6 +13,27 @@ class VoipCall(models.Model):
         ondelete="set null",
         readonly=True,
     )
+    adhoc_conference_id = fields.Many2one(
+        "voip.call.conference",
+        string="Conference from a Call",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+        help="The conference the host made of this call and others.",
+    )
+    adhoc_end_reason = fields.Selection(
+        [
+            ("hangup", "Hung up"),
+            ("removed", "Disconnected by the host"),
+            ("ended", "Conference ended"),
+            ("transferred", "Transferred"),
+            ("rejected", "Not answered"),
+            ("cancelled", "Cancelled"),
+        ],
+        string="Leg Ended",
+        readonly=True,
+        help="How this call left its conference.",
+    )
 
     @api.model
     def create_call(self, values):

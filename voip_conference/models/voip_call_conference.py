@@ -178,28 +178,3 @@ class VoipCallConference(models.Model):
             raise UserError(self.env._("This call is not part of this conference."))
         return call
 
-
-class VoipCall(models.Model):
-    _inherit = "voip.call"
-
-    adhoc_conference_id = fields.Many2one(
-        "voip.call.conference",
-        string="Conference from a Call",
-        index="btree_not_null",
-        ondelete="set null",
-        readonly=True,
-        help="The conference the host made of this call and others.",
-    )
-    adhoc_end_reason = fields.Selection(
-        [
-            ("hangup", "Hung up"),
-            ("removed", "Disconnected by the host"),
-            ("ended", "Conference ended"),
-            ("transferred", "Transferred"),
-            ("rejected", "Not answered"),
-            ("cancelled", "Cancelled"),
-        ],
-        string="Leg Ended",
-        readonly=True,
-        help="How this call left its conference.",
-    )
