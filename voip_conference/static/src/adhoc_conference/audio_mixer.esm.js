@@ -143,6 +143,11 @@ export class LiveConferenceAudio {
     constructor({micTrack, playTo, AudioContextClass = window.AudioContext}) {
         this.context = new AudioContextClass();
         this.micTrack = micTrack ? micTrack.clone() : null;
+        if (this.micTrack) {
+            // voip_oca's Pause and Mute disable the call's own track; in a
+            // conference, hold is per leg and mute is in the mix.
+            this.micTrack.enabled = true;
+        }
         const source = this.micTrack
             ? this.context.createMediaStreamSource(
                   new window.MediaStream([this.micTrack])
