@@ -426,6 +426,9 @@ RUNS = []
 
 
 def pytest_terminal_summary(terminalreporter):
+    adhoc = sys.modules.get("test_adhoc_conference_e2e")
+    if adhoc:
+        adhoc.write_summary(terminalreporter)
     if not RUNS:
         return
     run = RUNS[0]
