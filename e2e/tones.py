@@ -58,16 +58,12 @@ class Packet:
 
 
 def rtp_packets(pcap, ports):
-    """PCMU packets sent to any of ``ports``, in capture order."""
-    ports = sorted(ports)
-    argv = ["tshark", "-n", "-r", str(pcap)]
-    for port in ports:
-        argv += ["-d", f"udp.port=={port},rtp"]
+    """PCMU packets sent to a port in the range ``ports`` (lo, hi)."""
+    lo, hi = ports
+    argv = ["tshark", "-n", "-r", str(pcap), "-o", "rtp.heuristic_rtp:TRUE"]
     argv += [
         "-Y",
-        "rtp.p_type == 0 && ("
-        + " || ".join(f"udp.dstport == {p}" for p in ports)
-        + ")",
+        f"rtp.p_type == 0 && udp.dstport >= {lo} && udp.dstport <= {hi}",
         "-T",
         "fields",
         "-E",
