@@ -238,3 +238,15 @@ test("call view: an empty number is refused with a message, nothing dialled", as
     await contains(".o_voip_adhoc_party", {count: 0});
     expect.verifySteps([`call ${A}`]);
 });
+
+test("call view: two parties added in a row both join the one conference", async () => {
+    mockServer();
+    const agent = await inCallWithA();
+    await Promise.all([
+        agent.adhocAdd({number: B}, "single"),
+        agent.adhocAdd({number: C}, "single"),
+    ]);
+    await contains(".o_voip_adhoc_party", {count: 3});
+    expect(agent.adhocConference.legs.map((leg) => leg.number)).toEqual([A, B, C]);
+    expect.verifySteps([`call ${A}`, `conference of ${A}`, `add ${B}`, `add ${C}`]);
+});

@@ -39,11 +39,23 @@ patch(VoipAgent.prototype, {
         return this.voip.mode === "prod" && Boolean(this.agent);
     },
 
-    /** Make (once) the conference of the current call. */
-    async _adhocEnsure() {
+    /**
+     * Make (once) the conference of the current call. Two parties added in
+     * a row share the one being made, never replace it.
+     */
+    _adhocEnsure() {
         if (this._adhocConference && !this._adhocConference.isOver) {
-            return this._adhocConference;
+            return Promise.resolve(this._adhocConference);
         }
+        if (!this._adhocStarting) {
+            this._adhocStarting = this._adhocStart().finally(() => {
+                this._adhocStarting = null;
+            });
+        }
+        return this._adhocStarting;
+    },
+
+    async _adhocStart() {
         const call = this.voip.call;
         if (!call || !call.id) {
             throw new ConferenceError("no_call");
