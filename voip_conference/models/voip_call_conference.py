@@ -177,4 +177,3 @@ class VoipCallConference(models.Model):
         if call.adhoc_conference_id != self:
             raise UserError(self.env._("This call is not part of this conference."))
         return call
-
