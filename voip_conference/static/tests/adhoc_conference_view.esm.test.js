@@ -250,3 +250,19 @@ test("call view: two parties added in a row both join the one conference", async
     expect(agent.adhocConference.legs.map((leg) => leg.number)).toEqual([A, B, C]);
     expect.verifySteps([`call ${A}`, `conference of ${A}`, `add ${B}`, `add ${C}`]);
 });
+
+test("call view: a call coming in during a conference gets busy, nothing else", async () => {
+    mockServer();
+    const agent = await inCallWithA();
+    await add(B, "conference");
+    await contains(".o_voip_adhoc_party", {count: 2});
+    const rejected = [];
+    await agent.onInvite({
+        reject: (options) => rejected.push(options.statusCode),
+        remoteIdentity: {uri: {user: "8009"}},
+        stateChange: {addListener: () => undefined},
+    });
+    expect(rejected).toEqual([486]);
+    await contains(".o_voip_adhoc_party", {count: 2});
+    expect.verifySteps([`call ${A}`, `conference of ${A}`, `add ${B}`]);
+});

@@ -311,6 +311,15 @@ patch(VoipAgent.prototype, {
         return super.hangup(...arguments);
     },
 
+    async onInvite(session) {
+        if (this.inAdhocConference) {
+            // Busy: voip_oca would reject, then take the call over anyway.
+            session.reject({statusCode: 486});
+            return;
+        }
+        return super.onInvite(...arguments);
+    },
+
     async _onHanghup() {
         if (this.inAdhocConference) {
             // The first party hung up: the conference goes on without it.
