@@ -12,7 +12,6 @@ marks the windows).
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -170,7 +169,7 @@ def _host_wav(path):
 
 
 @pytest.fixture(scope="module")
-def adhoc(tmp_path_factory):
+def adhoc(tmp_path_factory, odoo_database):
     if not _in_private_namespace():
         pytest.fail("The end-to-end tier runs only in a private network namespace.")
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
@@ -185,9 +184,8 @@ def adhoc(tmp_path_factory):
 
     ws_port, sip_port, http_port = free_port(), free_udp_port(), free_port()
     ng_port = free_udp_port()
-    db = f"voip_conference_adhoc_{os.getpid()}"
+    db, data_dir = odoo_database
     env = {k: v for k, v in os.environ.items() if k not in ("PGHOST", "PGPORT")}
-    reuse = os.environ.get("VOIP_CONFERENCE_E2E_DATABASE")
     pcap = work / "capture.pcapng"
     try:
         tshark = start(
@@ -253,25 +251,7 @@ def adhoc(tmp_path_factory):
             proc.wait_tcp(far.ctrl_port)
         result.timings["sip stack"] = time.monotonic() - t0
 
-        data_dir = work / "data"
-        if reuse:
-            db = reuse
-            data_dir = os.environ["VOIP_CONFERENCE_E2E_DATA_DIR"]
         conf = _odoo_config(work / "odoo.conf", data_dir, http_port)
-        if not reuse:
-            install = Process(
-                "odoo-install",
-                [sys.executable, "-m", "odoo", "-c", conf, "-d", db]
-                + ["-i", "voip_conference", "--stop-after-init"],
-                work,
-                env=env,
-                cwd=work,
-            )
-            started.append(install)
-            install.start()
-            install.popen.wait(240)
-            if install.popen.returncode:
-                install.fail(f"exited with {install.popen.returncode}")
         result.timings["odoo database"] = time.monotonic() - t0
         odoo = start(
             Process(
@@ -342,9 +322,6 @@ def adhoc(tmp_path_factory):
             proc.stop()
     result.left_listening = listening_sockets()
     result.timings["stopped"] = time.monotonic() - t0
-    if not reuse:
-        subprocess.run(["dropdb", "--if-exists", db], env=env, check=False)
-    shutil.rmtree(work / "data", ignore_errors=True)
     result.sip = sip_messages(pcap, [far.sip_port for far in FAR_ENDS])
     for far in FAR_ENDS:
         result.rtp[far.name] = tones.rtp_packets(pcap, far.rtp_ports)
