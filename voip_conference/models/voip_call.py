@@ -38,14 +38,21 @@ class VoipCall(models.Model):
     )
 
     def _check_conference_link(self, vals):
-        """Only a room the current user may read can be linked to a call.
+        """Only a room the current user may read, and only a conference from a
+        call they host, can be linked to a call.
 
-        :raises AccessError: the room is not readable (group, company).
+        :raises AccessError: the room is not readable (group, company), or
+            the conference is another user's.
         """
         if vals.get("conference_id") and not self.env.su:
             self.env["voip.conference"].browse(vals["conference_id"]).check_access(
                 "read"
             )
+        if vals.get("adhoc_conference_id") and not self.env.su:
+            # Only into a conference from a call the user hosts.
+            self.env["voip.call.conference"].browse(
+                vals["adhoc_conference_id"]
+            ).check_access("write")
 
     @api.model_create_multi
     def create(self, vals_list):
