@@ -130,6 +130,15 @@ class TestVoipCallConference(VoipConferenceCase):
             as_other.browse(conference_id).add_leg({"phone_number": "8002"})
         with self.assertRaisesRegex(UserError, "not one of yours"):
             as_other.start_from_call(first.id)
+        # Nor slip a call of theirs into it.
+        with self.assertRaises(AccessError):
+            self.env["voip.call"].with_user(self.other_user).create_call(
+                {
+                    "pbx_id": self.pbx.id,
+                    "phone_number": "8009",
+                    "adhoc_conference_id": conference_id,
+                }
+            )
 
     def test_max_parties_setting_is_bounded(self):
         with self.assertRaises(ValidationError):
