@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 # How a leg left the conference -> the state of its voip.call.
 END_STATES = {
@@ -76,10 +76,13 @@ class VoipCallConference(models.Model):
     # ------------------------------------------------------------------
 
     def _own_call(self, call_id):
-        """The host's own call ``call_id``, or a translated error."""
+        """The host's own call ``call_id``.
+
+        :raises AccessError: no such call, or another user's.
+        """
         call = self.env["voip.call"].browse(int(call_id)).exists()
         if not call or call.user_id != self.env.user:
-            raise UserError(self.env._("This call is not one of yours."))
+            raise AccessError(self.env._("This call is not one of yours."))
         call.check_access("write")
         return call
 

@@ -128,7 +128,7 @@ class TestVoipCallConference(VoipConferenceCase):
         self.assertFalse(as_other.search([("id", "=", conference_id)]))
         with self.assertRaises(AccessError):
             as_other.browse(conference_id).add_leg({"phone_number": "8002"})
-        with self.assertRaisesRegex(UserError, "not one of yours"):
+        with self.assertRaisesRegex(AccessError, "not one of yours"):
             as_other.start_from_call(first.id)
         # Nor slip a call of theirs into it.
         with self.assertRaises(AccessError):
