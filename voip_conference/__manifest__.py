@@ -22,6 +22,7 @@
         "views/voip_pbx_sync_run_views.xml",
         "views/voip_pbx_views.xml",
         "views/res_users_views.xml",
+        "views/voip_conference_participation_views.xml",
         "views/voip_conference_menus.xml",
         "views/voip_call_conference_views.xml",
     ],

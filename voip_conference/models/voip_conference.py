@@ -106,6 +106,9 @@ class VoipConference(models.Model):
         "before sending the access code.",
     )
     call_ids = fields.One2many("voip.call", "conference_id", string="Calls")
+    participation_ids = fields.One2many(
+        "voip.conference.participation", "conference_id", string="Participations"
+    )
     color = fields.Integer()
 
     _extension_pbx_uniq = models.UniqueIndex(

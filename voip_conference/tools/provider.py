@@ -23,6 +23,14 @@ DESTINATION_TYPES = (
     "conference",
 )
 
+# What a backend may declare it can do (``PbxBackend.capabilities``):
+# participants: list a room's participants and its live state;
+# mute / remove / lock / end: the host actions of the same names (mute covers
+# mute all and unmute all; lock covers unlock);
+# events: participant and conference events, readable by cursor and pushed as
+# signed webhooks (see webhook.py).
+CAPABILITIES = ("participants", "mute", "remove", "lock", "end", "events")
+
 
 class _FromDict:
     @classmethod
@@ -172,6 +180,12 @@ class PbxBackend(ABC):
     backend's business); writes are *staged* until :meth:`apply_changes`."""
 
     request_count = 0
+
+    def capabilities(self):
+        """What this PBX supports: ``{name: bool}`` for every name of
+        :data:`CAPABILITIES` (more keys may come, e.g. ``bulk``). A backend
+        that declares nothing supports nothing beyond rooms and invites."""
+        return dict.fromkeys(CAPABILITIES, False)
 
     @abstractmethod
     def list_rooms(self):

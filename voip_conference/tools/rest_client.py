@@ -46,6 +46,7 @@ import urllib3
 import yaml
 
 from .provider import (
+    CAPABILITIES,
     ApplyResult,
     AuthError,
     BadResponseError,
@@ -308,6 +309,16 @@ class RestPbxClient(PbxBackend):
     # ------------------------------------------------------------------
     # Verbs
     # ------------------------------------------------------------------
+
+    def capabilities(self):
+        """GET /v1/capabilities -> {participants, mute, remove, lock, end,
+        events: bool, ...}; a key the PBX does not send is False."""
+        data = self._request("GET", "/v1/capabilities")
+        capabilities = dict.fromkeys(CAPABILITIES, False)
+        capabilities.update(
+            {key: value for key, value in data.items() if isinstance(value, bool)}
+        )
+        return capabilities
 
     def list_rooms(self):
         """GET /v1/conferences (every page) -> [Room]"""

@@ -250,6 +250,10 @@ def _set_destination(app, number_id, body, **_kw):
     return 200, dataclasses.asdict(number)
 
 
+def _capabilities(app, **_kw):
+    return 200, app.pbx.capabilities()
+
+
 def _apply(app, **_kw):
     result = app.pbx.apply_changes()
     return 200, dataclasses.asdict(result)
@@ -257,6 +261,7 @@ def _apply(app, **_kw):
 
 # (method, path, handler, operation name used by ``delays``)
 ROUTES = [
+    ("GET", re.compile(r"/v1/capabilities"), _capabilities, "capabilities"),
     ("GET", re.compile(r"/v1/conferences"), _list_rooms, "list_rooms"),
     ("POST", re.compile(r"/v1/conferences"), _create_room, "create_room"),
     ("PUT", re.compile(r"/v1/conferences/([^/]+)"), _update_room, "update_room"),

@@ -23,6 +23,7 @@ import uuid
 
 from . import numbering
 from .provider import (
+    CAPABILITIES,
     DESTINATION_TYPES,
     ApplyResult,
     AuthError,
@@ -77,6 +78,7 @@ def _empty_state():
         "participants": {},
         "idempotency": {},
         "limits": {"max_rooms": 0, "max_participants": 0},
+        "capabilities": dict.fromkeys(CAPABILITIES, True),
         "next_id": 1,
         # Every API call ever made, kept with the state: tests prove with it
         # that a refused action reached nothing.
@@ -114,6 +116,16 @@ class SimulatedPbx(PbxBackend):
             "max_rooms": max_rooms or 0,
             "max_participants": max_participants or 0,
         }
+
+    def set_capabilities(self, **capabilities):
+        """Declare what this PBX supports (tests switch features off):
+        ``set_capabilities(events=False)``."""
+        unknown = set(capabilities) - set(self.state["capabilities"])
+        if unknown:
+            raise ValueError(f"Unknown capabilities: {sorted(unknown)}")
+        self.state["capabilities"].update(
+            {key: bool(value) for key, value in capabilities.items()}
+        )
 
     def production_rooms(self):
         return [Room.from_dict(r) for r in self.state["production"]["rooms"].values()]
@@ -265,6 +277,9 @@ class SimulatedPbx(PbxBackend):
     # ------------------------------------------------------------------
     # API
     # ------------------------------------------------------------------
+
+    def capabilities(self):
+        return self._call("capabilities", "", lambda: dict(self.state["capabilities"]))
 
     def list_rooms(self):
         return self._call(
