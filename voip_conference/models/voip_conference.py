@@ -482,6 +482,10 @@ class VoipConference(models.Model):
     def _sync_key(self):
         return self.extension
 
+    def _sync_secrets(self):
+        room = self.sudo()
+        return [room.access_code, (room.remote_values or {}).get("access_code")]
+
     @api.model
     def _sync_vals_from_remote(self, remote, pbx):
         admin = self.env["res.users"]

@@ -69,7 +69,7 @@ class VoipConferenceInvite(models.TransientModel):
 
     def _invite_failed(self, room, target, error):
         """Say what is known: failed, or maybe calling (outcome unknown)."""
-        reason = room.pbx_id._provider_error_message(error)
+        reason = room.pbx_id._provider_error_message(error, room._sync_secrets())
         if error.outcome_unknown:
             message = self.env._(
                 "The PBX may already be calling %(target)s: its answer was "
