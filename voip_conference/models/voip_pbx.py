@@ -132,6 +132,12 @@ class VoipPbx(models.Model):
         "prefix (00, 011) when it does not understand the +: +3225550100 is then "
         "dialled 003225550100.",
     )
+    adhoc_conference_max_parties = fields.Integer(
+        string="Parties in a Conference from a Call",
+        default=5,
+        help="How many parties (besides the host) the phone widget may bring "
+        "into one conference made from a call. The browser mixes their audio.",
+    )
     # Every internal user reads the PBX (voip_oca): what only conference
     # users may read is restricted, so that reading the PBX never fails.
     conference_ids = fields.One2many(
@@ -176,6 +182,19 @@ class VoipPbx(models.Model):
                         "(00, 011), not %(prefix)s.",
                         pbx=pbx.display_name,
                         prefix=pbx.dial_international_prefix,
+                    )
+                )
+
+    @api.constrains("adhoc_conference_max_parties")
+    def _check_adhoc_conference_max_parties(self):
+        for pbx in self:
+            if not 2 <= pbx.adhoc_conference_max_parties <= 10:
+                raise ValidationError(
+                    self.env._(
+                        "A conference from a call on PBX %(pbx)s takes from 2 to "
+                        "10 parties; %(count)s is out of range.",
+                        pbx=pbx.display_name,
+                        count=pbx.adhoc_conference_max_parties,
                     )
                 )
 
