@@ -64,12 +64,12 @@ class VoipConferenceInvite(models.TransientModel):
         room.message_post(
             body=self.env._(
                 "%(target)s invited: the PBX is calling them into the room.",
-                target=participant.caller,
+                target=participant.number,
             )
         )
         return self._notify(
             "success",
-            self.env._("The PBX is calling %(target)s.", target=participant.caller),
+            self.env._("The PBX is calling %(target)s.", target=participant.number),
         )
 
     def _notify(self, kind, message):
