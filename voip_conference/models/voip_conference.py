@@ -132,7 +132,6 @@ class VoipConference(models.Model):
             ("active", "Active"),
             ("locked", "Locked"),
         ],
-        string="Live State",
         default="idle",
         required=True,
         readonly=True,

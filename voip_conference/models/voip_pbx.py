@@ -558,21 +558,9 @@ class VoipPbx(models.Model):
             )
             pushed._sync_mark("synced")
 
-
-def _direction(pull, push, apply):
-    if pull and push:
-        return "both"
-    if pull:
-        return "pull"
-    if push:
-        return "push"
-    return "apply"
-
-
-class VoipPbxHostControls(models.Model):
-    """What a PBX offers for host controls: capabilities, events, webhooks."""
-
-    _inherit = "voip.pbx"
+    # ------------------------------------------------------------------
+    # Host controls: capabilities, events, webhooks
+    # ------------------------------------------------------------------
 
     def action_generate_webhook_secret(self):
         """A new secret for the PBX's signed webhooks (system administrators)."""
@@ -699,6 +687,16 @@ class VoipPbxHostControls(models.Model):
         except (KeyError, TypeError, ValueError) as error:
             raise ValueError("unreadable events") from error
         return self.env["voip.conference.participation"]._live_apply_events(pbx, parsed)
+
+
+def _direction(pull, push, apply):
+    if pull and push:
+        return "both"
+    if pull:
+        return "pull"
+    if push:
+        return "push"
+    return "apply"
 
 
 HOST_CAPABILITIES = ("participants", "mute", "remove", "lock", "end")
