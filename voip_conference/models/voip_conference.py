@@ -838,6 +838,10 @@ class VoipConference(models.Model):
             "version": room.live_version,
             "synced": bool(room.remote_id),
             "can_act": host and bool(room.remote_id),
+            "is_host": host,
+            # The conference's in-call menu, for the host's own call view
+            # when the PBX has no participant API (ConfBridge, FreePBX).
+            "menu": room._live_menu_keys() if host else [],
             "actions": {
                 name: not missing.get(name)
                 for name in ("participants", "mute", "remove", "lock", "end")
@@ -852,6 +856,21 @@ class VoipConference(models.Model):
             if not missing.get("participants")
             else [],
         }
+
+    def _live_menu_keys(self):
+        """``[{"label", "keys"}]`` of the PBX's in-call administrator menu."""
+        pbx = self.pbx_id
+        entries = (
+            (pbx.conference_menu_mute_self, self.env._("Mute or unmute me")),
+            (pbx.conference_menu_lock, self.env._("Lock or unlock")),
+            (pbx.conference_menu_kick_last, self.env._("Remove the last to join")),
+            (pbx.conference_menu_mute_others, self.env._("Mute or unmute the others")),
+        )
+        return [
+            {"label": label, "keys": keys.strip()}
+            for keys, label in entries
+            if keys and keys.strip()
+        ]
 
     def get_live_panel(self):
         """The participants panel (RPC), for users who may join the room."""
