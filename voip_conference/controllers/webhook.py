@@ -15,6 +15,8 @@ class VoipConferenceWebhook(http.Controller):
         "/voip_conference/webhook/<int:pbx_id>",
         type="http",
         auth="none",
+        # Odoo makes auth="none" routes read-only unless told otherwise.
+        readonly=False,
         methods=["POST"],
         csrf=False,
         save_session=False,

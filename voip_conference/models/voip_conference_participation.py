@@ -93,10 +93,11 @@ class VoipConferenceParticipation(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _live_person(self, pbx, number, name=""):
+    def _live_person(self, room, number, name=""):
         """``(partner, user, name)`` of the person behind ``number``: a user
-        whose extension on ``pbx`` it is, else a contact whose phone is that
-        E.164 number; else no record and the name the PBX gave."""
+        whose extension on the room's PBX it is, else a contact whose phone is
+        that E.164 number; else no record and the name the PBX gave."""
+        pbx = room.pbx_id
         Users = self.env["res.users"].sudo()
         Partner = self.env["res.partner"].sudo()
         if number and number.isdigit():
@@ -107,17 +108,17 @@ class VoipConferenceParticipation(models.Model):
             if user:
                 return user.partner_id, user, user.name
         elif number and number.startswith("+"):
-            partner = self._live_partner_by_number(number)
+            partner = self._live_partner_by_number(number, room.company_id.country_id)
             if partner:
                 user = partner.user_ids[:1]
                 return partner, user, partner.name
         return Partner, Users, name or number or ""
 
     @api.model
-    def _live_partner_by_number(self, number):
+    def _live_partner_by_number(self, number, country):
         """The contact whose phone, in E.164, is ``number`` (phones are stored
         as people type them: compare the last digits in SQL, then the E.164
-        form of each candidate)."""
+        form of each candidate, read in its country, else ``country``)."""
         digits = number[-8:]
         self.env.cr.execute(
             SQL(
@@ -133,10 +134,9 @@ class VoipConferenceParticipation(models.Model):
             .browse([row[0] for row in self.env.cr.fetchall()])
         )
         for partner in candidates:
-            country = partner.country_id or partner.company_id.country_id
             formatted = partner._phone_format(
                 number=partner.phone,
-                country=country or self.env.company.country_id,
+                country=partner.country_id or country,
                 force_format="E164",
             )
             if formatted == number:
@@ -175,7 +175,7 @@ class VoipConferenceParticipation(models.Model):
             row.write(vals)
             return row
         partner, user, name = self._live_person(
-            room.pbx_id, participant.number, participant.name
+            room, participant.number, participant.name
         )
         return Rows.create(
             vals

@@ -12,3 +12,4 @@ from . import test_voip_conference_join
 from . import test_voip_conference_participation
 from . import test_voip_conference_live
 from . import test_voip_conference_webhook
+from . import test_voip_conference_live_ui

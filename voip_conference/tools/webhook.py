@@ -129,7 +129,8 @@ class WebhookSender:
         self.timeout = timeout
         self.session = session or requests.Session()
         self.cursor = 0
-        self.delivered = []  # (cursor, HTTP status) for tests and benchmarks
+        # (cursor, HTTP status, sent at, answered at) for tests and benchmarks
+        self.delivered = []
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -153,13 +154,14 @@ class WebhookSender:
         if not events:
             return None
         body = json.dumps({"events": [e.to_dict() for e in events]}).encode()
+        sent_at = time.time()
         response = self.session.post(
             self.url,
             data=body,
             headers=signed_headers(self.secret, body),
             timeout=self.timeout,
         )
-        self.delivered.append((cursor, response.status_code))
+        self.delivered.append((cursor, response.status_code, sent_at, time.time()))
         if 200 <= response.status_code < 300:
             self.cursor = cursor
         return response.status_code

@@ -8,6 +8,12 @@ import {useService} from "@web/core/utils/hooks";
 /** The server tells every conference user "room N changed (version V)";
  * each open panel of that room reads it again through a checked RPC. */
 export const LIVE_NOTIFICATION = "voip_conference/live";
+// Without a connected bus, an open panel reads its room this often; with
+// one, it still reads it now and then, so that a notification missed while
+// the websocket reconnected heals by itself (a database read, no PBX call).
+const BUS_CHECK_MS = 2000;
+const SAFETY_READ_MS = 5000;
+const BUS_CONNECTED = "CONNECTED";
 
 /** Minutes and seconds since an ISO 8601 UTC time, for the duration column. */
 export function formatDuration(isoStart, now = Date.now()) {
@@ -93,6 +99,7 @@ export class ParticipantsPanel extends Component {
                 refresh,
             })
             .then((panel) => {
+                this.lastLoad = Date.now();
                 this.state.panel = panel;
                 this.state.error = panel.error || "";
             })
@@ -107,17 +114,21 @@ export class ParticipantsPanel extends Component {
     }
 
     /** PBXs that do not push their events are read while the panel is open,
-     * never by a scheduled action. */
+     * never by a scheduled action; so is any PBX while the bus is not
+     * connected (its websocket is down, or absent as in Odoo's tours). */
     schedulePoll() {
         browser.clearTimeout(this.pollTimer);
-        const delay = this.panel?.poll_ms;
-        if (!delay || this.unmounted) {
+        if (this.unmounted) {
             return;
         }
+        const polling = this.panel?.poll_ms;
         this.pollTimer = browser.setTimeout(async () => {
-            await this.load().catch(() => null);
+            const stale = Date.now() - this.lastLoad >= SAFETY_READ_MS;
+            if (polling || stale || this.bus.workerState !== BUS_CONNECTED) {
+                await this.load().catch(() => null);
+            }
             this.schedulePoll();
-        }, delay);
+        }, polling || BUS_CHECK_MS);
     }
 
     duration(participant) {
