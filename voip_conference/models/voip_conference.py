@@ -2,6 +2,7 @@
 
 import logging
 import time
+import uuid
 from collections import defaultdict
 
 import psycopg2.errors
@@ -13,14 +14,10 @@ from odoo.tools import SQL
 
 from ..tools import numbering
 from ..tools.provider import (
-    AuthError,
     ConferenceStateError,
     NotFoundError,
     ProviderError,
-    ProviderTimeout,
-    RateLimitedError,
     Room,
-    UnavailableError,
 )
 from .voip_provider_sync_mixin import INBOUND
 
@@ -471,6 +468,7 @@ class VoipConference(models.Model):
 
     def action_unroute_wizard(self):
         """Open the confirmation that archives or deletes routed rooms."""
+        self.env["res.users"]._voip_conference_check_rights("manager")
         mode = self.env.context.get("voip_conference_unroute_mode", "archive")
         return {
             "type": "ir.actions.act_window",
@@ -487,6 +485,7 @@ class VoipConference(models.Model):
         }
 
     def action_route_number_wizard(self):
+        self.env["res.users"]._voip_conference_check_rights("manager")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -498,6 +497,7 @@ class VoipConference(models.Model):
         }
 
     def action_view_incoming_numbers(self):
+        self.env["res.users"]._voip_conference_check_rights("user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "voip_conference.voip_incoming_number_action"
@@ -562,13 +562,16 @@ class VoipConference(models.Model):
     def action_apply_changes(self):
         """Push what is pending and put it in production on the PBXs of
         these rooms (all the user's PBXs when none is selected)."""
+        self.env["res.users"]._voip_conference_check_rights("manager")
         pbxs = self.pbx_id or self.search([]).pbx_id
         return pbxs.sudo().action_apply_changes()
 
     def action_sync_now(self):
+        self.env["res.users"]._voip_conference_check_rights("manager")
         return self.pbx_id.sudo().action_sync()
 
     def action_resolve_conflict(self):
+        self.env["res.users"]._voip_conference_check_rights("manager")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -581,6 +584,7 @@ class VoipConference(models.Model):
 
     def action_join(self):
         """Join from the form or the kanban card: the phone widget dials."""
+        self.env["res.users"]._voip_conference_check_rights("user")
         self.ensure_one()
         return {
             "type": "ir.actions.client",
@@ -594,11 +598,8 @@ class VoipConference(models.Model):
         The only way an access code reaches a conference user: the room must
         be readable by them (group and company rules) and active.
         """
+        self.env["res.users"]._voip_conference_check_rights("user")
         self.ensure_one()
-        if not self.env.user.has_group("voip_conference.voip_conference_group_user"):
-            raise AccessError(
-                self.env._("You are not allowed to join conference rooms.")
-            )
         self.check_access("read")
         if not self.active:
             raise UserError(
@@ -660,6 +661,7 @@ class VoipConference(models.Model):
         }
 
     def action_invite_wizard(self):
+        self.env["res.users"]._voip_conference_check_rights("manager")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -683,10 +685,7 @@ class VoipConference(models.Model):
         )
 
     def _live_check_read(self):
-        if not self.env.user.has_group("voip_conference.voip_conference_group_user"):
-            raise AccessError(
-                self.env._("You are not allowed to see who is in conference rooms.")
-            )
+        self.env["res.users"]._voip_conference_check_rights("user")
         self.check_access("read")
 
     def _live_check_host(self):
@@ -818,7 +817,8 @@ class VoipConference(models.Model):
         room = self.sudo()
         pbx = room.pbx_id
         host = self._live_is_host()
-        missing = pbx._conference_missing_reasons()
+        # Only hosts make Odoo ask the PBX what it supports.
+        missing = pbx._conference_missing_reasons(fetch=host)
         now = fields.Datetime.now()
         rows = room.participation_ids.filtered(lambda row: not row.left_at).sorted(
             lambda row: (
@@ -851,7 +851,7 @@ class VoipConference(models.Model):
                 for name, reason in missing.items()
                 if host or name == "participants"
             ],
-            "poll_ms": 0 if pbx._conference_pushes() else LIVE_POLL_MS,
+            "poll_ms": 0 if pbx._conference_pushes(fetch=host) else LIVE_POLL_MS,
             "participants": rows._live_panel_values()
             if not missing.get("participants")
             else [],
@@ -881,12 +881,17 @@ class VoipConference(models.Model):
     def live_poll(self, refresh=False):
         """The panel, read again from the PBX when it does not push its
         events (or when ``refresh``): what an open panel calls while it is
-        open. Never raises for a provider failure: the panel says it."""
+        open. Never raises for a provider failure: the panel says it.
+
+        Only a host's panel reads the PBX: a conference user's panel reads
+        what Odoo knows (kept current by events, hosts' panels and actions),
+        so that users who may not act never reach the provider."""
         self.ensure_one()
         self._live_check_read()
         pbx = self.pbx_id.sudo()
         error = False
-        if self.sudo().remote_id and (refresh or not pbx._conference_pushes()):
+        reads_pbx = self._live_is_host() and self.sudo().remote_id
+        if reads_pbx and (refresh or not pbx._conference_pushes()):
             if _live_poll_due(self.env.cr.dbname, self.id):
                 try:
                     self._live_refresh()
@@ -930,7 +935,7 @@ class VoipConference(models.Model):
                     room.remote_id, row.remote_id, muted=action == "mute"
                 )
 
-        return self._live_do(call, row)
+        return self._live_do(call, row)[0]
 
     def live_room_action(self, action):
         """Lock, unlock, mute all but administrators, unmute all, or end the
@@ -947,7 +952,7 @@ class VoipConference(models.Model):
             if action == "end":
                 room.participation_ids._live_close("ended")
 
-        return self._live_do(call)
+        return self._live_do(call)[0]
 
     def live_invite(self, target=False, partner_id=False):
         """Have the PBX call an extension, a number or a contact's phone into
@@ -982,7 +987,7 @@ class VoipConference(models.Model):
 
     def _invite(self, target):
         """Invite ``target`` (an extension or E.164); record it in the chatter.
-        Returns ``{"ok", "message", "panel"}``."""
+        Returns ``{"ok", "message", "panel", "outcome_unknown"}``."""
         self.ensure_one()
         if not self.sudo().remote_id:
             raise UserError(
@@ -996,19 +1001,31 @@ class VoipConference(models.Model):
         invited = []
 
         def call(backend):
-            invited.append(backend.invite(room.remote_id, target))
-
-        result = self._live_do(call)
-        if invited:
-            room.message_post(
-                body=self.env._(
-                    "%(target)s invited: the PBX is calling them into the room.",
-                    target=invited[0].number,
-                )
+            # A new key per click: the client's retries of this one request
+            # never ring twice, a second click invites again.
+            invited.append(
+                backend.invite(room.remote_id, target, idempotency_key=uuid.uuid4().hex)
             )
+
+        result, error = self._live_do(call)
+        if invited:
+            message = self.env._(
+                "%(target)s invited: the PBX is calling them into the room.",
+                target=invited[0].number,
+            )
+            room.message_post(body=message)
             result["message"] = self.env._(
                 "The PBX is calling %(target)s.", target=invited[0].number
             )
+        elif error is not None and error.outcome_unknown:
+            result["outcome_unknown"] = True
+            result["message"] = self.env._(
+                "The PBX may already be calling %(target)s: its answer was "
+                "lost. Check who is in the room before inviting again. %(reason)s",
+                target=target,
+                reason=result["message"],
+            )
+            room.message_post(body=result["message"])
         else:
             room.message_post(
                 body=self.env._(
@@ -1017,12 +1034,17 @@ class VoipConference(models.Model):
                     error=result["message"],
                 )
             )
+            result["message"] = self.env._(
+                "The PBX could not call %(target)s: %(error)s",
+                target=target,
+                error=result["message"],
+            )
         return result
 
     def _live_do(self, call, row=None):
         """Run one host action on the PBX, then read the room again, so the
         panel is right whatever happened. A refusal is a message, not an
-        exception: the fresh state is kept."""
+        exception: the fresh state is kept. Returns ``(result, error)``."""
         room = self.sudo()
         error = None
         try:
@@ -1042,7 +1064,7 @@ class VoipConference(models.Model):
             message = self._live_error_message(error, row)
             if not isinstance(error, NotFoundError | ConferenceStateError):
                 _logger.info("Host action on %s refused by the PBX: %s", room, error)
-        return self._live_result(message, ok=error is None)
+        return self._live_result(message, ok=error is None), error
 
     def _live_result(self, message=False, ok=False):
         return {"ok": ok, "message": message, "panel": self._live_panel()}
@@ -1078,17 +1100,7 @@ class VoipConference(models.Model):
                 "The conference in %(room)s has ended: nobody is in the room.",
                 room=self.name,
             )
-        if isinstance(error, AuthError):
-            return self.env._(
-                "The PBX refused the API token: ask a system administrator to "
-                "check the PBX's settings."
-            )
-        if isinstance(error, UnavailableError | ProviderTimeout | RateLimitedError):
-            return self.env._(
-                "The PBX cannot be reached now; try again in a moment. (%(error)s)",
-                error=error,
-            )
-        return self.env._("The PBX refused: %(error)s", error=error)
+        return self.pbx_id.sudo()._provider_error_message(error)
 
 
 # A panel of a PBX that does not push events polls this often while open.

@@ -5,6 +5,8 @@ import logging
 import secrets
 import time
 
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
@@ -13,10 +15,12 @@ from ..tools import sync_planner, webhook
 from ..tools.provider import (
     CAPABILITIES,
     AuthError,
+    BadResponseError,
     Event,
     NotFoundError,
     ProviderError,
     ProviderTimeout,
+    ProviderValidationError,
     RateLimitedError,
     UnavailableError,
 )
@@ -27,7 +31,16 @@ from .voip_provider_sync_mixin import INBOUND
 _logger = logging.getLogger(__name__)
 
 # Failures of the PBX as a whole: stop the run, keep everything pending.
-PBX_FAILURES = (AuthError, UnavailableError, ProviderTimeout, RateLimitedError)
+PBX_FAILURES = (
+    AuthError,
+    UnavailableError,
+    ProviderTimeout,
+    RateLimitedError,
+    BadResponseError,
+)
+# What a run catches: the provider's failures and Odoo refusing what the PBX
+# sent; the run's savepoint undoes whatever the run did before.
+RUN_FAILURES = (ProviderError, UserError, psycopg2.Error)
 
 
 class VoipPbx(models.Model):
@@ -78,15 +91,23 @@ class VoipPbx(models.Model):
     )
     sync_message = fields.Text(readonly=True, copy=False)
     last_sync_date = fields.Datetime(readonly=True, copy=False)
-    sync_run_ids = fields.One2many("voip.pbx.sync.run", "pbx_id", string="Sync Runs")
+    sync_run_ids = fields.One2many(
+        "voip.pbx.sync.run",
+        "pbx_id",
+        string="Sync Runs",
+        groups="voip_conference.voip_conference_group_manager",
+    )
     conference_receptionist_delay = fields.Float(
         string="Receptionist Delay (s)",
         default=2.0,
         help="How long Join waits, once the call is connected, before sending "
         "the access code: the time the digital receptionist takes to ask for it.",
     )
+    # TURN passwords: administrators only; the PBX's users get the servers
+    # through their session (res.users._voip_get_info).
     ice_servers = fields.Text(
         string="ICE Servers",
+        groups="base.group_system",
         help="The STUN/TURN servers the phone widget uses to reach the PBX's "
         "media, one per line: a URL, then for TURN a username and a password "
         "separated by spaces (turn:turn.example.com:3478 alice s3cret). Empty: "
@@ -105,7 +126,14 @@ class VoipPbx(models.Model):
         help="Automatic sends the tones in the audio and falls back to SIP INFO "
         "when the browser cannot.",
     )
-    conference_ids = fields.One2many("voip.conference", "pbx_id", string="Rooms")
+    # Every internal user reads the PBX (voip_oca): what only conference
+    # users may read is restricted, so that reading the PBX never fails.
+    conference_ids = fields.One2many(
+        "voip.conference",
+        "pbx_id",
+        string="Rooms",
+        groups="voip_conference.voip_conference_group_user",
+    )
     # Host controls (see voip_conference.py "Host controls").
     conference_webhook_secret = fields.Char(
         string="Webhook Secret",
@@ -132,11 +160,18 @@ class VoipPbx(models.Model):
     conference_menu_mute_others = fields.Char(
         string="Menu Key: Mute or Unmute the Others"
     )
-    conference_count = fields.Integer(compute="_compute_counts")
-    incoming_number_ids = fields.One2many(
-        "voip.incoming.number", "pbx_id", string="Incoming Numbers"
+    conference_count = fields.Integer(
+        compute="_compute_counts", groups="voip_conference.voip_conference_group_user"
     )
-    incoming_number_count = fields.Integer(compute="_compute_counts")
+    incoming_number_ids = fields.One2many(
+        "voip.incoming.number",
+        "pbx_id",
+        string="Incoming Numbers",
+        groups="voip_conference.voip_conference_group_user",
+    )
+    incoming_number_count = fields.Integer(
+        compute="_compute_counts", groups="voip_conference.voip_conference_group_user"
+    )
 
     def _compute_counts(self):
         for fname, model in (
@@ -174,7 +209,23 @@ class VoipPbx(models.Model):
             [("pbx_id", "in", self.ids)]
         )._check_capacity()
 
+    @api.model
+    def _clean_api_vals(self, vals):
+        # A token or URL pasted with a line break is still the same.
+        for fname in ("api_token", "api_url"):
+            if isinstance(vals.get(fname), str):
+                vals[fname] = vals[fname].strip() or False
+        return vals
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._clean_api_vals(vals) for vals in vals_list])
+
+    def write(self, vals):
+        return super().write(self._clean_api_vals(vals))
+
     def action_view_conferences(self):
+        self.env["res.users"]._voip_conference_check_rights("manager")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "voip_conference.voip_conference_action"
@@ -184,6 +235,7 @@ class VoipPbx(models.Model):
         return action
 
     def action_view_incoming_numbers(self):
+        self.env["res.users"]._voip_conference_check_rights("manager")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "voip_conference.voip_incoming_number_action"
@@ -195,6 +247,50 @@ class VoipPbx(models.Model):
     # ------------------------------------------------------------------
     # Provider backend
     # ------------------------------------------------------------------
+
+    @api.model
+    def _provider_error_message(self, error):
+        """The translated message of a provider error, its text as detail.
+
+        One table for every path (sync, push, deletion, invite, connection
+        test); the provider's own words, which are not translated, follow.
+        """
+        if isinstance(error, AuthError):
+            message = self.env._(
+                "The PBX refused the API token: check the token and its "
+                "rights in the PBX's settings."
+            )
+        elif isinstance(error, NotFoundError):
+            message = self.env._(
+                "The PBX does not know this object: it may have been deleted there."
+            )
+        elif isinstance(error, ProviderValidationError):
+            message = self.env._("The PBX refused the values.")
+        elif isinstance(error, RateLimitedError):
+            message = self.env._(
+                "The PBX asks to slow down: the next sync tries again."
+            )
+        elif isinstance(error, ProviderTimeout):
+            message = self.env._(
+                "The PBX did not answer in time: the next sync tries again."
+            )
+        elif isinstance(error, UnavailableError):
+            message = self.env._(
+                "The PBX cannot be reached now: the next sync tries again."
+            )
+        elif isinstance(error, BadResponseError):
+            message = self.env._(
+                "The PBX answered something the provider API does not describe: "
+                "its address may lead elsewhere (a proxy, a web page)."
+            )
+        else:
+            message = self.env._("The PBX answered with an error.")
+        detail = str(error)
+        if not detail:
+            return message
+        return self.env._(
+            "%(message)s (PBX: %(detail)s)", message=message, detail=detail
+        )
 
     def _provider_backend(self):
         """The backend object of this PBX (see tools/provider.py)."""
@@ -278,6 +374,7 @@ class VoipPbx(models.Model):
             pbx._sync(trigger="manual", apply=True)
 
     def action_test_connection(self):
+        self.env["res.users"]._voip_conference_check_rights("system")
         self.ensure_one()
         try:
             with self._provider() as backend:
@@ -285,7 +382,8 @@ class VoipPbx(models.Model):
         except ProviderError as error:
             raise UserError(
                 self.env._(
-                    "The PBX API did not answer as expected: %(error)s", error=error
+                    "The PBX API did not answer as expected: %(error)s",
+                    error=self._provider_error_message(error),
                 )
             ) from error
         return {
@@ -315,14 +413,21 @@ class VoipPbx(models.Model):
         return bool(self.env.cr.fetchone())
 
     def action_sync(self):
-        for pbx in self:
+        self.env["res.users"]._voip_conference_check_rights("manager")
+        self.check_access("read")
+        # A run writes the PBX's status, which only administrators may write.
+        pbxs = self.sudo()
+        for pbx in pbxs:
             pbx._sync(trigger="manual")
-        return self._notify_sync_result()
+        return pbxs._notify_sync_result()
 
     def action_apply_changes(self):
-        for pbx in self:
+        self.env["res.users"]._voip_conference_check_rights("manager")
+        self.check_access("read")
+        pbxs = self.sudo()
+        for pbx in pbxs:
             pbx._sync(trigger="apply", pull=False, apply=True)
-        return self._notify_sync_result()
+        return pbxs._notify_sync_result()
 
     def _notify_sync_result(self):
         runs = (
@@ -344,7 +449,13 @@ class VoipPbx(models.Model):
         pbxs = self.search([("pbx_backend", "!=", "none")])
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         for index, pbx in enumerate(pbxs, start=1):
-            pbx._sync(trigger="cron")
+            # One PBX's failure never stops the others: a run records what
+            # it can; anything else is logged and the next PBX is synced.
+            try:
+                with self.env.cr.savepoint():
+                    pbx._sync(trigger="cron")
+            except Exception:
+                _logger.exception("Scheduled sync of PBX %s failed", pbx.display_name)
             if in_cron:
                 # One PBX's work is kept even if a later one fails.
                 self.env["ir.cron"]._commit_progress(1, remaining=len(pbxs) - index)
@@ -378,27 +489,32 @@ class VoipPbx(models.Model):
             ("created", "updated", "deleted", "conflicts", "errors", "pushed"), 0
         )
         backend = None
+        notes = counts["notes"] = []
         try:
-            with self._provider() as backend:
+            with self._provider() as backend, self.env.cr.savepoint():
                 if pull:
                     self._sync_pull(backend, counts)
                 if push:
                     self._sync_push(backend, counts)
                 if apply or (apply is None and self.auto_apply and counts["pushed"]):
                     self._sync_apply(backend)
-            status, message = "done", False
+            status, message = "done", "\n".join(notes) or False
             self.write(
                 {
                     "sync_status": "ok",
-                    "sync_message": False,
+                    "sync_message": message,
                     "last_sync_date": fields.Datetime.now(),
                 }
             )
-        except (*PBX_FAILURES, UserError) as error:
-            # Nothing is lost: records keep their pending state for next time.
-            status, message = "failed", str(error)
+        except RUN_FAILURES as error:
+            # The savepoint undid the run: records keep their pending state
+            # for next time, nothing is half-applied.
+            self.env.invalidate_all()
+            counts = dict.fromkeys(counts, 0)
+            status, message = "failed", self._sync_failure_message(error)
             self.write({"sync_status": "error", "sync_message": message})
             _logger.info("Sync of PBX %s failed: %s", self.display_name, error)
+        counts.pop("notes", None)
         run.write(
             {
                 **counts,
@@ -411,6 +527,51 @@ class VoipPbx(models.Model):
             }
         )
         return run
+
+    def _sync_failure_message(self, error):
+        """The translated reason a whole run failed."""
+        if isinstance(error, ProviderError):
+            return self._provider_error_message(error)
+        if isinstance(error, psycopg2.Error):
+            return self.env._(
+                "The database refused what the PBX sent; nothing was kept: %(error)s",
+                error=error.pgerror or str(error),
+            )
+        return str(error.args[0] if error.args else error)
+
+    def _sync_guarded(self, counts, apply_change, record=None, name=""):
+        """Apply one change the PBX sent, in its own savepoint.
+
+        When Odoo's rules refuse it (an extension another room holds, a
+        value out of range), nothing of it is kept: the record, if any, is
+        flagged with the reason and left unsynced, the run notes it, and the
+        other changes go on.
+        """
+        try:
+            with self.env.cr.savepoint():
+                apply_change()
+                self.env.flush_all()
+        except (UserError, psycopg2.IntegrityError) as error:
+            self.env.invalidate_all()
+            reason = (
+                error.args[0]
+                if isinstance(error, UserError)
+                else self.env._(
+                    "another active record of this PBX already uses the same "
+                    "extension or number"
+                )
+            )
+            reason = self.env._(
+                "The PBX's values of %(name)s were not taken: %(reason)s",
+                name=name or (record and record.display_name) or "-",
+                reason=reason,
+            )
+            if record:
+                record._sync_mark("error", error=reason)
+            counts["errors"] += 1
+            counts["notes"].append(reason)
+            return False
+        return True
 
     # -- pull -----------------------------------------------------------
 
@@ -436,18 +597,21 @@ class VoipPbx(models.Model):
         actions = sync_planner.plan(
             [record._sync_local_state() for record in records], remotes, key_of
         )
-        inbound = Model.with_context(**{INBOUND: True, "tracking_disable": True})
         to_create = []
         for action in actions:
             record = by_id.get(action.local.local_id) if action.local else None
             if action.kind == sync_planner.CREATE_LOCAL:
                 to_create.append(action.remote)
             elif action.kind == sync_planner.UPDATE_LOCAL:
-                record.with_context(**{INBOUND: True}).write(
-                    Model._sync_vals_from_remote(action.remote, self)
-                )
-                record._sync_mark("synced", remote=action.remote)
-                counts["updated"] += 1
+
+                def update(record=record, remote=action.remote):
+                    record.with_context(**{INBOUND: True}).write(
+                        Model._sync_vals_from_remote(remote, self)
+                    )
+                    record._sync_mark("synced", remote=remote)
+
+                if self._sync_guarded(counts, update, record=record):
+                    counts["updated"] += 1
             elif action.kind == sync_planner.MARK_SYNCED:
                 record._sync_mark("synced", remote=action.remote)
             elif action.kind == sync_planner.CONFLICT:
@@ -489,22 +653,40 @@ class VoipPbx(models.Model):
                     {"remote_id": action.remote.id}
                 )
         if to_create:
-            created = inbound.create(
-                [
-                    Model._sync_vals_from_remote(remote, self)
-                    | {
-                        "pbx_id": self.id,
-                        "company_id": (self.company_id or self.env.company).id,
-                        "remote_id": remote.id,
-                        "sync_state": "synced",
-                        "need_sync": False,
-                        "sync_hash": sync_planner.values_hash(remote.values()),
-                        "last_sync_date": fields.Datetime.now(),
-                    }
-                    for remote in to_create
-                ]
-            )
-            counts["created"] += len(created)
+            self._sync_create_local(Model, to_create, counts)
+
+    def _sync_create_local(self, Model, remotes, counts):
+        """Create the records that exist only on the PBX, as synced."""
+        inbound = Model.with_context(**{INBOUND: True, "tracking_disable": True})
+        vals_list = [
+            Model._sync_vals_from_remote(remote, self)
+            | {
+                "pbx_id": self.id,
+                "company_id": (self.company_id or self.env.company).id,
+                "remote_id": remote.id,
+                "sync_state": "synced",
+                "need_sync": False,
+                "sync_hash": sync_planner.values_hash(remote.values()),
+                "last_sync_date": fields.Datetime.now(),
+            }
+            for remote in remotes
+        ]
+        # All at once; one by one when Odoo refuses one of them.
+        if vals_list and not self._sync_guarded(
+            dict(counts, notes=[], errors=0), lambda: inbound.create(vals_list)
+        ):
+            for vals, remote in zip(vals_list, remotes, strict=True):
+
+                def create_one(vals=vals):
+                    inbound.create([vals])
+
+                # The PBX's name and key: nothing in Odoo names it yet.
+                key = getattr(remote, "extension", "") or getattr(remote, "number", "")
+                name = getattr(remote, "name", "") or remote.id
+                if self._sync_guarded(counts, create_one, name=f"{name} ({key})"):
+                    counts["created"] += 1
+        elif vals_list:
+            counts["created"] += len(vals_list)
 
     # -- push -----------------------------------------------------------
 
@@ -536,10 +718,10 @@ class VoipPbx(models.Model):
         except PBX_FAILURES:
             raise
         except NotFoundError as error:
-            record._sync_mark("missing", error=str(error))
+            record._sync_mark("missing", error=self._provider_error_message(error))
             counts["errors"] += 1
         except ProviderError as error:
-            record._sync_mark("error", error=str(error))
+            record._sync_mark("error", error=self._provider_error_message(error))
             counts["errors"] += 1
         else:
             if remote is not None:
@@ -571,19 +753,24 @@ class VoipPbx(models.Model):
         for pbx in self:
             pbx.conference_webhook_secret = secrets.token_urlsafe(32)
 
-    def _conference_capabilities(self):
+    def _conference_capabilities(self, fetch=True):
         """``{capability: bool}`` of this PBX (tools/provider.py), read from
-        the provider at most every 5 minutes per process."""
+        the provider at most every 5 minutes per process. ``fetch=False``
+        never asks the provider (users who may not act never reach it):
+        what was read last, else everything assumed."""
         self.ensure_one()
         pbx = self.sudo()
         if pbx.pbx_backend == "none":
             return dict.fromkeys(CAPABILITIES, False)
         if pbx.pbx_backend == "simulator":
-            return pbx._provider_backend().capabilities()
+            state = pbx.simulator_state or {}
+            return dict.fromkeys(CAPABILITIES, True) | state.get("capabilities", {})
         key = (self.env.cr.dbname, pbx.id, pbx.api_url, pbx.write_date)
         cached = _CAPABILITIES.get(key)
-        if cached and time.monotonic() - cached[0] < CAPABILITIES_TTL:
+        if cached and (not fetch or time.monotonic() - cached[0] < CAPABILITIES_TTL):
             return dict(cached[1])
+        if not fetch:
+            return dict.fromkeys(CAPABILITIES, True)
         try:
             capabilities = pbx._provider_backend().capabilities()
         except (ProviderError, UserError) as error:
@@ -592,7 +779,7 @@ class VoipPbx(models.Model):
         _CAPABILITIES[key] = (time.monotonic(), capabilities)
         return dict(capabilities)
 
-    def _conference_pushes(self):
+    def _conference_pushes(self, fetch=True):
         """True when the PBX pushes its events to Odoo's webhook: open panels
         then only listen; otherwise they poll while open."""
         self.ensure_one()
@@ -600,10 +787,10 @@ class VoipPbx(models.Model):
         return bool(
             pbx.pbx_backend == "rest"
             and pbx.conference_webhook_secret
-            and pbx._conference_capabilities().get("events")
+            and pbx._conference_capabilities(fetch).get("events")
         )
 
-    def _conference_missing_reasons(self):
+    def _conference_missing_reasons(self, fetch=True):
         """``{capability: why it is missing}`` for what this PBX cannot do."""
         self.ensure_one()
         if self.sudo().pbx_backend == "none":
@@ -613,7 +800,7 @@ class VoipPbx(models.Model):
                 pbx=self.display_name,
             )
             return dict.fromkeys(HOST_CAPABILITIES, reason)
-        capabilities = self._conference_capabilities()
+        capabilities = self._conference_capabilities(fetch)
         if capabilities.get("error"):
             reason = self.env._(
                 "PBX %(pbx)s did not say what it supports: %(error)s",

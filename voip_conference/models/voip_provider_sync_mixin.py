@@ -63,8 +63,19 @@ class VoipProviderSyncMixin(models.AbstractModel):
     )
     sync_error = fields.Text(string="Provider Message", copy=False, readonly=True)
     need_sync = fields.Boolean(default=True, copy=False, readonly=True, index=True)
-    sync_hash = fields.Char(copy=False, readonly=True)
-    remote_values = fields.Json(string="Provider's Values", copy=False, readonly=True)
+    # The PBX's values hold the access code, and a short code is recovered
+    # from its hash by trying every code: both for managers only.
+    sync_hash = fields.Char(
+        copy=False,
+        readonly=True,
+        groups="voip_conference.voip_conference_group_manager",
+    )
+    remote_values = fields.Json(
+        string="Provider's Values",
+        copy=False,
+        readonly=True,
+        groups="voip_conference.voip_conference_group_manager",
+    )
     last_sync_date = fields.Datetime(string="Last Synced", copy=False, readonly=True)
 
     # ------------------------------------------------------------------

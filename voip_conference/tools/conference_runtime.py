@@ -270,10 +270,17 @@ class ConferenceRuntime:
     # API
     # ------------------------------------------------------------------
 
-    def invite(self, room_id, target):
-        return self._call(
-            "invite", room_id, lambda: self._admit(room_id, target, "", "ringing")
-        )
+    def invite(self, room_id, target, idempotency_key=None):
+        def invite():
+            invites = self.state.setdefault("invites", {})
+            if idempotency_key and idempotency_key in invites:
+                return Participant.from_dict(invites[idempotency_key])
+            participant = self._admit(room_id, target, "", "ringing")
+            if idempotency_key:
+                invites[idempotency_key] = dataclasses.asdict(participant)
+            return participant
+
+        return self._call("invite", room_id, invite)
 
     def list_participants(self, room_id):
         def participants():

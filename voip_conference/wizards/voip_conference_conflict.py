@@ -55,6 +55,7 @@ class VoipConferenceConflict(models.TransientModel):
             )
 
     def _check_conflict(self):
+        self.conference_id.check_access("write")
         room = self.conference_id.sudo()
         if room.sync_state != "conflict" or not room.remote_values:
             raise UserError(
@@ -64,6 +65,7 @@ class VoipConferenceConflict(models.TransientModel):
 
     def action_keep_odoo(self):
         """Odoo's values win: they are pushed over the PBX's."""
+        self.env["res.users"]._voip_conference_check_rights("manager")
         room = self._check_conflict()
         remote = Room.from_dict(room.remote_values)
         room.with_context(**{INBOUND: True}).write(
@@ -83,6 +85,7 @@ class VoipConferenceConflict(models.TransientModel):
 
     def action_take_provider(self):
         """The PBX's values win: Odoo takes them, nothing is pushed."""
+        self.env["res.users"]._voip_conference_check_rights("manager")
         room = self._check_conflict()
         remote = Room.from_dict(
             room.remote_values | {"id": room.remote_values.get("id", "")}

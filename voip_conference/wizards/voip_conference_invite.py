@@ -24,9 +24,16 @@ class VoipConferenceInvite(models.TransientModel):
         )
 
     def action_invite(self):
+        self.env["res.users"]._voip_conference_check_rights("manager")
         self.ensure_one()
-        result = self.conference_id._invite(self._target())
-        return self._notify("success" if result["ok"] else "danger", result["message"])
+        room = self.conference_id
+        room.check_access("write")
+        result = room._invite(self._target())
+        if result["ok"]:
+            kind = "success"
+        else:
+            kind = "warning" if result.get("outcome_unknown") else "danger"
+        return self._notify(kind, result["message"])
 
     def _notify(self, kind, message):
         return {
@@ -35,7 +42,7 @@ class VoipConferenceInvite(models.TransientModel):
             "params": {
                 "type": kind,
                 "message": message,
-                "sticky": kind == "danger",
+                "sticky": kind != "success",
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
