@@ -64,7 +64,9 @@ export class ParticipantsPanel extends Component {
                 this.load();
             }
         };
-        onWillStart(() => this.load(true));
+        // A panel that cannot be read says so; it never breaks the view it
+        // sits in (the softphone's call view, a form).
+        onWillStart(() => this.load(true).catch((error) => this.onLoadError(error)));
         onMounted(() => {
             this.bus.subscribe(LIVE_NOTIFICATION, this.onLive);
             this.clock = browser.setInterval(() => {
@@ -78,6 +80,11 @@ export class ParticipantsPanel extends Component {
             browser.clearTimeout(this.pollTimer);
             this.unmounted = true;
         });
+    }
+
+    onLoadError(error) {
+        this.state.error =
+            error?.data?.message || error?.message || _t("The room cannot be read.");
     }
 
     get panel() {
@@ -125,7 +132,7 @@ export class ParticipantsPanel extends Component {
         this.pollTimer = browser.setTimeout(async () => {
             const stale = Date.now() - this.lastLoad >= SAFETY_READ_MS;
             if (polling || stale || this.bus.workerState !== BUS_CONNECTED) {
-                await this.load().catch(() => null);
+                await this.load().catch((error) => this.onLoadError(error));
             }
             this.schedulePoll();
         }, polling || BUS_CHECK_MS);

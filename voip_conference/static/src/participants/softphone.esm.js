@@ -54,9 +54,14 @@ export class CallParticipants extends Component {
     }
 
     async loadMenu() {
-        const panel = await this.orm.call("voip.conference", "get_live_panel", [
-            [this.props.conferenceId],
-        ]);
+        let panel = null;
+        try {
+            panel = await this.orm.call("voip.conference", "get_live_panel", [
+                [this.props.conferenceId],
+            ]);
+        } catch {
+            return; // the panel below says why
+        }
         this.state.menu = panel.actions.participants ? [] : panel.menu;
     }
 
