@@ -107,9 +107,7 @@ def main():
                 event = json.loads(line)
                 if event.get("count") == index:
                     shown = event["t"]
-            delivery = next(
-                d for d in server.webhook.delivered[before:] if d[1] == 204
-            )
+            delivery = next(d for d in server.webhook.delivered[before:] if d[1] == 204)
             latencies.append((shown - delivery[2]) * 1000)
             requests.append((delivery[3] - delivery[2]) * 1000)
             time.sleep(args.pause)

@@ -528,6 +528,10 @@ class VoipConference(models.Model):
     def _sync_key(self):
         return self.extension
 
+    def _sync_secrets(self):
+        room = self.sudo()
+        return [room.access_code, (room.remote_values or {}).get("access_code")]
+
     @api.model
     def _sync_vals_from_remote(self, remote, pbx):
         admin = self.env["res.users"]
@@ -1100,7 +1104,7 @@ class VoipConference(models.Model):
                 "The conference in %(room)s has ended: nobody is in the room.",
                 room=self.name,
             )
-        return self.pbx_id.sudo()._provider_error_message(error)
+        return self.pbx_id.sudo()._provider_error_message(error, self._sync_secrets())
 
 
 # A panel of a PBX that does not push events polls this often while open.

@@ -2,6 +2,7 @@
 
 import contextlib
 import logging
+import re
 import secrets
 import time
 
@@ -248,12 +249,13 @@ class VoipPbx(models.Model):
     # Provider backend
     # ------------------------------------------------------------------
 
-    @api.model
-    def _provider_error_message(self, error):
+    def _provider_error_message(self, error, secrets=()):
         """The translated message of a provider error, its text as detail.
 
         One table for every path (sync, push, deletion, invite, connection
-        test); the provider's own words, which are not translated, follow.
+        test); the provider's own words, which are not translated, follow,
+        with this PBX's token and ``secrets`` (access codes) masked: the
+        message lands in fields every conference user reads.
         """
         if isinstance(error, AuthError):
             message = self.env._(
@@ -285,12 +287,22 @@ class VoipPbx(models.Model):
             )
         else:
             message = self.env._("The PBX answered with an error.")
-        detail = str(error)
+        detail = self._mask_secrets(str(error), secrets)
         if not detail:
             return message
         return self.env._(
             "%(message)s (PBX: %(detail)s)", message=message, detail=detail
         )
+
+    def _mask_secrets(self, text, secrets=()):
+        """``text`` without this PBX's API token nor any of ``secrets``."""
+        token = self.sudo().api_token if len(self) == 1 else False
+        if token:
+            text = text.replace(token, "***")
+        for secret in {str(s) for s in secrets if s}:
+            # Digits only as a whole number: "12" is masked, "HTTP 412" not.
+            text = re.sub(rf"(?<!\d){re.escape(secret)}(?!\d)", "***", text)
+        return text
 
     def _provider_backend(self):
         """The backend object of this PBX (see tools/provider.py)."""
@@ -718,10 +730,16 @@ class VoipPbx(models.Model):
         except PBX_FAILURES:
             raise
         except NotFoundError as error:
-            record._sync_mark("missing", error=self._provider_error_message(error))
+            record._sync_mark(
+                "missing",
+                error=self._provider_error_message(error, record._sync_secrets()),
+            )
             counts["errors"] += 1
         except ProviderError as error:
-            record._sync_mark("error", error=self._provider_error_message(error))
+            record._sync_mark(
+                "error",
+                error=self._provider_error_message(error, record._sync_secrets()),
+            )
             counts["errors"] += 1
         else:
             if remote is not None:

@@ -95,6 +95,10 @@ class VoipProviderSyncMixin(models.AbstractModel):
         """Odoo values of a provider object."""
         raise NotImplementedError
 
+    def _sync_secrets(self):
+        """Values never to show in a provider message about this record."""
+        return ()
+
     # ------------------------------------------------------------------
 
     def _sync_local_state(self):

@@ -54,6 +54,8 @@ with open(state / "odoo-calls.log", "a") as log:
 (state / "odoo-pids" / str(os.getpid())).write_text("")
 signal.signal(signal.SIGTERM, lambda *args: sys.exit(0))
 if "--stop-after-init" in argv:
+    if "-i" in argv:
+        (state / "db-exists").write_text("")
     if os.environ.get("FAKE_SLOW_INSTALL"):
         (state / "installing").write_text("")
         time.sleep(600)
@@ -109,7 +111,8 @@ FAKE_BIN = {
         fi
         case "$*" in
             *ir_module_module*) [ -e "$FAKE_STATE/installed" ] && echo 1 ;;
-            *"select 1"*) echo 1 ;;
+            *"-d postgres"*) echo 1 ;;
+            *"select 1") [ -e "$FAKE_STATE/db-exists" ] || exit 2; echo 1 ;;
             *) cat >/dev/null ;;
         esac
         exit 0
@@ -117,6 +120,7 @@ FAKE_BIN = {
     "dropdb": """\
         #!/bin/sh
         echo "$*" >>"$FAKE_STATE/dropdb.log"
+        rm -f "$FAKE_STATE/db-exists" "$FAKE_STATE/installed"
         """,
     "pg_lsclusters": """\
         #!/bin/sh
@@ -585,6 +589,13 @@ def port_is_free(port):
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
+def as_from_a_terminal():
+    """SIGINT as a terminal's shell leaves it: a test run in the background
+    (SIGINT ignored) would otherwise pass that on, and Ctrl-C could not be
+    pressed."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_run(env):
     return subprocess.Popen(
         [SCRIPTS / "run"],
@@ -593,6 +604,7 @@ def start_run(env):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        preexec_fn=as_from_a_terminal,
     )
 
 
@@ -655,5 +667,30 @@ def test_ctrl_c_while_creating_the_database_drops_it(world, first_setup):
     assert code == 130
     assert "Dropping the half-created database vc_bootstrap_test" in rest
     assert "vc_bootstrap_test" in (state / "dropdb.log").read_text()
+    pids = [int(p.name) for p in (state / "odoo-pids").iterdir()]
+    assert pids and not [pid for pid in pids if alive(pid)]
+
+
+def test_ctrl_c_while_installing_into_an_existing_database_keeps_it(world, first_setup):
+    port = free_port()
+    env, state = environment(
+        world, "existing-db", VOIP_CONFERENCE_PORT=str(port), FAKE_SLOW_INSTALL="1"
+    )
+    # A database of the user's, without the addon.
+    (state / "db-exists").write_text("")
+    proc = start_run(env)
+    try:
+        output = read_until(proc, "Installing voip_conference")
+        deadline = time.monotonic() + 30
+        while not (state / "installing").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        code = press_ctrl_c(proc)
+    output += proc.stdout.read().decode()
+    assert code == 130
+    assert "into the existing database vc_bootstrap_test" in output
+    assert "Creating the database" not in output and "Dropping" not in output
+    assert not (state / "dropdb.log").exists()
+    assert (state / "db-exists").exists()
     pids = [int(p.name) for p in (state / "odoo-pids").iterdir()]
     assert pids and not [pid for pid in pids if alive(pid)]
