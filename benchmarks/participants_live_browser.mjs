@@ -27,7 +27,9 @@ await page.fill("input[name=password]", password);
 await page.click("button[type=submit]");
 await page.waitForURL(/\/odoo/);
 await page.goto(`${base}/odoo/action-voip_conference.voip_conference_action/${roomId}`);
-await page.waitForSelector(".o_voip_conference_participants .o_voip_conference_live_count");
+await page.waitForSelector(
+    ".o_voip_conference_participants .o_voip_conference_live_count"
+);
 await page.evaluate(() => {
     const read = () =>
         parseInt(
