@@ -42,6 +42,8 @@ ACCESS_CODE = "1234"
 KEYPAD_TYPED = "1234#"
 KEYPAD_CLICKED = "5678901234"
 ONE_TAP = f"8001,,{ACCESS_CODE}#"
+# A one-tap line as invitations write it: E.164 number, a label after it.
+LABEL_ONE_TAP = f"+32 2 555 01 00,,{ACCESS_CODE}# BE (Brussels)"
 CASES = [
     "rfc4733",
     "info",
@@ -50,6 +52,9 @@ CASES = [
     "keypad_typed",
     "keypad_clicked",
     "one_tap",
+    "double_click",
+    "join_in_call",
+    "label_one_tap",
 ]
 
 
@@ -138,6 +143,9 @@ def _seed(url, db, ws_port):
         {"name": "E2E Open Room", "extension": "8002", "pbx_id": pbx},
     )
     partner = call("res.partner", "create", {"name": "E2E One-Tap", "phone": ONE_TAP})
+    label_partner = call(
+        "res.partner", "create", {"name": "E2E Label", "phone": LABEL_ONE_TAP}
+    )
     call(
         "res.users",
         "write",
@@ -152,6 +160,7 @@ def _seed(url, db, ws_port):
             "plain": {"id": plain_room, "name": "E2E Open Room"},
         },
         "partner": partner,
+        "label_partner": label_partner,
     }
 
 
@@ -352,6 +361,7 @@ def run(tmp_path_factory):
                     "pbx_id": seed["pbx"],
                     "rooms": seed["rooms"],
                     "partner_id": seed["partner"],
+                    "label_partner_id": seed["label_partner"],
                     "cases": [
                         case
                         for case in CASES
@@ -365,6 +375,7 @@ def run(tmp_path_factory):
                     "labels": {
                         "waiting": "Waiting for the receptionist",
                         "sent": "Access code sent",
+                        "busy": "A call is in progress",
                     },
                 }
             )
@@ -379,10 +390,10 @@ def run(tmp_path_factory):
             )
         )
         try:
-            browser.popen.wait(150)
+            browser.popen.wait(210)
         except subprocess.TimeoutExpired:
             browser.stop()
-            raise StackError("the browser did not finish within 150 s") from None
+            raise StackError("the browser did not finish within 210 s") from None
         result.timings["browser"] = time.monotonic() - t0
         log = browser.log_path.read_text(errors="replace")
         result.browser_log = log

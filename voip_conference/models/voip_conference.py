@@ -12,7 +12,7 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools import numbering
+from ..tools import dial_string, numbering
 from ..tools.provider import (
     ConferenceStateError,
     NotFoundError,
@@ -112,10 +112,19 @@ class VoipConference(models.Model):
         string="Number Count", compute="_compute_incoming_number_count"
     )
     pbx_backend = fields.Selection(related="pbx_id.pbx_backend")
+    receptionist_delay_source = fields.Selection(
+        [("pbx", "The PBX's delay"), ("room", "This room's delay")],
+        string="Receptionist Delay From",
+        compute="_compute_receptionist_delay_source",
+        store=True,
+        readonly=False,
+        help="The PBX's delay, or this room's own (0 sends the code as soon as "
+        "the call is connected).",
+    )
     receptionist_delay = fields.Float(
         string="Receptionist Delay (s)",
-        help="Empty: the PBX's delay. How long Join waits, once connected, "
-        "before sending the access code.",
+        help="How long Join waits, once connected, before sending the access "
+        "code; 0 for no delay.",
     )
     call_ids = fields.One2many("voip.call", "conference_id", string="Calls")
     participation_ids = fields.One2many(
@@ -154,6 +163,28 @@ class VoipConference(models.Model):
         "(pbx_id, extension) WHERE active IS TRUE",
         "Another active room of this PBX already uses this extension.",
     )
+
+    @api.depends("receptionist_delay")
+    def _compute_receptionist_delay_source(self):
+        # A delay typed in is the room's own; setting it back to 0 keeps the
+        # room's choice (no delay) instead of falling back to the PBX's.
+        for room in self:
+            if room.receptionist_delay:
+                room.receptionist_delay_source = "room"
+            elif not room.receptionist_delay_source:
+                room.receptionist_delay_source = "pbx"
+
+    @api.constrains("receptionist_delay")
+    def _check_receptionist_delay(self):
+        for room in self:
+            if room.receptionist_delay < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The receptionist delay of %(room)s cannot be negative: "
+                        "0 sends the code as soon as the call is connected.",
+                        room=room.display_name,
+                    )
+                )
 
     @api.depends("access_code")
     def _compute_has_access_code(self):
@@ -611,7 +642,11 @@ class VoipConference(models.Model):
             )
         room = self.sudo()
         code = numbering.clean(room.access_code)
-        delay = room.receptionist_delay or room.pbx_id.conference_receptionist_delay
+        delay = (
+            room.receptionist_delay
+            if room.receptionist_delay_source == "room"
+            else room.pbx_id.conference_receptionist_delay
+        )
         return {
             "id": room.id,
             "name": room.name,
@@ -622,18 +657,28 @@ class VoipConference(models.Model):
             "dtmf_method": room.pbx_id.conference_dtmf_method,
         }
 
+    def _dial_in_row(self, number, code, label):
+        """One dial-in line: the one-tap string, a ``tel:`` link (RFC 3966,
+        ``#`` written ``%23``) when the number is E.164, and its label."""
+        tap = dial_string.parse(dial_string.one_tap(number, code))
+        label = f" ({label})" if label else ""
+        try:
+            uri = dial_string.tel_uri(tap.number, tap.post_dial)
+        except ValueError:  # not E.164: no tel: link without a phone-context
+            return Markup("<li><span>{tap}</span>{label}</li>").format(
+                tap=str(tap), label=label
+            )
+        return Markup(
+            '<li><a href="{uri}" class="o_voip_conference_one_tap">{tap}</a>'
+            "{label}</li>"
+        ).format(uri=uri, tap=str(tap), label=label)
+
     def action_dial_in(self):
         self.ensure_one()
         sequence = self.get_join_sequence()  # the rights of Join
         code = sequence["dtmf"][:-1]
         rows = [
-            Markup(
-                '<li><a href="tel:{tap}" class="o_voip_conference_one_tap">'
-                "{tap}</a>{label}</li>"
-            ).format(
-                tap=numbering.one_tap(number.number, code),
-                label=f" ({number.name})" if number.name else "",
-            )
+            self._dial_in_row(number.number, code, number.name)
             for number in self.sudo().incoming_number_ids
         ]
         if rows:
@@ -983,11 +1028,26 @@ class VoipConference(models.Model):
 
     @api.model
     def _invite_target(self, target, country):
-        """The extension as typed, or the number in E.164 (ValidationError)."""
-        value = numbering.clean(target)
+        """The extension as typed, or the number in E.164 (ValidationError).
+
+        The target is read with the dial-string grammar: a label pasted after
+        it (``+32 2 555 01 00 BE (Brussels)``) is ignored; tones after it
+        (``,,1234#``) are refused, the PBX has no way to send them.
+        """
+        dial = dial_string.parse(target)
+        if dial.post_dial:
+            raise UserError(
+                self.env._(
+                    "The PBX calls %(number)s but cannot send tones after it: "
+                    "remove %(tones)s from the number.",
+                    number=dial.number,
+                    tones=dial.post_dial,
+                )
+            )
+        value = dial.number or numbering.clean(target)
         if numbering.check_extension(value) is None:
             return value
-        return self.env["voip.incoming.number"]._normalize_number(target, country)
+        return self.env["voip.incoming.number"]._normalize_number(value, country)
 
     def _invite(self, target):
         """Invite ``target`` (an extension or E.164); record it in the chatter.

@@ -12,7 +12,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools import sync_planner, webhook
+from ..tools import numbering, sync_planner, webhook
 from ..tools.provider import (
     CAPABILITIES,
     AuthError,
@@ -124,8 +124,16 @@ class VoipPbx(models.Model):
         string="Access Code Sent As",
         default="auto",
         required=True,
-        help="Automatic sends the tones in the audio and falls back to SIP INFO "
+        help="How the phone widget sends tones (access codes and the in-call "
+        "keypad). Automatic sends them in the audio and falls back to SIP INFO "
         "when the browser cannot.",
+    )
+    dial_international_prefix = fields.Char(
+        string="International Prefix",
+        help="Empty: the phone widget dials E.164 numbers with their + "
+        "(sip:+3225550100@...), as most PBXs expect. Set the PBX's international "
+        "prefix (00, 011) when it does not understand the +: +3225550100 is then "
+        "dialled 003225550100.",
     )
     # Every internal user reads the PBX (voip_oca): what only conference
     # users may read is restricted, so that reading the PBX never fails.
@@ -193,6 +201,19 @@ class VoipPbx(models.Model):
             pbx.conference_webhook_url = (
                 f"{base}/voip_conference/webhook/{pbx.id}" if pbx.id else False
             )
+
+    @api.constrains("dial_international_prefix")
+    def _check_dial_international_prefix(self):
+        for pbx in self.filtered("dial_international_prefix"):
+            if not numbering.is_digits(pbx.dial_international_prefix):
+                raise ValidationError(
+                    self.env._(
+                        "The international prefix of PBX %(pbx)s must be digits "
+                        "(00, 011), not %(prefix)s.",
+                        pbx=pbx.display_name,
+                        prefix=pbx.dial_international_prefix,
+                    )
+                )
 
     @api.constrains("conference_max_rooms", "conference_max_participants")
     def _check_conference_limits(self):

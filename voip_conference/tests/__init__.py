@@ -13,3 +13,4 @@ from . import test_voip_conference_participation
 from . import test_voip_conference_live
 from . import test_voip_conference_webhook
 from . import test_voip_conference_live_ui
+from . import test_voip_conference_probe
