@@ -1,15 +1,27 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+import logging
+import time
+import uuid
 from collections import defaultdict
 
+import psycopg2.errors
 from markupsafe import Markup
 
-from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 from ..tools import dial_string, numbering
-from ..tools.provider import Room
+from ..tools.provider import (
+    ConferenceStateError,
+    NotFoundError,
+    ProviderError,
+    Room,
+)
 from .voip_provider_sync_mixin import INBOUND
+
+_logger = logging.getLogger(__name__)
 
 # Context key: the user confirmed that the numbers routed to the rooms being
 # deleted or archived go back to "not configured".
@@ -118,6 +130,33 @@ class VoipConference(models.Model):
     participation_ids = fields.One2many(
         "voip.conference.participation", "conference_id", string="Participations"
     )
+    # Live state, as the PBX last reported it (events or polling).
+    live_state = fields.Selection(
+        [
+            ("idle", "Idle"),
+            ("waiting", "Waiting for the administrator"),
+            ("active", "Active"),
+            ("locked", "Locked"),
+        ],
+        default="idle",
+        required=True,
+        readonly=True,
+        copy=False,
+    )
+    live_count = fields.Integer(
+        string="In the Room",
+        readonly=True,
+        copy=False,
+        help="Participants in the room now, ringing invitees included.",
+    )
+    live_capacity = fields.Integer(string="Capacity", compute="_compute_live_capacity")
+    # Bumped on every live change; the bus carries it so that a browser
+    # reloads only what is newer than what it shows.
+    live_version = fields.Integer(readonly=True, copy=False)
+    live_notified_version = fields.Integer(readonly=True, copy=False)
+    live_notified_at = fields.Datetime(readonly=True, copy=False)
+    # The cursor of the last provider event applied to this room.
+    live_event_cursor = fields.Integer(readonly=True, copy=False)
     color = fields.Integer()
 
     _extension_pbx_uniq = models.UniqueIndex(
@@ -151,6 +190,13 @@ class VoipConference(models.Model):
     def _compute_has_access_code(self):
         for room in self.sudo():
             room.has_access_code = bool(room.access_code)
+
+    @api.depends("max_participants", "pbx_id.conference_max_participants")
+    def _compute_live_capacity(self):
+        for room in self:
+            room.live_capacity = (
+                room.max_participants or room.pbx_id.conference_max_participants
+            )
 
     @api.depends("incoming_number_ids")
     def _compute_incoming_number_count(self):
@@ -674,3 +720,490 @@ class VoipConference(models.Model):
             "target": "new",
             "context": {"default_conference_id": self.id},
         }
+
+    # ------------------------------------------------------------------
+    # Host controls: live state, participants panel and actions
+    # ------------------------------------------------------------------
+
+    def _live_is_host(self):
+        """The room's administrator and conference managers act on it."""
+        self.ensure_one()
+        user = self.env.user
+        return user == self.sudo().admin_user_id or user.has_group(
+            "voip_conference.voip_conference_group_manager"
+        )
+
+    def _live_check_read(self):
+        self.env["res.users"]._voip_conference_check_rights("user")
+        self.check_access("read")
+
+    def _live_check_host(self):
+        self._live_check_read()
+        for room in self:
+            if not room._live_is_host():
+                raise AccessError(
+                    self.env._(
+                        "Only the administrator of %(room)s and conference "
+                        "managers can control it.",
+                        room=room.name,
+                    )
+                )
+            if not room.sudo().remote_id:
+                raise UserError(
+                    self.env._(
+                        "%(room)s is not on the PBX yet: save it and apply the "
+                        "changes first.",
+                        room=room.name,
+                    )
+                )
+
+    def _live_check_capability(self, capability):
+        reason = self.pbx_id.sudo()._conference_missing_reasons().get(capability)
+        if reason:
+            raise UserError(reason)
+
+    def _live_set(self, live, cursor=0):
+        """Write a RoomLive (from tools/provider.py) on this room."""
+        self.ensure_one()
+        state = "locked" if live.locked and live.state != "idle" else live.state
+        vals = {
+            "live_state": state,
+            "live_count": live.participant_count,
+            "live_version": self.live_version + 1,
+        }
+        if cursor:
+            vals["live_event_cursor"] = cursor
+        self.sudo().write(vals)
+
+    def _live_changed(self):
+        """Tell open panels, once this transaction is committed."""
+        if not self:
+            return
+        data = self.env.cr.postcommit.data
+        if "voip_conference.live" not in data:
+            data["voip_conference.live"] = set()
+            registry = self.env.registry
+
+            @self.env.cr.postcommit.add
+            def notify():
+                _live_notify_loop(registry, data.pop("voip_conference.live"))
+
+        data["voip_conference.live"].update(self.ids)
+
+    @api.model
+    def _live_notify_now(self, room_ids):
+        """Send one bus message per room whose live state changed since its
+        last message, unless that message left less than 100 ms ago: a flood
+        of events gives at most one message per room per 100 ms. Return
+        ``{room id: seconds to wait}`` for the rooms held back."""
+        cr = self.env.cr
+        live_fields = ["live_version", "live_notified_version", "live_notified_at"]
+        self.flush_model(live_fields)
+        cr.execute(
+            SQL(
+                """
+                UPDATE voip_conference
+                   SET live_notified_version = live_version,
+                       live_notified_at = clock_timestamp() AT TIME ZONE 'UTC'
+                 WHERE id = ANY(%s)
+                   AND live_notified_version IS DISTINCT FROM live_version
+                   AND (live_notified_at IS NULL
+                        OR live_notified_at <= clock_timestamp() AT TIME ZONE 'UTC'
+                                               - %s * interval '1 millisecond')
+             RETURNING id, live_version
+                """,
+                list(room_ids),
+                LIVE_NOTIFY_INTERVAL_MS,
+            )
+        )
+        sent = cr.fetchall()
+        self.invalidate_model(live_fields)
+        group = self.env.ref("voip_conference.voip_conference_group_user")
+        for room_id, version in sent:
+            # Only ids: each browser reads the panel through a checked RPC.
+            group._bus_send("voip_conference/live", {"id": room_id, "version": version})
+        cr.execute(
+            SQL(
+                """
+                SELECT id, EXTRACT(EPOCH FROM live_notified_at
+                           + %s * interval '1 millisecond'
+                           - clock_timestamp() AT TIME ZONE 'UTC')
+                  FROM voip_conference
+                 WHERE id = ANY(%s)
+                   AND live_notified_version IS DISTINCT FROM live_version
+                """,
+                LIVE_NOTIFY_INTERVAL_MS,
+                list(room_ids),
+            )
+        )
+        return {room_id: max(float(wait or 0), 0.0) for room_id, wait in cr.fetchall()}
+
+    def _live_refresh(self, backend=None):
+        """Read the live state of these rooms (one PBX) from the provider:
+        its events after the last cursor, else a snapshot of each room."""
+        pbx = self.pbx_id.sudo()
+        pbx.ensure_one()
+        caps = pbx._conference_capabilities()
+        if not (caps.get("events") or caps.get("participants")):
+            return
+        if backend is None:
+            with pbx._provider() as backend:
+                return self._live_refresh(backend)
+        Rows = self.env["voip.conference.participation"]
+        if caps.get("events"):
+            pbx._conference_pull_events(backend)
+            return
+        for room in self.sudo().filtered("remote_id"):
+            Rows._live_reconcile(
+                room,
+                backend.room_live(room.remote_id),
+                backend.list_participants(room.remote_id),
+            )
+
+    def _live_panel(self):
+        """The participants panel's content for the current user."""
+        self.ensure_one()
+        room = self.sudo()
+        pbx = room.pbx_id
+        host = self._live_is_host()
+        # Only hosts make Odoo ask the PBX what it supports.
+        missing = pbx._conference_missing_reasons(fetch=host)
+        now = fields.Datetime.now()
+        rows = room.participation_ids.filtered(lambda row: not row.left_at).sorted(
+            lambda row: (
+                row.role != "admin",
+                row.joined_at or now,
+                row.id,
+            )
+        )
+        states = dict(self._fields["live_state"]._description_selection(self.env))
+        return {
+            "id": room.id,
+            "name": room.name,
+            "state": room.live_state,
+            "state_label": states[room.live_state],
+            "count": room.live_count,
+            "capacity": room.live_capacity,
+            "version": room.live_version,
+            "synced": bool(room.remote_id),
+            "can_act": host and bool(room.remote_id),
+            "is_host": host,
+            # The conference's in-call menu, for the host's own call view
+            # when the PBX has no participant API (ConfBridge, FreePBX).
+            "menu": room._live_menu_keys() if host else [],
+            "actions": {
+                name: not missing.get(name)
+                for name in ("participants", "mute", "remove", "lock", "end")
+            },
+            "missing": [
+                {"capability": name, "reason": reason}
+                for name, reason in missing.items()
+                if host or name == "participants"
+            ],
+            "poll_ms": 0 if pbx._conference_pushes(fetch=host) else LIVE_POLL_MS,
+            "participants": rows._live_panel_values()
+            if not missing.get("participants")
+            else [],
+        }
+
+    def _live_menu_keys(self):
+        """``[{"label", "keys"}]`` of the PBX's in-call administrator menu."""
+        pbx = self.pbx_id
+        entries = (
+            (pbx.conference_menu_mute_self, self.env._("Mute or unmute me")),
+            (pbx.conference_menu_lock, self.env._("Lock or unlock")),
+            (pbx.conference_menu_kick_last, self.env._("Remove the last to join")),
+            (pbx.conference_menu_mute_others, self.env._("Mute or unmute the others")),
+        )
+        return [
+            {"label": label, "keys": keys.strip()}
+            for keys, label in entries
+            if keys and keys.strip()
+        ]
+
+    def get_live_panel(self):
+        """The participants panel (RPC), for users who may join the room."""
+        self.ensure_one()
+        self._live_check_read()
+        return self._live_panel()
+
+    def live_poll(self, refresh=False):
+        """The panel, read again from the PBX when it does not push its
+        events (or when ``refresh``): what an open panel calls while it is
+        open. Never raises for a provider failure: the panel says it.
+
+        Only a host's panel reads the PBX: a conference user's panel reads
+        what Odoo knows (kept current by events, hosts' panels and actions),
+        so that users who may not act never reach the provider."""
+        self.ensure_one()
+        self._live_check_read()
+        pbx = self.pbx_id.sudo()
+        error = False
+        reads_pbx = self._live_is_host() and self.sudo().remote_id
+        if reads_pbx and (refresh or not pbx._conference_pushes()):
+            if _live_poll_due(self.env.cr.dbname, self.id):
+                try:
+                    self._live_refresh()
+                except (ProviderError, UserError) as failure:
+                    error = self._live_error_message(failure)
+        return dict(self._live_panel(), error=error)
+
+    def live_participant_action(self, participation_id, action):
+        """Mute, unmute or remove one participant (RPC, hosts only).
+
+        Returns ``{"ok", "message", "panel"}``: a participant who has just
+        left or a refusal of the PBX is a message, and the panel is fresh.
+        """
+        self.ensure_one()
+        self._live_check_host()
+        if action not in PARTICIPANT_ACTIONS:
+            raise UserError(self.env._("Unknown action %(action)s.", action=action))
+        row = (
+            self.env["voip.conference.participation"]
+            .sudo()
+            .browse(int(participation_id))
+            .exists()
+        )
+        if row.conference_id != self:
+            raise UserError(
+                self.env._("This participant is not in %(room)s.", room=self.name)
+            )
+        self._live_check_capability(PARTICIPANT_ACTIONS[action])
+        if row.left_at:
+            return self._live_result(
+                self.env._("%(name)s has already left the conference.", name=row.name)
+            )
+        room = self.sudo()
+
+        def call(backend):
+            if action == "remove":
+                backend.remove_participant(room.remote_id, row.remote_id)
+                row._live_close("removed")
+            else:
+                backend.update_participant(
+                    room.remote_id, row.remote_id, muted=action == "mute"
+                )
+
+        return self._live_do(call, row)[0]
+
+    def live_room_action(self, action):
+        """Lock, unlock, mute all but administrators, unmute all, or end the
+        conference for everyone (RPC, hosts only; the panel confirms End)."""
+        self.ensure_one()
+        self._live_check_host()
+        if action not in ROOM_ACTIONS:
+            raise UserError(self.env._("Unknown action %(action)s.", action=action))
+        self._live_check_capability(ROOM_ACTIONS[action])
+        room = self.sudo()
+
+        def call(backend):
+            backend.room_action(room.remote_id, action)
+            if action == "end":
+                room.participation_ids._live_close("ended")
+
+        return self._live_do(call)[0]
+
+    def live_invite(self, target=False, partner_id=False):
+        """Have the PBX call an extension, a number or a contact's phone into
+        the room (RPC, hosts only)."""
+        self.ensure_one()
+        self._live_check_host()
+        country = self.env.company.country_id
+        if partner_id:
+            partner = self.env["res.partner"].browse(int(partner_id))
+            partner.check_access("read")
+            if not partner.phone:
+                raise UserError(
+                    self.env._(
+                        "%(name)s has no phone number to call.", name=partner.name
+                    )
+                )
+            target = partner.phone
+            country = partner.country_id or country
+        if not (target or "").strip():
+            raise UserError(
+                self.env._("Type an extension or a phone number to invite.")
+            )
+        return self._invite(self._invite_target(target, country))
+
+    @api.model
+    def _invite_target(self, target, country):
+        """The extension as typed, or the number in E.164 (ValidationError).
+
+        The target is read with the dial-string grammar: a label pasted after
+        it (``+32 2 555 01 00 BE (Brussels)``) is ignored; tones after it
+        (``,,1234#``) are refused, the PBX has no way to send them.
+        """
+        dial = dial_string.parse(target)
+        if dial.post_dial:
+            raise UserError(
+                self.env._(
+                    "The PBX calls %(number)s but cannot send tones after it: "
+                    "remove %(tones)s from the number.",
+                    number=dial.number,
+                    tones=dial.post_dial,
+                )
+            )
+        value = dial.number or numbering.clean(target)
+        if numbering.check_extension(value) is None:
+            return value
+        return self.env["voip.incoming.number"]._normalize_number(value, country)
+
+    def _invite(self, target):
+        """Invite ``target`` (an extension or E.164); record it in the chatter.
+        Returns ``{"ok", "message", "panel", "outcome_unknown"}``."""
+        self.ensure_one()
+        if not self.sudo().remote_id:
+            raise UserError(
+                self.env._(
+                    "%(room)s is not on the PBX yet: save it, apply the changes, "
+                    "then invite.",
+                    room=self.name,
+                )
+            )
+        room = self.sudo()
+        invited = []
+
+        def call(backend):
+            # A new key per click: the client's retries of this one request
+            # never ring twice, a second click invites again.
+            invited.append(
+                backend.invite(room.remote_id, target, idempotency_key=uuid.uuid4().hex)
+            )
+
+        result, error = self._live_do(call)
+        if invited:
+            message = self.env._(
+                "%(target)s invited: the PBX is calling them into the room.",
+                target=invited[0].number,
+            )
+            room.message_post(body=message)
+            result["message"] = self.env._(
+                "The PBX is calling %(target)s.", target=invited[0].number
+            )
+        elif error is not None and error.outcome_unknown:
+            result["outcome_unknown"] = True
+            result["message"] = self.env._(
+                "The PBX may already be calling %(target)s: its answer was "
+                "lost. Check who is in the room before inviting again. %(reason)s",
+                target=target,
+                reason=result["message"],
+            )
+            room.message_post(body=result["message"])
+        else:
+            room.message_post(
+                body=self.env._(
+                    "Invitation of %(target)s failed: %(error)s",
+                    target=target,
+                    error=result["message"],
+                )
+            )
+            result["message"] = self.env._(
+                "The PBX could not call %(target)s: %(error)s",
+                target=target,
+                error=result["message"],
+            )
+        return result
+
+    def _live_do(self, call, row=None):
+        """Run one host action on the PBX, then read the room again, so the
+        panel is right whatever happened. A refusal is a message, not an
+        exception: the fresh state is kept. Returns ``(result, error)``."""
+        room = self.sudo()
+        error = None
+        try:
+            with room.pbx_id._provider() as backend:
+                try:
+                    call(backend)
+                except ProviderError as failure:
+                    error = failure
+                try:
+                    self._live_refresh(backend)
+                except ProviderError as failure:
+                    _logger.info("Reading %s after an action failed: %s", room, failure)
+        except (ProviderError, UserError) as failure:
+            error = failure
+        message = False
+        if error is not None:
+            message = self._live_error_message(error, row)
+            if not isinstance(error, NotFoundError | ConferenceStateError):
+                _logger.info("Host action on %s refused by the PBX: %s", room, error)
+        return self._live_result(message, ok=error is None), error
+
+    def _live_result(self, message=False, ok=False):
+        return {"ok": ok, "message": message, "panel": self._live_panel()}
+
+    def _live_error_message(self, error, row=None):
+        """A provider failure in the user's words; ``row``: the participant
+        acted on (a 404 then means they have just left: their row closes)."""
+        if isinstance(error, UserError):
+            return error.args[0]
+        if isinstance(error, NotFoundError) and row:
+            row._live_close("hangup")
+            return self.env._(
+                "%(name)s has just left the conference: the list is up to date.",
+                name=row.name,
+            )
+        if isinstance(error, NotFoundError):
+            return self.env._(
+                "The PBX does not know %(room)s: apply the changes, then try again.",
+                room=self.name,
+            )
+        if isinstance(error, ConferenceStateError):
+            if error.reason == "locked":
+                return self.env._(
+                    "%(room)s is locked: unlock it to let someone in.", room=self.name
+                )
+            if error.reason == "full":
+                return self.env._(
+                    "%(room)s is full: at most %(count)s participants.",
+                    room=self.name,
+                    count=self.live_capacity or self.live_count,
+                )
+            return self.env._(
+                "The conference in %(room)s has ended: nobody is in the room.",
+                room=self.name,
+            )
+        return self.pbx_id.sudo()._provider_error_message(error, self._sync_secrets())
+
+
+# A panel of a PBX that does not push events polls this often while open.
+LIVE_POLL_MS = 3000
+LIVE_NOTIFY_INTERVAL_MS = 100
+PARTICIPANT_ACTIONS = {"mute": "mute", "unmute": "mute", "remove": "remove"}
+ROOM_ACTIONS = {
+    "lock": "lock",
+    "unlock": "lock",
+    "mute_all": "mute",
+    "unmute_all": "mute",
+    "end": "end",
+}
+_last_polls = {}
+
+
+def _live_poll_due(dbname, room_id, interval=1.0):
+    """At most one read of a room from the PBX per second in this process,
+    however many panels are open on it."""
+    now = time.monotonic()
+    key = (dbname, room_id)
+    if now - _last_polls.get(key, -interval) < interval:
+        return False
+    _last_polls[key] = now
+    return True
+
+
+def _live_notify_loop(registry, room_ids, patience=2.0):
+    """After commit: send the bus messages of ``room_ids``, waiting out the
+    100 ms window of a room that has just had one (in its own cursors)."""
+    deadline = time.monotonic() + patience
+    pending = set(room_ids)
+    while pending and time.monotonic() < deadline:
+        try:
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                waits = env["voip.conference"]._live_notify_now(pending)
+        except psycopg2.errors.SerializationFailure:
+            waits = dict.fromkeys(pending, 0.01)
+        pending = set(waits)
+        if pending:
+            time.sleep(max(min(waits.values()), 0.005))

@@ -3,18 +3,21 @@
 import contextlib
 import logging
 import re
+import secrets
 import time
 
 import psycopg2
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools import numbering, sync_planner
+from ..tools import numbering, sync_planner, webhook
 from ..tools.provider import (
+    CAPABILITIES,
     AuthError,
     BadResponseError,
+    Event,
     NotFoundError,
     ProviderError,
     ProviderTimeout,
@@ -146,6 +149,32 @@ class VoipPbx(models.Model):
         string="Rooms",
         groups="voip_conference.voip_conference_group_user",
     )
+    # Host controls (see voip_conference.py "Host controls").
+    conference_webhook_secret = fields.Char(
+        string="Webhook Secret",
+        groups="base.group_system",
+        copy=False,
+        help="The PBX signs the events it pushes to Odoo with this secret "
+        "(HMAC-SHA256). Give it, with the webhook URL, to the PBX.",
+    )
+    conference_webhook_url = fields.Char(
+        string="Webhook URL",
+        compute="_compute_conference_webhook_url",
+        help="Where the PBX pushes its conference events.",
+    )
+    conference_menu_mute_self = fields.Char(
+        string="Menu Key: Mute or Unmute Me",
+        default="*1",
+        help="The keys of the conference's in-call menu (ConfBridge, FreePBX) "
+        "that the host's call view sends when the PBX has no participant API.",
+    )
+    conference_menu_lock = fields.Char(string="Menu Key: Lock or Unlock", default="*2")
+    conference_menu_kick_last = fields.Char(
+        string="Menu Key: Remove the Last to Join", default="*3"
+    )
+    conference_menu_mute_others = fields.Char(
+        string="Menu Key: Mute or Unmute the Others"
+    )
     conference_count = fields.Integer(
         compute="_compute_counts", groups="voip_conference.voip_conference_group_user"
     )
@@ -171,6 +200,13 @@ class VoipPbx(models.Model):
             )
             for pbx in self:
                 pbx[fname] = counts.get(pbx, 0)
+
+    def _compute_conference_webhook_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for pbx in self:
+            pbx.conference_webhook_url = (
+                f"{base}/voip_conference/webhook/{pbx.id}" if pbx.id else False
+            )
 
     @api.constrains("dial_international_prefix")
     def _check_dial_international_prefix(self):
@@ -762,6 +798,141 @@ class VoipPbx(models.Model):
             )
             pushed._sync_mark("synced")
 
+    # ------------------------------------------------------------------
+    # Host controls: capabilities, events, webhooks
+    # ------------------------------------------------------------------
+
+    def action_generate_webhook_secret(self):
+        """A new secret for the PBX's signed webhooks (system administrators)."""
+        if not self.env.user.has_group("base.group_system"):
+            raise AccessError(
+                self.env._("Only system administrators manage webhook secrets.")
+            )
+        for pbx in self:
+            pbx.conference_webhook_secret = secrets.token_urlsafe(32)
+
+    def _conference_capabilities(self, fetch=True):
+        """``{capability: bool}`` of this PBX (tools/provider.py), read from
+        the provider at most every 5 minutes per process. ``fetch=False``
+        never asks the provider (users who may not act never reach it):
+        what was read last, else everything assumed."""
+        self.ensure_one()
+        pbx = self.sudo()
+        if pbx.pbx_backend == "none":
+            return dict.fromkeys(CAPABILITIES, False)
+        if pbx.pbx_backend == "simulator":
+            state = pbx.simulator_state or {}
+            return dict.fromkeys(CAPABILITIES, True) | state.get("capabilities", {})
+        key = (self.env.cr.dbname, pbx.id, pbx.api_url, pbx.write_date)
+        cached = _CAPABILITIES.get(key)
+        if cached and (not fetch or time.monotonic() - cached[0] < CAPABILITIES_TTL):
+            return dict(cached[1])
+        if not fetch:
+            return dict.fromkeys(CAPABILITIES, True)
+        try:
+            capabilities = pbx._provider_backend().capabilities()
+        except (ProviderError, UserError) as error:
+            _logger.info("PBX %s did not give its capabilities: %s", pbx.id, error)
+            capabilities = dict.fromkeys(CAPABILITIES, False) | {"error": str(error)}
+        _CAPABILITIES[key] = (time.monotonic(), capabilities)
+        return dict(capabilities)
+
+    def _conference_pushes(self, fetch=True):
+        """True when the PBX pushes its events to Odoo's webhook: open panels
+        then only listen; otherwise they poll while open."""
+        self.ensure_one()
+        pbx = self.sudo()
+        return bool(
+            pbx.pbx_backend == "rest"
+            and pbx.conference_webhook_secret
+            and pbx._conference_capabilities(fetch).get("events")
+        )
+
+    def _conference_missing_reasons(self, fetch=True):
+        """``{capability: why it is missing}`` for what this PBX cannot do."""
+        self.ensure_one()
+        if self.sudo().pbx_backend == "none":
+            reason = self.env._(
+                "PBX %(pbx)s has no provider API: the host controls the "
+                "conference with the keys of its in-call menu, from the call.",
+                pbx=self.display_name,
+            )
+            return dict.fromkeys(HOST_CAPABILITIES, reason)
+        capabilities = self._conference_capabilities(fetch)
+        if capabilities.get("error"):
+            reason = self.env._(
+                "PBX %(pbx)s did not say what it supports: %(error)s",
+                pbx=self.display_name,
+                error=capabilities["error"],
+            )
+            return dict.fromkeys(HOST_CAPABILITIES, reason)
+        reasons = {
+            "participants": self.env._(
+                "PBX %(pbx)s does not report who is in its rooms.",
+                pbx=self.display_name,
+            ),
+            "mute": self.env._(
+                "PBX %(pbx)s cannot mute participants through its API.",
+                pbx=self.display_name,
+            ),
+            "remove": self.env._(
+                "PBX %(pbx)s cannot remove participants through its API.",
+                pbx=self.display_name,
+            ),
+            "lock": self.env._(
+                "PBX %(pbx)s cannot lock conferences through its API.",
+                pbx=self.display_name,
+            ),
+            "end": self.env._(
+                "PBX %(pbx)s cannot end conferences through its API.",
+                pbx=self.display_name,
+            ),
+        }
+        return {
+            name: reason
+            for name, reason in reasons.items()
+            if not capabilities.get(name)
+        }
+
+    def _conference_pull_events(self, backend, pages=10):
+        """Apply the PBX's events after the last cursor its rooms have seen
+        (at most ``pages`` pages of 200 per call)."""
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                "SELECT COALESCE(MAX(live_event_cursor), 0) FROM voip_conference "
+                "WHERE pbx_id = %s",
+                self.id,
+            )
+        )
+        cursor = self.env.cr.fetchone()[0]
+        Rows = self.env["voip.conference.participation"]
+        for _page in range(pages):
+            events, next_cursor = backend.events(cursor, limit=200)
+            Rows._live_apply_events(self, events)
+            if len(events) < 200 or next_cursor == cursor:
+                break
+            cursor = next_cursor
+
+    def _conference_webhook_events(self, headers, body):
+        """Check a webhook delivery (tools/webhook.py) and apply its events.
+        Raises WebhookError (refused) or ValueError (signed but unreadable)."""
+        self.ensure_one()
+        pbx = self.sudo()
+        events = webhook.verify(
+            pbx.conference_webhook_secret or "",
+            headers,
+            body,
+            seen=lambda signature, timestamp: self.env[
+                "voip.pbx.webhook.delivery"
+            ]._seen(pbx, signature, timestamp),
+        )
+        try:
+            parsed = [Event.from_dict(event) for event in events]
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError("unreadable events") from error
+        return self.env["voip.conference.participation"]._live_apply_events(pbx, parsed)
+
 
 def _direction(pull, push, apply):
     if pull and push:
@@ -771,3 +942,8 @@ def _direction(pull, push, apply):
     if push:
         return "push"
     return "apply"
+
+
+HOST_CAPABILITIES = ("participants", "mute", "remove", "lock", "end")
+CAPABILITIES_TTL = 300
+_CAPABILITIES = {}

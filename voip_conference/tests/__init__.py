@@ -10,4 +10,7 @@ from . import test_js
 from . import test_voip_conference_sync
 from . import test_voip_conference_join
 from . import test_voip_conference_participation
+from . import test_voip_conference_live
+from . import test_voip_conference_webhook
+from . import test_voip_conference_live_ui
 from . import test_voip_conference_probe

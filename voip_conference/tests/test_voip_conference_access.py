@@ -43,6 +43,10 @@ ALLOWED = {
     # user read (format_call); see test_call_* below.
     ("voip.call", "create_call"): {"conference user"},
     ("voip.call", "format_call"): {"conference user"},
+    # The participants panel: users who may join see it (read from Odoo, never
+    # from the PBX); test_voip_conference_live.py.
+    ("voip.conference", "get_live_panel"): {"conference user"},
+    ("voip.conference", "live_poll"): {"conference user"},
 }
 
 
@@ -107,6 +111,14 @@ class AccessWalk:
             ("voip.call", "create_call"): (
                 {"phone_number": "8001", "conference_id": cls.room.id},
             ),
+            ("voip.conference", "live_participant_action"): (
+                env["voip.conference.participation"]
+                .create({"conference_id": cls.room.id, "remote_id": "part_x"})
+                .id,
+                "mute",
+            ),
+            ("voip.conference", "live_room_action"): ("lock",),
+            ("voip.conference", "live_invite"): ("201",),
         }
         # Conference from a call: the phone widget's RPCs act on the user's
         # own calls only (test_voip_call_conference.py).

@@ -214,7 +214,7 @@ class FailureTests:
         self.assertNotIn("could not", result["params"]["message"])
         self.assertIn("may already be calling", room.message_ids[0].body)
         participants = self._remote().list_participants(room.remote_id)
-        self.assertEqual([p.caller for p in participants], ["201"], "called once")
+        self.assertEqual([p.number for p in participants], ["201"], "called once")
 
     def test_token_with_a_line_break(self):
         """The reported case: a token saved with its line break made every

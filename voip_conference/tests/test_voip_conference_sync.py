@@ -258,7 +258,7 @@ class SyncTests:
         result = wizard.action_invite()
         self.assertEqual(result["params"]["type"], "success")
         participants = self._remote().list_participants(room.remote_id)
-        self.assertEqual([p.caller for p in participants], ["+3225550199"])
+        self.assertEqual([p.number for p in participants], ["+3225550199"])
         self.assertIn("+3225550199", room.message_ids[0].body)
 
     def test_invite_failure_goes_to_the_chatter(self):

@@ -76,13 +76,85 @@ class IncomingNumber(_FromDict):
         }
 
 
+PARTICIPANT_ROLES = ("admin", "member")
+# ringing: the PBX is calling them (an invite); waiting: in the room, held
+# until the administrator is in; connected: in the conference; left: gone.
+PARTICIPANT_STATES = ("ringing", "waiting", "connected", "left")
+LEAVE_REASONS = ("hangup", "removed", "ended")
+ROOM_STATES = ("idle", "waiting", "active")
+ROOM_ACTIONS = ("lock", "unlock", "mute_all", "unmute_all", "end")
+EVENT_TYPES = (
+    "participant.joined",
+    "participant.updated",
+    "participant.left",
+    "conference.started",
+    "conference.ended",
+    "conference.locked",
+    "conference.unlocked",
+)
+
+
 @dataclasses.dataclass(frozen=True)
 class Participant(_FromDict):
+    """One call in a room. ``id`` is the provider's, stable for the call's
+    life; ``number`` is an extension or an E.164 number; times are ISO 8601
+    UTC strings (``joined_at`` once waiting or connected, empty while
+    ringing); ``leave_reason`` is one of :data:`LEAVE_REASONS`."""
+
     id: str
-    caller: str
     room_id: str
+    number: str
+    name: str = ""
+    role: str = "member"
+    state: str = "ringing"
+    muted: bool = False
+    on_hold: bool = False
+    talking: bool = False
     joined_at: str = ""
-    is_admin: bool = False
+    left_at: str = ""
+    leave_reason: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class RoomLive(_FromDict):
+    """A room's live state: ``state`` is one of :data:`ROOM_STATES`;
+    ``participant_count`` counts everyone not gone (ringing included: they
+    hold a seat) against ``max_participants`` (0: no limit)."""
+
+    room_id: str
+    state: str = "idle"
+    locked: bool = False
+    participant_count: int = 0
+    max_participants: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class Event:
+    """A change in a room. ``cursor`` grows by one per event of a PBX;
+    ``participant`` is set for ``participant.*`` events; ``room`` is the
+    room's live state after the change."""
+
+    cursor: int
+    type: str
+    room_id: str
+    at: str
+    room: RoomLive
+    participant: Participant = None
+
+    @classmethod
+    def from_dict(cls, data):
+        participant = data.get("participant")
+        return cls(
+            cursor=int(data["cursor"]),
+            type=data["type"],
+            room_id=data["room_id"],
+            at=data.get("at", ""),
+            room=RoomLive.from_dict(data["room"]),
+            participant=Participant.from_dict(participant) if participant else None,
+        )
+
+    def to_dict(self):
+        return dataclasses.asdict(self)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -133,6 +205,16 @@ class ProviderValidationError(ProviderError):
     def __str__(self):
         details = "; ".join(f"{k}: {v}" for k, v in sorted(self.field_errors.items()))
         return f"{self.message} ({details})" if details else self.message
+
+
+class ConferenceStateError(ProviderValidationError):
+    """The room refuses the action in its present state (409); ``reason`` is
+    ``locked``, ``full`` or ``not_running`` (the conference has ended or
+    never started)."""
+
+    def __init__(self, message="", status=409, reason=""):
+        super().__init__(message, status)
+        self.reason = reason
 
 
 class RateLimitedError(ProviderError):
@@ -224,3 +306,33 @@ class PbxBackend(ABC):
     @abstractmethod
     def list_participants(self, room_id):
         """Return the participants of the room now: [Participant]."""
+
+    # Host controls: what :meth:`capabilities` declares. A backend without a
+    # capability keeps these defaults, which refuse.
+
+    def room_live(self, room_id):
+        """The room's live state: RoomLive. Needs ``participants``."""
+        raise ProviderError("This PBX does not report a room's live state.")
+
+    def update_participant(self, room_id, participant_id, **changes):
+        """Change ``muted``, ``on_hold`` or ``role`` of a participant; return
+        it (Participant). NotFoundError when they have left. Needs ``mute``."""
+        raise ProviderError("This PBX cannot change a participant.")
+
+    def remove_participant(self, room_id, participant_id):
+        """Disconnect a participant (ConfBridge's Kick). NotFoundError when
+        they have left. Needs ``remove``."""
+        raise ProviderError("This PBX cannot remove a participant.")
+
+    def room_action(self, room_id, action):
+        """One of :data:`ROOM_ACTIONS` on a running conference; return the
+        RoomLive after it. ConferenceStateError(``not_running``) on an idle
+        room. Needs ``lock`` (lock, unlock), ``mute`` (mute_all, unmute_all)
+        or ``end``."""
+        raise ProviderError("This PBX has no conference actions.")
+
+    def events(self, cursor=0, limit=100):
+        """The events after ``cursor``, oldest first: ``(events, cursor)``
+        where ``cursor`` is the last one's (or the one given when none).
+        Needs ``events``."""
+        raise ProviderError("This PBX does not report events.")

@@ -20,11 +20,23 @@ from a proxy, a truncated body) or whose JSON has another shape raises
 
 Errors map to the :mod:`.provider` family:
 
+HTTP                   exception
+=====================  =========================
+401, 403               AuthError
+404                    NotFoundError
+409                    ConferenceStateError (reason: locked, full, not_running)
+400, 422               ProviderValidationError (with the field errors)
+429                    RateLimitedError (retry_after)
+5xx, connection error  UnavailableError
+timeout                ProviderTimeout
+=====================  =========================
+=======
 =========================  =========================
 HTTP                       exception
 =========================  =========================
 401, 403                   AuthError
 404                        NotFoundError
+409 with a reason          ConferenceStateError (locked, full, not_running)
 400, 409, 422              ProviderValidationError (with the field errors)
 429                        RateLimitedError (retry_after)
 5xx, connection error      UnavailableError
@@ -50,6 +62,8 @@ from .provider import (
     ApplyResult,
     AuthError,
     BadResponseError,
+    ConferenceStateError,
+    Event,
     IncomingNumber,
     NotFoundError,
     Participant,
@@ -59,6 +73,7 @@ from .provider import (
     ProviderValidationError,
     RateLimitedError,
     Room,
+    RoomLive,
     UnavailableError,
 )
 
@@ -284,6 +299,8 @@ class RestPbxClient(PbxBackend):
             return AuthError(message, status)
         if status == 404:
             return NotFoundError(message, status)
+        if status == 409 and error.get("reason"):
+            return ConferenceStateError(message, status, error["reason"])
         if status in (400, 409, 422):
             return ProviderValidationError(message, status, error.get("fields"))
         if status == 429:
@@ -385,3 +402,38 @@ class RestPbxClient(PbxBackend):
         """GET /v1/conferences/{id}/participants -> [Participant]"""
         data = self._request("GET", f"/v1/conferences/{room_id}/participants")
         return [Participant.from_dict(item) for item in data["items"]]
+
+    def room_live(self, room_id):
+        """GET /v1/conferences/{id}/live -> RoomLive"""
+        return RoomLive.from_dict(
+            self._request("GET", f"/v1/conferences/{room_id}/live")
+        )
+
+    def update_participant(self, room_id, participant_id, **changes):
+        """PATCH /v1/conferences/{id}/participants/{pid} {muted, on_hold, role}
+        -> Participant; 404 once they have left."""
+        data = self._request(
+            "PATCH",
+            f"/v1/conferences/{room_id}/participants/{participant_id}",
+            json=changes,
+        )
+        return Participant.from_dict(data)
+
+    def remove_participant(self, room_id, participant_id):
+        """DELETE /v1/conferences/{id}/participants/{pid} -> 204"""
+        self._request(
+            "DELETE", f"/v1/conferences/{room_id}/participants/{participant_id}"
+        )
+
+    def room_action(self, room_id, action):
+        """POST /v1/conferences/{id}/actions/{action} -> RoomLive; 409
+        (ConferenceStateError) when the conference is not running."""
+        data = self._request("POST", f"/v1/conferences/{room_id}/actions/{action}")
+        return RoomLive.from_dict(data)
+
+    def events(self, cursor=0, limit=100):
+        """GET /v1/events?cursor=&limit= -> ([Event], cursor)"""
+        data = self._request(
+            "GET", "/v1/events", params={"cursor": cursor, "limit": limit}
+        )
+        return [Event.from_dict(item) for item in data["items"]], data["cursor"]

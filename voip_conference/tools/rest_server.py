@@ -32,6 +32,7 @@ if __package__ in (None, ""):  # run as a script: load the tools package by path
 from .provider import (  # noqa: E402
     AuthError,
     BadResponseError,
+    ConferenceStateError,
     NotFoundError,
     ProviderTimeout,
     ProviderValidationError,
@@ -40,6 +41,7 @@ from .provider import (  # noqa: E402
     UnavailableError,
 )
 from .simulated_pbx import SimulatedPbx  # noqa: E402
+from .webhook import WebhookSender  # noqa: E402
 
 _logger = logging.getLogger(__name__)
 
@@ -56,7 +58,7 @@ ERROR_CODES = {
     401: "unauthorized",
     403: "unauthorized",
     404: "not_found",
-    409: "validation_error",
+    409: "validation_error",  # "conflict" when a room refuses (a reason)
     422: "validation_error",
     429: "rate_limited",
 }
@@ -74,12 +76,13 @@ MALFORMED_ANSWERS = {
 
 
 class ApiError(Exception):
-    def __init__(self, status, message, fields=None, headers=None):
+    def __init__(self, status, message, fields=None, headers=None, reason=""):
         super().__init__(message)
         self.status = status
         self.message = message
         self.fields = fields or {}
         self.headers = headers or {}
+        self.reason = reason
 
 
 class SimulatedPbxServer:
@@ -91,7 +94,15 @@ class SimulatedPbxServer:
     the room exists). ``slow`` does the same for every call.
     """
 
-    def __init__(self, token, pbx=None, host="127.0.0.1", port=0):
+    def __init__(
+        self,
+        token,
+        pbx=None,
+        host="127.0.0.1",
+        port=0,
+        webhook_url=None,
+        webhook_secret=None,
+    ):
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("The simulated PBX server listens on loopback only.")
         self.token = token
@@ -103,6 +114,10 @@ class SimulatedPbxServer:
         # client's read timeout in the tests.
         self.fault_timeout = 1.0
         self.requests = []
+        # Events pushed to Odoo as signed webhooks, when a URL is given.
+        self.webhook = None
+        if webhook_url:
+            self.webhook = WebhookSender(webhook_url, webhook_secret, self._events)
         handler = type("Handler", (_Handler,), {"server_app": self})
         self.httpd = ThreadingHTTPServer((host, port), handler)
         self.httpd.daemon_threads = True
@@ -116,9 +131,13 @@ class SimulatedPbxServer:
     def start(self):
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
+        if self.webhook:
+            self.webhook.start(self.pbx.state.get("event_cursor", 0))
         return self
 
     def stop(self):
+        if self.webhook:
+            self.webhook.stop()
         self.httpd.shutdown()
         self.httpd.server_close()
         if self.thread:
@@ -131,6 +150,20 @@ class SimulatedPbxServer:
         self.stop()
 
     # ------------------------------------------------------------------
+
+    def _events(self, cursor):
+        with self.lock:
+            return self.pbx.events(cursor)
+
+    def act(self, func, *args, **kwargs):
+        """Change the PBX from its own side (someone dials in, hangs up):
+        ``server.act(server.pbx.dial_in, room_id, "+32...")``. The change
+        is pushed like any other."""
+        with self.lock:
+            result = func(*args, **kwargs)
+        if self.webhook:
+            self.webhook.wake()
+        return result
 
     def check_token(self, header):
         expected = f"Bearer {self.token}"
@@ -148,10 +181,18 @@ class SimulatedPbxServer:
                 continue
             match = pattern.fullmatch(path)
             if match:
-                with self.lock:
-                    result = handler(
-                        self, *match.groups(), query=query, body=body, headers=headers
-                    )
+                try:
+                    with self.lock:
+                        result = handler(
+                            self,
+                            *match.groups(),
+                            query=query,
+                            body=body,
+                            headers=headers,
+                        )
+                finally:
+                    if self.webhook and method != "GET":
+                        self.webhook.wake()
                 # Outside the lock: a late answer does not hold other requests.
                 self.delay(operation)
                 return result
@@ -235,6 +276,38 @@ def _participants(app, room_id, **_kw):
     return 200, {"items": [dataclasses.asdict(p) for p in items]}
 
 
+def _room_live(app, room_id, **_kw):
+    return 200, dataclasses.asdict(app.pbx.room_live(room_id))
+
+
+def _update_participant(app, room_id, participant_id, body, **_kw):
+    if not isinstance(body, dict) or not body:
+        raise ApiError(400, "A JSON object with muted, on_hold or role is expected.")
+    participant = app.pbx.update_participant(room_id, participant_id, **body)
+    return 200, dataclasses.asdict(participant)
+
+
+def _remove_participant(app, room_id, participant_id, **_kw):
+    app.pbx.remove_participant(room_id, participant_id)
+    return 204, None
+
+
+def _room_action(app, room_id, action, **_kw):
+    return 200, dataclasses.asdict(app.pbx.room_action(room_id, action))
+
+
+def _events(app, query, **_kw):
+    try:
+        cursor = int(query.get("cursor", ["0"])[0])
+        limit = int(query.get("limit", ["100"])[0])
+    except ValueError as error:
+        raise ApiError(400, "cursor and limit are integers.") from error
+    if cursor < 0 or not 1 <= limit <= 1000:
+        raise ApiError(400, "cursor >= 0 and 1 <= limit <= 1000.")
+    events, cursor = app.pbx.events(cursor, limit)
+    return 200, {"items": [event.to_dict() for event in events], "cursor": cursor}
+
+
 def _list_numbers(app, query, **_kw):
     return _page(app.pbx.list_numbers(), query)
 
@@ -273,6 +346,26 @@ ROUTES = [
         _participants,
         "list_participants",
     ),
+    ("GET", re.compile(r"/v1/conferences/([^/]+)/live"), _room_live, "room_live"),
+    (
+        "PATCH",
+        re.compile(r"/v1/conferences/([^/]+)/participants/([^/]+)"),
+        _update_participant,
+        "update_participant",
+    ),
+    (
+        "DELETE",
+        re.compile(r"/v1/conferences/([^/]+)/participants/([^/]+)"),
+        _remove_participant,
+        "remove_participant",
+    ),
+    (
+        "POST",
+        re.compile(r"/v1/conferences/([^/]+)/actions/([^/]+)"),
+        _room_action,
+        "room_action",
+    ),
+    ("GET", re.compile(r"/v1/events"), _events, "events"),
     ("GET", re.compile(r"/v1/incoming-numbers"), _list_numbers, "list_numbers"),
     (
         "PATCH",
@@ -321,6 +414,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(status, payload)
         except ApiError as error:
             self._send_error(error.status, error.message, error.fields, error.headers)
+        except ConferenceStateError as error:
+            self._send_error(409, error.message, reason=error.reason)
         except ProviderValidationError as error:
             self._send_error(error.status or 422, error.message, error.field_errors)
         except NotFoundError as error:
@@ -347,10 +442,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 
-    def _send_error(self, status, message, fields=None, headers=None):
-        error = {"code": ERROR_CODES.get(status, "unavailable"), "message": message}
+    def _send_error(self, status, message, fields=None, headers=None, reason=""):
+        code = "conflict" if reason else ERROR_CODES.get(status, "unavailable")
+        error = {"code": code, "message": message}
         if fields:
             error["fields"] = fields
+        if reason:
+            error["reason"] = reason
         self._send(status, {"error": error}, headers)
 
     def _reset(self):

@@ -5,7 +5,9 @@ It enforces what a real hosted PBX does with conference rooms and incoming
 numbers: unique digits-only extensions (rooms and users share one numbering
 plan), digits-only access codes, capacity limits, and *staged* changes that
 reach production only with :meth:`SimulatedPbx.apply_changes` (a list before
-apply shows the staged state). Invites add participants to a room.
+apply shows the staged state). What happens in a room once it is in
+production (invites, participants, host actions, events) is in
+conference_runtime.py.
 
 Its whole state is a JSON-serialisable dict (:meth:`to_state` /
 :meth:`from_state`), so Odoo keeps it in the database and every worker agrees.
@@ -17,11 +19,10 @@ with latency, and 429 with Retry-After.
 
 import copy
 import dataclasses
-import re
 import time
-import uuid
 
 from . import numbering
+from .conference_runtime import ConferenceRuntime
 from .provider import (
     CAPABILITIES,
     DESTINATION_TYPES,
@@ -30,7 +31,6 @@ from .provider import (
     BadResponseError,
     IncomingNumber,
     NotFoundError,
-    Participant,
     PbxBackend,
     ProviderTimeout,
     ProviderValidationError,
@@ -39,7 +39,6 @@ from .provider import (
     UnavailableError,
 )
 
-E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 # Malformed answers a fault can inject, and what the client says of each.
 MALFORMED = {
     "not_json": "the body is not JSON",
@@ -86,13 +85,15 @@ def _empty_state():
     }
 
 
-class SimulatedPbx(PbxBackend):
-    def __init__(self, state=None, sleep=time.sleep):
+class SimulatedPbx(ConferenceRuntime, PbxBackend):
+    def __init__(self, state=None, sleep=time.sleep, clock=None):
         self.state = copy.deepcopy(state) if state else _empty_state()
         for key, value in _empty_state().items():
             self.state.setdefault(key, value)
         self.faults = []
         self.sleep = sleep
+        if clock:
+            self.clock = clock
         self.request_count = 0
         self.calls = []
 
@@ -384,57 +385,3 @@ class SimulatedPbx(PbxBackend):
             return ApplyResult(applied=changed, pending=0)
 
         return self._call("apply_changes", "", apply)
-
-    def invite(self, room_id, target, idempotency_key=None):
-        def invite():
-            invites = self.state.setdefault("invites", {})
-            if idempotency_key and idempotency_key in invites:
-                return Participant(**invites[idempotency_key])
-            room = self.state["production"]["rooms"].get(room_id)
-            if not room:
-                raise NotFoundError(
-                    f"No conference room {room_id} in production: apply changes first.",
-                    404,
-                )
-            target_clean = numbering.clean(target)
-            if not (
-                numbering.check_extension(target_clean) is None
-                or E164.fullmatch(target_clean)
-            ):
-                raise ProviderValidationError(
-                    "Invalid invitee.",
-                    422,
-                    {"target": "An extension or an E.164 number."},
-                )
-            participants = self.state["participants"].setdefault(room_id, [])
-            limit = (
-                room.get("max_participants") or self.state["limits"]["max_participants"]
-            )
-            if limit and len(participants) >= limit:
-                raise ProviderValidationError(
-                    "The conference room is full.", 422, {"target": f"At most {limit}."}
-                )
-            participant = Participant(
-                id=uuid.uuid4().hex[:12],
-                caller=target_clean,
-                room_id=room_id,
-                joined_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                is_admin=bool(room.get("admin_extension"))
-                and target_clean == room.get("admin_extension"),
-            )
-            participants.append(dataclasses.asdict(participant))
-            if idempotency_key:
-                invites[idempotency_key] = dataclasses.asdict(participant)
-            return participant
-
-        return self._call("invite", room_id, invite)
-
-    def list_participants(self, room_id):
-        def participants():
-            if room_id not in self.state["production"]["rooms"]:
-                raise NotFoundError(f"No conference room {room_id}.", 404)
-            return [
-                Participant(**p) for p in self.state["participants"].get(room_id, [])
-            ]
-
-        return self._call("list_participants", room_id, participants)

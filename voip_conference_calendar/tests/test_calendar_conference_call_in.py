@@ -100,7 +100,7 @@ class TestCalendarConferenceCallIn(CalendarConferenceCase):
         event = self._started_event(self.env, room, partners)
         self.env["calendar.event"]._cron_conference_start()
         invited = sorted(
-            p.caller for p in self.server.pbx.list_participants(room.remote_id)
+            p.number for p in self.server.pbx.list_participants(room.remote_id)
         )
         # The colleague has a user: joins from Odoo, is not called.
         self.assertEqual(invited, ["+33184880199", "+34915550199"])
@@ -173,7 +173,7 @@ class TestCalendarConferenceCallIn(CalendarConferenceCase):
             self.assertTrue(event.conference_call_in_done)
             logs = event.message_ids.filtered(lambda m: "Calling" in str(m.body))
             self.assertEqual(len(logs), 1)
-        callers = sorted(p.caller for p in self.server.pbx.list_participants(remote_id))
+        callers = sorted(p.number for p in self.server.pbx.list_participants(remote_id))
         self.assertEqual(callers, ["+3225550111", "+3225550122"])
 
     def _cleanup(self, pbx_id, room_id, partner_ids, event_id):

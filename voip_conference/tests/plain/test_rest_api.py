@@ -68,8 +68,8 @@ def test_numbers_invite_participants(client, server):
     assert client.list_numbers()[0].destination_type == "conference"
     client.apply_changes()
     participant = client.invite(room.id, "100")
-    assert participant.is_admin
-    assert [p.caller for p in client.list_participants(room.id)] == ["100"]
+    assert participant.role == "admin"
+    assert [p.number for p in client.list_participants(room.id)] == ["100"]
 
 
 def test_auth_error(server, clock):

@@ -114,8 +114,8 @@ def test_invite_adds_participants_in_production_rooms_only(pbx):
     pbx.apply_changes()
     admin = pbx.invite(room.id, "100")
     guest = pbx.invite(room.id, "+3225550100")
-    assert admin.is_admin and not guest.is_admin
-    assert [p.caller for p in pbx.list_participants(room.id)] == ["100", "+3225550100"]
+    assert admin.role == "admin" and guest.role == "member"
+    assert [p.number for p in pbx.list_participants(room.id)] == ["100", "+3225550100"]
     with pytest.raises(ProviderValidationError, match="full"):
         pbx.invite(room.id, "102")
     with pytest.raises(ProviderValidationError):

@@ -1,0 +1,81 @@
+/* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
+import {Component, useState} from "@odoo/owl";
+import {Call} from "@voip_oca/components/call/call.esm";
+import {ConferenceList} from "../conference_tab/conference_tab.esm";
+import {ParticipantsPanel} from "./participants_panel.esm";
+import {VoipAgent} from "@voip_oca/services/voip_agent_service.esm";
+import {patch} from "@web/core/utils/patch";
+import {useService} from "@web/core/utils/hooks";
+
+/** The room of the call in progress, when the call joined one. */
+patch(VoipAgent.prototype, {
+    get liveConference() {
+        if (!this._liveConference) {
+            this._liveConference = {id: false};
+        }
+        return this._liveConference;
+    },
+    async call({conference} = {}) {
+        this.liveConference.id = conference ? conference.id : false;
+        return super.call(...arguments);
+    },
+});
+
+/** Conferences tab: who is in each room, on demand (one read per room
+ * opened, not one per room listed). */
+export class RoomParticipantsToggle extends Component {
+    static template = "voip_conference.RoomParticipantsToggle";
+    static components = {ParticipantsPanel};
+    static props = {conferenceId: Number};
+
+    setup() {
+        this.state = useState({open: false});
+    }
+}
+
+ConferenceList.components = {
+    ...(ConferenceList.components || {}),
+    RoomParticipantsToggle,
+};
+
+/** In the call view of a room the user joined: the participants, and for the
+ * host of a PBX without participant API, the keys of its in-call menu sent
+ * through the same DTMF path as Join. */
+export class CallParticipants extends Component {
+    static template = "voip_conference.CallParticipants";
+    static components = {ParticipantsPanel};
+    static props = {conferenceId: Number};
+
+    setup() {
+        this.agent = useService("voip_agent_oca");
+        this.orm = useService("orm");
+        this.state = useState({menu: []});
+        this.loadMenu();
+    }
+
+    async loadMenu() {
+        let panel = null;
+        try {
+            panel = await this.orm.call("voip.conference", "get_live_panel", [
+                [this.props.conferenceId],
+            ]);
+        } catch {
+            return; // the panel below says why
+        }
+        this.state.menu = panel.actions.participants ? [] : panel.menu;
+    }
+
+    sendKeys(keys) {
+        for (const key of keys) {
+            this.agent.sendKey(key);
+        }
+    }
+}
+
+patch(Call.prototype, {
+    setup() {
+        super.setup();
+        this.liveConference = useState(this.agent.liveConference);
+    },
+});
+Call.components = {...(Call.components || {}), CallParticipants};

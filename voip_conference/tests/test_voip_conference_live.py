@@ -1,0 +1,360 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Host controls against the built-in simulator: who may see and act, the
+participation history, a full room, and the messages of refused actions."""
+
+import json
+import time
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged, users
+
+from ..tools.provider import RoomLive
+from .common import MANAGER_GROUPS, USER_GROUPS, VoipConferenceCase
+
+
+class LiveCase(VoipConferenceCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.pbx.conference_max_participants = 10
+        cls.host = new_test_user(
+            cls.env,
+            login="vc_host",
+            groups=USER_GROUPS,
+            voip_pbx_id=cls.pbx.id,
+            voip_extension="100",
+            name="Hannah Host",
+        )
+        cls.room = cls._room("8001", admin_user_id=cls.host.id)
+        cls.pbx._sync(trigger="manual", apply=True)
+        cls.contact = cls.env["res.partner"].create(
+            {"name": "Carla Contact", "phone": "+32 2 555 01 11"}
+        )
+        cls.other_company = cls.env["res.company"].create({"name": "Other Co"})
+        new_test_user(
+            cls.env,
+            login="vc_other_manager",
+            groups=MANAGER_GROUPS,
+            company_id=cls.other_company.id,
+            company_ids=[Command.set(cls.other_company.ids)],
+        )
+
+    def _on_pbx(self, method, *args, **kwargs):
+        """Something happens on the PBX itself (someone calls in, hangs up)."""
+        with self.pbx._provider() as backend:
+            return getattr(backend, method)(self.room.remote_id, *args, **kwargs)
+
+    def _refresh(self):
+        self.room._live_refresh()
+
+    def _rows(self):
+        return self.room.participation_ids.sorted("id")
+
+
+@tagged("post_install", "-at_install")
+class TestLiveRights(LiveCase):
+    """Every action as the room's administrator, a manager, a conference
+    user, a plain user and a manager of another company."""
+
+    ACTIONS = (
+        ("mute", lambda room, row: room.live_participant_action(row.id, "mute")),
+        ("unmute", lambda room, row: room.live_participant_action(row.id, "unmute")),
+        ("remove", lambda room, row: room.live_participant_action(row.id, "remove")),
+        ("lock", lambda room, row: room.live_room_action("lock")),
+        ("unlock", lambda room, row: room.live_room_action("unlock")),
+        ("mute_all", lambda room, row: room.live_room_action("mute_all")),
+        ("unmute_all", lambda room, row: room.live_room_action("unmute_all")),
+        ("end", lambda room, row: room.live_room_action("end")),
+        ("invite", lambda room, row: room.live_invite("+3225550177")),
+    )
+
+    def setUp(self):
+        super().setUp()
+        self._on_pbx("dial_in", "100")
+        self._on_pbx("dial_in", "+3225550111")
+        self._on_pbx("dial_in", "+3225550122")
+        self._refresh()
+        self.member = self._rows()[1]
+
+    def _act_as(self, login, allowed):
+        user = self.env["res.users"].search([("login", "=", login)])
+        for name, act in self.ACTIONS:
+            with self.subTest(user=login, action=name):
+                room = self.room.with_user(user)
+                row = self.member
+                if allowed:
+                    result = act(room, row)
+                    self.assertTrue(result["ok"], (name, result["message"]))
+                    if name == "remove":
+                        self.assertEqual(row.leave_reason, "removed")
+                        self.member = self._rows().filtered(lambda r: not r.left_at)[1]
+                    if name == "end":
+                        self._on_pbx("dial_in", "100")
+                        self._on_pbx("dial_in", "+3225550133")
+                        self._refresh()
+                        self.member = self._rows().filtered(lambda r: not r.left_at)[1]
+                else:
+                    with self.assertRaises(AccessError):
+                        act(room, row)
+
+    def test_the_rooms_administrator_acts(self):
+        self._act_as("vc_host", True)
+
+    def test_a_manager_acts(self):
+        self._act_as("vc_manager", True)
+
+    def test_a_conference_user_acts_on_nothing(self):
+        self._act_as("vc_user", False)
+
+    def test_a_plain_user_acts_on_nothing(self):
+        self._act_as("vc_internal", False)
+
+    def test_a_manager_of_another_company_acts_on_nothing(self):
+        self._act_as("vc_other_manager", False)
+
+    def test_nothing_changed_when_refused(self):
+        self._act_as("vc_user", False)
+        self.assertEqual(self.room.live_state, "active")
+        self.assertEqual(len(self._on_pbx("list_participants")), 3)
+        self.assertFalse(any(p.muted for p in self._on_pbx("list_participants")))
+
+    @users("vc_user")
+    def test_a_conference_user_sees_the_panel_without_actions(self):
+        panel = self.room.with_env(self.env).get_live_panel()
+        self.assertFalse(panel["can_act"])
+        self.assertEqual(panel["count"], 3)
+        self.assertEqual(
+            [p["name"] for p in panel["participants"]],
+            ["Hannah Host", "Carla Contact", "+3225550122"],
+        )
+        self.assertEqual(panel["participants"][0]["role"], "admin")
+
+    @users("vc_host")
+    def test_the_administrator_sees_the_panel_with_actions(self):
+        panel = self.room.with_env(self.env).live_poll(refresh=True)
+        self.assertTrue(panel["can_act"])
+        self.assertEqual(panel["state"], "active")
+        self.assertFalse(panel["error"])
+
+    @users("vc_internal")
+    def test_a_plain_user_sees_nothing(self):
+        room = self.room.with_env(self.env)
+        with self.assertRaises(AccessError):
+            room.get_live_panel()
+        with self.assertRaises(AccessError):
+            room.live_poll()
+
+    @users("vc_other_manager")
+    def test_another_company_sees_nothing(self):
+        with self.assertRaises(AccessError):
+            self.room.with_env(self.env).get_live_panel()
+
+
+@tagged("post_install", "-at_install")
+class TestLiveHistory(LiveCase):
+    def test_one_row_per_person_and_visit_matched_to_users_and_contacts(self):
+        host = self._on_pbx("dial_in", "100")
+        contact = self._on_pbx("dial_in", "+3225550111")
+        stranger = self._on_pbx("dial_in", "+3225550199", "Sam")
+        self._refresh()
+        self._on_pbx("hang_up", contact.id)
+        self._refresh()
+        self._on_pbx("dial_in", "+3225550111")  # Carla calls back: a new visit
+        self._refresh()
+        self.room.live_participant_action(
+            self._rows().filtered(lambda r: r.remote_id == stranger.id).id, "remove"
+        )
+        self.room.live_room_action("end")
+        rows = self._rows()
+        self.assertEqual(
+            [(r.name, r.number, r.role, r.leave_reason) for r in rows],
+            [
+                ("Hannah Host", "100", "admin", "ended"),
+                ("Carla Contact", "+3225550111", "member", "hangup"),
+                ("Sam", "+3225550199", "member", "removed"),
+                ("Carla Contact", "+3225550111", "member", "ended"),
+            ],
+        )
+        self.assertEqual(rows[0].user_id, self.host)
+        self.assertEqual(rows[0].remote_id, host.id)
+        self.assertEqual(rows[1].partner_id, self.contact)
+        self.assertFalse(rows[2].partner_id)
+        self.assertTrue(all(r.joined_at and r.left_at for r in rows))
+        self.assertTrue(all(r.joined_at <= r.left_at for r in rows))
+        self.assertEqual(self.contact.voip_participation_ids, rows[1] | rows[3])
+        self.assertEqual((self.room.live_state, self.room.live_count), ("idle", 0))
+
+    def test_applying_the_same_events_twice_changes_nothing(self):
+        self._on_pbx("dial_in", "100")
+        self._refresh()
+        with self.pbx._provider() as backend:
+            events, _cursor = backend.events(0)
+        Rows = self.env["voip.conference.participation"]
+        self.assertFalse(Rows._live_apply_events(self.pbx, events))
+        self.assertEqual(len(self._rows()), 1)
+
+    def test_a_pbx_without_events_is_read_by_snapshot(self):
+        with self.pbx._provider() as backend:
+            backend.set_capabilities(events=False)
+        first = self._on_pbx("dial_in", "100")
+        self._on_pbx("dial_in", "+3225550111")
+        self._refresh()
+        self.assertEqual(len(self._rows()), 2)
+        self._on_pbx("hang_up", first.id)
+        self._refresh()
+        self.assertEqual(self._rows()[0].leave_reason, "hangup")
+        self.assertEqual(self.room.live_count, 1)
+        panel = self.room.live_poll()
+        self.assertEqual(panel["poll_ms"], 3000)
+
+    def test_invite_from_the_panel_rings_an_odoo_contact(self):
+        result = self.room.live_invite(partner_id=self.contact.id)
+        self.assertTrue(result["ok"], result["message"])
+        (row,) = self._rows()
+        self.assertEqual((row.state, row.partner_id), ("ringing", self.contact))
+        self.assertFalse(row.joined_at)
+        self._on_pbx("answer", row.remote_id)
+        self._refresh()
+        self.assertEqual(row.state, "connected")
+        self.assertTrue(row.joined_at)
+        self.assertIn("+3225550111", self.room.message_ids[0].body)
+
+
+@tagged("post_install", "-at_install")
+class TestLiveFullRoom(LiveCase):
+    def test_a_room_of_ten(self):
+        self._on_pbx("dial_in", "100")
+        for index in range(9):
+            self._on_pbx("dial_in", f"+322555020{index}")
+        self._refresh()
+        self.assertEqual((self.room.live_count, self.room.live_capacity), (10, 10))
+        panel = self.room.get_live_panel()
+        self.assertEqual(len(panel["participants"]), 10)
+        # Capacity: the eleventh is refused, with the room's words.
+        result = self.room.live_invite("+3225550299")
+        self.assertFalse(result["ok"])
+        self.assertIn("full", result["message"])
+        rows = self._rows()
+        self.room.live_participant_action(rows[3].id, "mute")
+        self.assertTrue(rows[3].muted)
+        self.room.live_participant_action(rows[3].id, "unmute")
+        self.assertFalse(rows[3].muted)
+        self.room.live_room_action("mute_all")
+        self.assertEqual(rows.mapped("muted"), [False] + [True] * 9)
+        self.room.live_participant_action(rows[5].id, "remove")
+        self.assertEqual((rows[5].leave_reason, self.room.live_count), ("removed", 9))
+        self.room.live_room_action("lock")
+        self.assertEqual(self.room.live_state, "locked")
+        result = self.room.live_invite("+3225550299")
+        self.assertIn("locked", result["message"])
+        self.room.live_room_action("end")
+        self.assertEqual(self.room.live_state, "idle")
+        self.assertEqual(self.room.live_count, 0)
+        self.assertEqual(
+            rows.mapped("leave_reason"), ["ended"] * 5 + ["removed"] + ["ended"] * 4
+        )
+        self.assertEqual(self.room.get_live_panel()["participants"], [])
+
+
+@tagged("post_install", "-at_install")
+class TestLiveRefusals(LiveCase):
+    def test_acting_on_someone_who_has_just_left(self):
+        member = self._on_pbx("dial_in", "+3225550111")
+        self._refresh()
+        (row,) = self._rows()
+        self._on_pbx("hang_up", member.id)  # Odoo has not heard of it yet
+        for action in ("mute", "remove"):
+            result = self.room.live_participant_action(row.id, action)
+            self.assertFalse(result["ok"])
+            self.assertIn("left", result["message"])
+            self.assertEqual(result["panel"]["participants"], [])
+        self.assertEqual(row.leave_reason, "hangup")
+
+    def test_acting_on_a_room_that_ended(self):
+        self._on_pbx("dial_in", "+3225550111")
+        self._refresh()
+        self._on_pbx("room_action", "end")  # ended from the PBX's side
+        result = self.room.live_room_action("lock")
+        self.assertFalse(result["ok"])
+        self.assertIn("has ended", result["message"])
+        self.assertEqual(result["panel"]["state"], "idle")
+        self.assertEqual(self._rows().leave_reason, "ended")
+
+    def test_a_refusal_of_the_pbx_loses_nothing(self):
+        self._on_pbx("dial_in", "+3225550111")
+        self._refresh()
+        self.pbx._simulator_add_fault("update_participant", 503)
+        result = self.room.live_participant_action(self._rows().id, "mute")
+        self.assertFalse(result["ok"])
+        self.assertIn("cannot be reached", result["message"])
+        self.assertFalse(self._rows().muted)
+        self.assertEqual(result["panel"]["count"], 1)
+
+    def test_missing_capabilities_are_refused_with_their_reason(self):
+        self._on_pbx("dial_in", "+3225550111")
+        self._refresh()
+        with self.pbx._provider() as backend:
+            backend.set_capabilities(lock=False, remove=False)
+        panel = self.room.get_live_panel()
+        self.assertFalse(panel["actions"]["lock"])
+        self.assertTrue(panel["actions"]["mute"])
+        reasons = {m["capability"]: m["reason"] for m in panel["missing"]}
+        self.assertIn("cannot lock", reasons["lock"])
+        with self.assertRaisesRegex(UserError, "cannot remove"):
+            self.room.live_participant_action(self._rows().id, "remove")
+
+    def test_a_pbx_without_api_says_why(self):
+        self.pbx.pbx_backend = "none"
+        panel = self.room.get_live_panel()
+        self.assertFalse(any(panel["actions"].values()))
+        self.assertIn("in-call menu", panel["missing"][0]["reason"])
+
+    def test_a_room_not_on_the_pbx(self):
+        room = self._room("8002")
+        with self.assertRaisesRegex(UserError, "not on the PBX yet"):
+            room.live_room_action("lock")
+
+
+@tagged("post_install", "-at_install")
+class TestLiveNotifications(LiveCase):
+    def _sent(self):
+        values = self.env.cr.precommit.data.get("bus.bus.values", [])
+        return [v for v in values if "voip_conference/live" in v["message"]]
+
+    def test_a_flood_is_coalesced_to_one_message_per_100_ms(self):
+        room = self.room
+        room._live_set(self._live(1))
+        self.assertEqual(room._live_notify_now(room.ids), {})
+        self.assertEqual(len(self._sent()), 1)
+        sent_at = [time.monotonic()]
+        start = time.monotonic()
+        for count in range(2, 60):  # a flood of changes
+            room._live_set(self._live(count))
+            before, at = len(self._sent()), time.monotonic()
+            waits = room._live_notify_now(room.ids)
+            if len(self._sent()) > before:
+                sent_at.append(at)
+        elapsed = time.monotonic() - start
+        # At most one message per 100 ms, however fast the changes come.
+        for earlier, later in zip(sent_at, sent_at[1:], strict=False):
+            self.assertGreaterEqual(later - earlier, 0.08)
+        self.assertLessEqual(len(sent_at), elapsed / 0.1 + 2)
+        self.assertLess(len(sent_at), 58, "coalesced")
+        # The last change still gets its message once the window is over.
+        if waits:
+            self.assertLessEqual(waits[room.id], 0.1)
+            time.sleep(waits[room.id] + 0.01)
+            sent = len(self._sent())
+            self.assertEqual(room._live_notify_now(room.ids), {})
+            self.assertEqual(len(self._sent()), sent + 1)
+        sent = len(self._sent())
+        self.assertEqual(room._live_notify_now(room.ids), {})  # nothing new
+        self.assertEqual(len(self._sent()), sent)
+        last = json.loads(self._sent()[-1]["message"])["payload"]
+        self.assertEqual(last, {"id": room.id, "version": room.live_version})
+
+    def _live(self, count):
+        return RoomLive(
+            room_id=self.room.remote_id, state="active", participant_count=count
+        )
