@@ -1,18 +1,268 @@
 # shellcheck shell=bash
-# Shared by scripts/run and scripts/test: find Odoo 19, install what the addon
-# needs, reach PostgreSQL. Source it, do not run it.
+# Shared by scripts/run, scripts/test and scripts/e2e: find or fetch Odoo 19,
+# make the project's virtual environment, install what is missing, reach
+# PostgreSQL. Source it, do not run it.
+#
+# Environment (all optional):
+#   ODOO_PATH                    an Odoo 19 source tree to use
+#   PYTHON                       the Python that makes the virtual environment (python3)
+#   VOIP_CONFERENCE_VENV         the virtual environment (<repository>/.venv)
+#   VOIP_CONFERENCE_CACHE        where a fetched Odoo is kept (${XDG_CACHE_HOME:-~/.cache}/voip_conference)
+#   VOIP_CONFERENCE_ODOO_URL     the git repository Odoo is fetched from
+#   VOIP_CONFERENCE_ODOO_COMMIT  the commit of its 19.0 branch that is checked out
+#   VOIP_CONFERENCE_NO_FETCH     set to 1: never fetch Odoo
 
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PYTHON="${PYTHON:-python3}"
-export PIP_ROOT_USER_ACTION=ignore
+BASE_PYTHON="${PYTHON:-python3}"
+PYTHON="$BASE_PYTHON"
+VENV_DIR="${VOIP_CONFERENCE_VENV:-$REPO_DIR/.venv}"
+# Odoo 19.0 Community, the official repository, at the commit of its 19.0 branch
+# this addon is tested against (a shallow fetch of that one commit). To move
+# the pin: a newer commit of https://github.com/odoo/odoo/commits/19.0, then
+# ./scripts/test on a machine without Odoo (it fetches that commit).
+ODOO_BRANCH="19.0"
+ODOO_URL="${VOIP_CONFERENCE_ODOO_URL:-https://github.com/odoo/odoo.git}"
+ODOO_PINNED_COMMIT="1a13ceeaee12fe5cc50f287c31f217d4be2a2eaf"
+ODOO_COMMIT="${VOIP_CONFERENCE_ODOO_COMMIT:-$ODOO_PINNED_COMMIT}"
+CACHE_DIR="${VOIP_CONFERENCE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/voip_conference}"
+ODOO_CACHE_SRC="$CACHE_DIR/odoo-$ODOO_BRANCH"
 # The voip_oca release our addon is built and tested against.
 VOIP_OCA_REQUIREMENT="${VOIP_OCA_REQUIREMENT:-odoo-addon-voip-oca==19.0.1.0.2}"
+export PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1
 
 say() { printf '\033[1m[voip_conference]\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31m[voip_conference] %s\033[0m\n' "$*" >&2; exit 2; }
 
+# as_root COMMAND...: run as root (directly, or through password-less sudo).
+as_root() {
+    if [ "$(id -u)" = 0 ]; then
+        "$@"
+    else
+        sudo -n "$@"
+    fi
+}
+
+# missing_debian_packages PKG...: prints those not installed (nothing when
+# this is not a Debian-like system).
+missing_debian_packages() {
+    command -v dpkg-query >/dev/null || return 0
+    local pkg
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+            || printf '%s\n' "$pkg"
+    done
+}
+
+# ensure_debian_packages REASON PKG...: installs the missing ones, one line
+# each; stops with the command to type when it cannot.
+ensure_debian_packages() {
+    local reason="$1" pkg
+    shift
+    local missing=()
+    mapfile -t missing < <(missing_debian_packages "$@")
+    [ ${#missing[@]} -eq 0 ] && return 0
+    for pkg in "${missing[@]}"; do
+        say "Installing the Debian package $pkg ($reason)"
+    done
+    if [ "$(id -u)" != 0 ] && ! sudo -n true 2>/dev/null; then
+        die "Root is needed to install ${missing[*]}: run  sudo apt-get install ${missing[*]}  then this command again."
+    fi
+    { as_root apt-get update -qq \
+        && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            --no-install-recommends "${missing[@]}" >/dev/null; } \
+        || die "apt-get could not install ${missing[*]}: install them (sudo apt-get install ${missing[*]}) and run this command again."
+}
+
 pip_install() {
-    "$PYTHON" -m pip install --quiet --disable-pip-version-check "$@"
+    "$PYTHON" -m pip install --quiet "$@"
+}
+
+# pip_install_once NAME MESSAGE PIP-ARGS...: pip install into the virtual
+# environment, saying MESSAGE (when not empty) first; skipped when the same
+# arguments (and requirement files' contents) were installed there already:
+# a second run costs no pip call.
+pip_install_once() {
+    local name="$1" message="$2" arg key
+    shift 2
+    key="$(
+        printf '%s\n' "$@"
+        for arg in "$@"; do [ -f "$arg" ] && cat "$arg"; done
+    )"
+    key="$(printf '%s' "$key" | sha256sum | cut -d' ' -f1)"
+    local stamp="$VENV_DIR/.voip_conference/$name"
+    if [ "$(cat "$stamp" 2>/dev/null)" = "$key" ]; then
+        return 0
+    fi
+    [ -n "$message" ] && say "$message"
+    pip_install "$@" || return 1
+    mkdir -p "$(dirname "$stamp")" && printf '%s\n' "$key" >"$stamp"
+}
+
+# console_script NAME: the path of a package's command (ruff's binary, ...):
+# the environment's own, or the base Python's that the environment sees
+# (`python -m ruff` looks only in the environment's bin/).
+console_script() {
+    local dir
+    for dir in "$VENV_DIR/bin" "$("$BASE_PYTHON" -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"; do
+        [ -x "$dir/$1" ] && { printf '%s\n' "$dir/$1"; return 0; }
+    done
+    return 1
+}
+
+no_odoo_message() {
+    cat <<MSG
+Provide one of:
+  - network access to $ODOO_URL, from which Odoo $ODOO_BRANCH is fetched once
+    (or VOIP_CONFERENCE_ODOO_URL=<a mirror or a local clone> holding commit $ODOO_COMMIT,
+    or VOIP_CONFERENCE_ODOO_COMMIT=<another commit of its $ODOO_BRANCH branch>);
+  - ODOO_PATH=/path/to/odoo-$ODOO_BRANCH, an Odoo $ODOO_BRANCH source tree (the folder with
+    odoo-bin and addons/, for instance $ODOO_CACHE_SRC copied from another machine);
+  - an Odoo 19.0 installed for $BASE_PYTHON, so that \`$BASE_PYTHON -c "import odoo"\` works.
+MSG
+}
+
+# fetch_odoo: the pinned commit of Odoo's 19.0 branch in $ODOO_CACHE_SRC, a
+# shallow clone fetched once and reused. Stops at once, saying what to
+# provide, when the repository cannot be reached.
+fetch_odoo() {
+    local src="$ODOO_CACHE_SRC"
+    if [ -f "$src/odoo/release.py" ] \
+        && [ "$(git -C "$src" rev-parse HEAD 2>/dev/null)" = "$ODOO_COMMIT" ]; then
+        return 0
+    fi
+    [[ "$ODOO_COMMIT" =~ ^[0-9a-f]{40}$ ]] \
+        || die "VOIP_CONFERENCE_ODOO_COMMIT=$ODOO_COMMIT is not a full commit id (40 hexadecimal digits)."
+    ensure_debian_packages "to fetch Odoo's source" git ca-certificates
+    local err
+    err="$(mktemp)"
+    # A quick look first: no network fails here in seconds, not in a clone.
+    local head
+    if ! head="$(GIT_TERMINAL_PROMPT=0 timeout 60 git ls-remote "$ODOO_URL" "refs/heads/$ODOO_BRANCH" 2>"$err")"; then
+        local why
+        why="$(grep -v '^\s*$' "$err" | head -2 | tr '\n' ' ')"
+        rm -f "$err"
+        die "No Odoo 19 here, and it cannot be fetched from $ODOO_URL: ${why:-no answer within 60 s}
+$(no_odoo_message)"
+    fi
+    head="${head%%[[:space:]]*}"
+    [ -n "$head" ] || { rm -f "$err"; die "$ODOO_URL has no branch $ODOO_BRANCH."; }
+    say "Fetching Odoo $ODOO_BRANCH Community, commit ${ODOO_COMMIT:0:12} (the branch is at ${head:0:12}), from $ODOO_URL into $src: once, a few hundred MB; later runs reuse it"
+    mkdir -p "$CACHE_DIR"
+    # Fetched beside the cache and moved into place when complete: an
+    # interrupted fetch never leaves a half tree that looks usable.
+    local work="$src.partial"
+    rm -rf "$work"
+    if [ -d "$src/.git" ]; then
+        mv "$src" "$work"
+    else
+        git init -q "$work" && git -C "$work" remote add origin "$ODOO_URL"
+    fi
+    git -C "$work" remote set-url origin "$ODOO_URL"
+    # git's own progress on a terminal; its errors kept for the message.
+    local progress=()
+    [ -t 2 ] && progress=(--progress)
+    if ! GIT_TERMINAL_PROMPT=0 git -C "$work" fetch "${progress[@]}" --depth 1 origin "$ODOO_COMMIT" \
+        2> >(tee "$err" >&2); then
+        # A server that refuses to serve a commit by its id: fetch the branch
+        # and deepen it until the commit is there.
+        local depth
+        for depth in 1 50 500; do
+            GIT_TERMINAL_PROMPT=0 git -C "$work" fetch --depth "$depth" origin \
+                "+refs/heads/$ODOO_BRANCH:refs/remotes/origin/$ODOO_BRANCH" 2>>"$err" || break
+            git -C "$work" cat-file -e "$ODOO_COMMIT^{commit}" 2>/dev/null && break
+        done
+    fi
+    if ! git -C "$work" cat-file -e "$ODOO_COMMIT^{commit}" 2>/dev/null \
+        || ! git -C "$work" -c advice.detachedHead=false checkout -q --force "$ODOO_COMMIT" 2>>"$err"; then
+        local why
+        why="$(tr '\r' '\n' <"$err" | grep -iE 'fatal|error' | tail -2 | tr '\n' ' ')"
+        rm -rf "$work" "$err"
+        die "Commit $ODOO_COMMIT of $ODOO_URL could not be fetched: $why (set VOIP_CONFERENCE_ODOO_COMMIT to a commit of its $ODOO_BRANCH branch)."
+    fi
+    rm -f "$err"
+    [ -f "$work/odoo/release.py" ] || { rm -rf "$work"; die "$ODOO_URL at $ODOO_COMMIT holds no Odoo (no odoo/release.py)."; }
+    mv "$work" "$src"
+    say "Odoo $ODOO_BRANCH source ready in $src (commit ${ODOO_COMMIT:0:12})"
+}
+
+# locate_odoo [no-fetch]: where Odoo 19 comes from. Sets ODOO_ORIGIN to
+# "python" (the base Python imports it: used as it is) or "source" (a source
+# tree in ODOO_SOURCE: ODOO_PATH, or the fetched one). Returns 1 when there
+# is none and fetching is not allowed.
+locate_odoo() {
+    local fetch="${1:-fetch}" major
+    [ -n "${VOIP_CONFERENCE_NO_FETCH:-}" ] && [ "${VOIP_CONFERENCE_NO_FETCH}" != 0 ] && fetch=no-fetch
+    if [ -n "${ODOO_PATH:-}" ]; then
+        [ -f "$ODOO_PATH/odoo/release.py" ] \
+            || die "ODOO_PATH=$ODOO_PATH holds no Odoo source tree (no odoo/release.py)."
+        ODOO_SOURCE="$(cd "$ODOO_PATH" && pwd)"
+        ODOO_ORIGIN=source
+    elif major="$("$BASE_PYTHON" -c 'import odoo.release as r; print(r.version_info[0])' 2>/dev/null)"; then
+        [ "$major" = "19" ] \
+            || die "$BASE_PYTHON imports Odoo $major; voip_conference needs Odoo 19: set ODOO_PATH to an Odoo 19.0 source tree."
+        ODOO_SOURCE=""
+        ODOO_ORIGIN=python
+    elif [ "$fetch" = no-fetch ]; then
+        return 1
+    else
+        fetch_odoo
+        ODOO_SOURCE="$ODOO_CACHE_SRC"
+        ODOO_ORIGIN=source
+    fi
+    return 0
+}
+
+# ensure_venv SYSTEM_SITE: the project's virtual environment, made with
+# `$BASE_PYTHON -m venv` when missing; with SYSTEM_SITE=true it also sees the
+# packages of the base Python (its Odoo). PYTHON is then its interpreter.
+ensure_venv() {
+    local system_site="$1"
+    local ours="$VENV_DIR/.voip_conference/made-by-scripts"
+    if [ -f "$VENV_DIR/pyvenv.cfg" ] && "$VENV_DIR/bin/python" -c '' 2>/dev/null; then
+        if [ "$system_site" != true ] \
+            || grep -qiE '^include-system-site-packages *= *true' "$VENV_DIR/pyvenv.cfg"; then
+            PYTHON="$VENV_DIR/bin/python"
+            return 0
+        fi
+        [ -f "$ours" ] || die "$VENV_DIR does not see the Odoo installed for $BASE_PYTHON (made without --system-site-packages): remove it, or set VOIP_CONFERENCE_VENV to another folder."
+        say "Remaking $VENV_DIR so that it sees the Odoo installed for $BASE_PYTHON"
+        rm -rf "$VENV_DIR"
+    elif [ -e "$VENV_DIR" ] && [ ! -f "$ours" ] && [ -n "$(ls -A "$VENV_DIR" 2>/dev/null)" ]; then
+        die "$VENV_DIR is not a working virtual environment: remove it, or set VOIP_CONFERENCE_VENV to another folder."
+    else
+        rm -rf "$VENV_DIR"
+    fi
+    if ! "$BASE_PYTHON" -c 'import venv, ensurepip' 2>/dev/null; then
+        ensure_debian_packages "for python3 -m venv" python3-venv
+    fi
+    local flags=()
+    if [ "$system_site" = true ]; then
+        flags+=(--system-site-packages)
+        say "Creating the virtual environment $VENV_DIR (it sees the Odoo installed for $BASE_PYTHON; nothing is installed into that Python)"
+    else
+        say "Creating the virtual environment $VENV_DIR"
+    fi
+    "$BASE_PYTHON" -m venv "${flags[@]}" "$VENV_DIR" || die "$BASE_PYTHON -m venv $VENV_DIR failed."
+    mkdir -p "$(dirname "$ours")" && : >"$ours"
+    PYTHON="$VENV_DIR/bin/python"
+}
+
+# install_odoo_requirements: Odoo's own requirements.txt into the virtual
+# environment, with the Debian packages that build the ones without wheels
+# (psycopg2, python-ldap).
+install_odoo_requirements() {
+    local req="$ODOO_SOURCE/requirements.txt"
+    [ -f "$req" ] || return 0
+    "$PYTHON" -c 'import sys; assert sys.version_info >= (3, 10)' 2>/dev/null \
+        || die "Odoo 19 needs Python 3.10 or later; $BASE_PYTHON is $("$PYTHON" -V 2>&1). Set PYTHON to a newer one."
+    local build=(build-essential libpq-dev libldap2-dev libsasl2-dev)
+    if ! "$PYTHON" -c 'import os, sysconfig; assert os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h"))' 2>/dev/null; then
+        build+=(python3-dev)
+    fi
+    ensure_debian_packages "to build Odoo's Python requirements" "${build[@]}"
+    pip_install_once odoo-requirements \
+        "Installing Odoo's Python requirements ($req) into $VENV_DIR (once, a few minutes)" -r "$req" \
+        || die "Odoo's requirements did not install into $VENV_DIR (pip's message above)."
 }
 
 # find_odoo: sets ODOO_ROOT (the folder holding the `odoo` package) and
@@ -21,7 +271,10 @@ pip_install() {
 find_odoo() {
     if [ -n "${ODOO_PATH:-}" ]; then
         [ -f "$ODOO_PATH/odoo/release.py" ] || die "ODOO_PATH=$ODOO_PATH holds no Odoo source tree (no odoo/release.py)."
-        export PYTHONPATH="$ODOO_PATH${PYTHONPATH:+:$PYTHONPATH}"
+        case ":${PYTHONPATH:-}:" in
+            *":$ODOO_PATH:"*) ;;
+            *) export PYTHONPATH="$ODOO_PATH${PYTHONPATH:+:$PYTHONPATH}" ;;
+        esac
     fi
     local found
     found="$("$PYTHON" - <<'PY' 2>/dev/null
@@ -41,41 +294,88 @@ PY
     return 0
 }
 
-no_odoo_message() {
-    cat <<MSG
-No Odoo 19 found for $PYTHON.
-Provide one of:
-  - an Odoo 19.0 installed for this Python, so that \`$PYTHON -c "import odoo"\` works
-    (for instance \`pip install -e /path/to/odoo-19.0\` after its requirements.txt), or
-  - ODOO_PATH=/path/to/odoo-19.0-source (the folder with odoo-bin and addons/),
-    with Odoo's own requirements installed for $PYTHON.
-MSG
-}
-
 # install_addon_deps: the addon's Python dependencies and voip_oca (its wheel
 # puts voip_oca in the odoo.addons namespace; --no-deps keeps it from pulling
-# Odoo from PyPI).
+# Odoo from PyPI), into the virtual environment.
 install_addon_deps() {
-    pip_install -r "$REPO_DIR/requirements.txt"
+    pip_install_once addon-requirements "Installing the addon's requirements into $VENV_DIR" \
+        -r "$REPO_DIR/requirements.txt" \
+        || die "The addon's requirements did not install into $VENV_DIR (pip's message above)."
     if ! "$PYTHON" -c "import importlib.metadata as m; assert m.version('odoo-addon-voip-oca').startswith('19.0.')" 2>/dev/null; then
-        say "Installing $VOIP_OCA_REQUIREMENT from PyPI (--no-deps)"
-        pip_install --no-deps "$VOIP_OCA_REQUIREMENT"
+        say "Installing $VOIP_OCA_REQUIREMENT from PyPI (--no-deps) into $VENV_DIR"
+        pip_install --no-deps "$VOIP_OCA_REQUIREMENT" || die "$VOIP_OCA_REQUIREMENT did not install (pip's message above)."
     fi
 }
 
+# bootstrap [no-fetch]: Odoo 19 found or fetched, the virtual environment
+# made, the requirements installed. Afterwards PYTHON is the environment's
+# interpreter, ODOO_ROOT and ODOO_ADDONS_PATH are set and exported, and so is
+# ODOO_PATH for a source tree (scripts started from here reuse it). Returns 1,
+# with the environment still made, when there is no Odoo and fetching is off.
+bootstrap() {
+    "$BASE_PYTHON" -c '' 2>/dev/null \
+        || die "No Python here: $BASE_PYTHON does not run (install Debian's python3, or set PYTHON to one)."
+    if ! locate_odoo "${1:-fetch}"; then
+        ensure_venv false
+        return 1
+    fi
+    if [ "$ODOO_ORIGIN" = python ]; then
+        ensure_venv true
+    else
+        export ODOO_PATH="$ODOO_SOURCE"
+        ensure_venv false
+        install_odoo_requirements
+    fi
+    find_odoo || die "The Odoo in ${ODOO_SOURCE:-$BASE_PYTHON} does not import with $PYTHON."
+    install_addon_deps
+    return 0
+}
+
 # ensure_pg: PostgreSQL through its Unix socket as the current user's role,
-# created (superuser, needed to create databases and extensions) when missing.
+# created (superuser, needed to create databases and extensions) when
+# missing. When no server answers, stops with the command that starts one.
 ensure_pg() {
     unset PGHOST PGPORT
-    if psql -d postgres -Atqc 'select 1' >/dev/null 2>&1; then
+    command -v psql >/dev/null || ensure_debian_packages "PostgreSQL's client, psql" postgresql-client
+    local out
+    if out="$(psql -d postgres -Atqc 'select 1' 2>&1)"; then
         return 0
     fi
     local role
     role="$(id -un)"
-    say "Creating the PostgreSQL role $role"
-    psql -U postgres -d postgres -qc "CREATE ROLE \"$role\" LOGIN SUPERUSER" >/dev/null 2>&1 \
-        || psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE ROLE \"$role\" LOGIN SUPERUSER" >/dev/null 2>&1 \
-        || die "Cannot reach PostgreSQL as $role nor create that role: start PostgreSQL or grant a role to $role."
+    if printf '%s' "$out" | grep -q "role \"$role\" does not exist"; then
+        say "Creating the PostgreSQL role $role (superuser: it creates the databases)"
+        local create=(psql -d postgres -qc "CREATE ROLE \"$role\" LOGIN SUPERUSER")
+        if [ "$(id -u)" = 0 ]; then
+            runuser -u postgres -- "${create[@]}" >/dev/null 2>&1
+        else
+            sudo -n -u postgres "${create[@]}" >/dev/null 2>&1
+        fi || die "PostgreSQL runs but has no role $role: run  sudo -u postgres createuser --superuser $role  then this command again."
+        return 0
+    fi
+    die "$(pg_start_hint "$out")"
+}
+
+# pg_start_hint PSQL-ERROR: what to type to get a local PostgreSQL server.
+pg_start_hint() {
+    local sudo="sudo "
+    [ "$(id -u)" = 0 ] && sudo=""
+    local down=""
+    if command -v pg_lsclusters >/dev/null; then
+        down="$(pg_lsclusters --no-header 2>/dev/null | awk '$4 != "online" {print $1, $2; exit}')"
+    fi
+    local first_line
+    first_line="$(printf '%s' "$1" | head -1)"
+    if [ -n "$down" ]; then
+        printf 'No PostgreSQL server answers (%s). Start the local one:  %spg_ctlcluster %s start  then run this command again.' \
+            "$first_line" "$sudo" "$down"
+    elif command -v pg_lsclusters >/dev/null && [ -n "$(pg_lsclusters --no-header 2>/dev/null)" ]; then
+        printf 'PostgreSQL runs but refuses %s (%s): check its pg_hba.conf for local connections.' \
+            "$(id -un)" "$first_line"
+    else
+        printf 'No PostgreSQL server here (%s). Install and start one:  %sapt-get install postgresql && %sservice postgresql start  then run this command again.' \
+            "$first_line" "$sudo" "$sudo"
+    fi
 }
 
 # write_odoo_config FILE: a configuration that keeps Odoo on this machine.

@@ -8,7 +8,7 @@
     "license": "AGPL-3",
     "category": "Productivity/VOIP",
     "depends": ["mail", "phone_validation", "voip_oca"],
-    "external_dependencies": {"python": ["phonenumbers"]},
+    "external_dependencies": {"python": ["phonenumbers", "jsonschema", "PyYAML"]},
     "data": [
         "security/voip_conference_security.xml",
         "security/ir.model.access.csv",

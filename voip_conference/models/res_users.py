@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from ..tools import numbering
 
@@ -32,6 +32,43 @@ class ResUsers(models.Model):
         if vals.get("voip_extension"):
             vals["voip_extension"] = numbering.clean(vals["voip_extension"])
         return super().write(vals)
+
+    def _voip_conference_check_rights(self, level):
+        """Raise AccessError unless the current user may act at ``level``.
+
+        ``level``: ``"user"`` (join rooms), ``"manager"`` (rooms, numbers and
+        their sync with the PBX) or ``"system"`` (PBX connection and API
+        settings). Called first by every public method a button or an RPC
+        reaches, before anything is read from or sent to the provider; code
+        running as superuser (post-commit push, scheduled action) passes.
+        Call it on ``self.env["res.users"]`` (``env.user`` is always sudo).
+        """
+        if self.env.su:
+            return
+        user = self.env.user
+        if level == "user":
+            if not user.has_group("voip_conference.voip_conference_group_user"):
+                raise AccessError(
+                    self.env._("You are not allowed to join conference rooms.")
+                )
+        elif level == "manager":
+            if not user.has_group("voip_conference.voip_conference_group_manager"):
+                raise AccessError(
+                    self.env._(
+                        "Only conference managers can change conference rooms, "
+                        "incoming numbers and their sync with the PBX."
+                    )
+                )
+        elif level == "system":
+            if not user.has_group("base.group_system"):
+                raise AccessError(
+                    self.env._(
+                        "Only system administrators can test the PBX connection "
+                        "or change its API settings."
+                    )
+                )
+        else:
+            raise ValueError(f"Unknown rights level {level!r}")
 
     def _voip_get_info(self):
         info = super()._voip_get_info()

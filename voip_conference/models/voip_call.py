@@ -6,6 +6,8 @@ from odoo import api, fields, models
 class VoipCall(models.Model):
     _inherit = "voip.call"
 
+    # Calls linked to a room are visible only to who may read the room
+    # (record rule voip_call_rule_conference); linking is checked here.
     conference_id = fields.Many2one(
         "voip.conference",
         string="Conference Room",
@@ -14,14 +16,25 @@ class VoipCall(models.Model):
         readonly=True,
     )
 
-    @api.model
-    def create_call(self, values):
-        if values.get("conference_id"):
-            # Only a room the user may join can be linked to their call.
-            self.env["voip.conference"].browse(values["conference_id"]).check_access(
+    def _check_conference_link(self, vals):
+        """Only a room the current user may read can be linked to a call.
+
+        :raises AccessError: the room is not readable (group, company).
+        """
+        if vals.get("conference_id") and not self.env.su:
+            self.env["voip.conference"].browse(vals["conference_id"]).check_access(
                 "read"
             )
-        return super().create_call(values)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_conference_link(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_conference_link(vals)
+        return super().write(vals)
 
     def format_call(self):
         result = super().format_call()

@@ -5,7 +5,7 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools import numbering, sync_planner
 
@@ -422,6 +422,7 @@ class VoipConference(models.Model):
 
     def action_unroute_wizard(self):
         """Open the confirmation that archives or deletes routed rooms."""
+        self.env["res.users"]._voip_conference_check_rights("manager")
         mode = self.env.context.get("voip_conference_unroute_mode", "archive")
         return {
             "type": "ir.actions.act_window",
@@ -438,6 +439,7 @@ class VoipConference(models.Model):
         }
 
     def action_route_number_wizard(self):
+        self.env["res.users"]._voip_conference_check_rights("manager")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -449,6 +451,7 @@ class VoipConference(models.Model):
         }
 
     def action_view_incoming_numbers(self):
+        self.env["res.users"]._voip_conference_check_rights("user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "voip_conference.voip_incoming_number_action"
@@ -471,6 +474,10 @@ class VoipConference(models.Model):
 
     def _sync_export_admin_extension(self):
         return self.sudo().admin_user_id.voip_extension or ""
+
+    def _sync_secrets(self):
+        room = self.sudo()
+        return [room.access_code, (room.remote_values or {}).get("access_code")]
 
     @api.model
     def _sync_import_admin_extension(self, values, pbx):
@@ -514,14 +521,17 @@ class VoipConference(models.Model):
     def action_apply_changes(self):
         """Push what is pending and put it in production on the PBXs of
         these rooms (all the user's PBXs when none is selected)."""
+        self.env["res.users"]._voip_conference_check_rights("manager")
         pbxs = self.pbx_id or self.search([]).pbx_id
         return pbxs.sudo().action_apply_changes()
 
     def action_sync_now(self):
+        self.env["res.users"]._voip_conference_check_rights("manager")
         return self.pbx_id.sudo().action_sync()
 
     def action_join(self):
         """Join from the form or the kanban card: the phone widget dials."""
+        self.env["res.users"]._voip_conference_check_rights("user")
         self.ensure_one()
         return {
             "type": "ir.actions.client",
@@ -535,11 +545,8 @@ class VoipConference(models.Model):
         The only way an access code reaches a conference user: the room must
         be readable by them (group and company rules) and active.
         """
+        self.env["res.users"]._voip_conference_check_rights("user")
         self.ensure_one()
-        if not self.env.user.has_group("voip_conference.voip_conference_group_user"):
-            raise AccessError(
-                self.env._("You are not allowed to join conference rooms.")
-            )
         self.check_access("read")
         if not self.active:
             raise UserError(
@@ -601,6 +608,7 @@ class VoipConference(models.Model):
         }
 
     def action_invite_wizard(self):
+        self.env["res.users"]._voip_conference_check_rights("manager")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",

@@ -2,7 +2,10 @@
 
 import contextlib
 import logging
+import re
 import time
+
+import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -10,8 +13,11 @@ from odoo.exceptions import UserError, ValidationError
 from ..tools.provider import (
     RESOURCES,
     AuthError,
+    BadResponseError,
+    NotFoundError,
     ProviderError,
     ProviderTimeout,
+    ProviderValidationError,
     RateLimitedError,
     UnavailableError,
 )
@@ -19,13 +25,21 @@ from ..tools.rest_client import RestPbxClient
 from ..tools.simulated_pbx import Fault, SimulatedPbx
 from .voip_provider_sync_mixin import MEMO
 
-# Records pushed per transaction by the scheduled sync.
-SYNC_BATCH = 200
-
 _logger = logging.getLogger(__name__)
 
 # Failures of the PBX as a whole: stop the run, keep everything pending.
-PBX_FAILURES = (AuthError, UnavailableError, ProviderTimeout, RateLimitedError)
+PBX_FAILURES = (
+    AuthError,
+    UnavailableError,
+    ProviderTimeout,
+    RateLimitedError,
+    BadResponseError,
+)
+# What a run catches: the provider's failures and Odoo refusing what the PBX
+# sent; the run's savepoint undoes whatever the run did before.
+RUN_FAILURES = (ProviderError, UserError, psycopg2.Error)
+# Records pushed per transaction by the scheduled sync.
+SYNC_BATCH = 200
 
 
 class VoipPbx(models.Model):
@@ -76,7 +90,12 @@ class VoipPbx(models.Model):
     )
     sync_message = fields.Text(readonly=True, copy=False)
     last_sync_date = fields.Datetime(readonly=True, copy=False)
-    sync_run_ids = fields.One2many("voip.pbx.sync.run", "pbx_id", string="Sync Runs")
+    sync_run_ids = fields.One2many(
+        "voip.pbx.sync.run",
+        "pbx_id",
+        string="Sync Runs",
+        groups="voip_conference.voip_conference_group_manager",
+    )
     # {resource: cursor}: where the next incremental list starts.
     sync_cursors = fields.Json(copy=False, readonly=True)
     conference_receptionist_delay = fields.Float(
@@ -85,8 +104,11 @@ class VoipPbx(models.Model):
         help="How long Join waits, once the call is connected, before sending "
         "the access code: the time the digital receptionist takes to ask for it.",
     )
+    # TURN passwords: administrators only; the PBX's users get the servers
+    # through their session (res.users._voip_get_info).
     ice_servers = fields.Text(
         string="ICE Servers",
+        groups="base.group_system",
         help="The STUN/TURN servers the phone widget uses to reach the PBX's "
         "media, one per line: a URL, then for TURN a username and a password "
         "separated by spaces (turn:turn.example.com:3478 alice s3cret). Empty: "
@@ -105,12 +127,26 @@ class VoipPbx(models.Model):
         help="Automatic sends the tones in the audio and falls back to SIP INFO "
         "when the browser cannot.",
     )
-    conference_ids = fields.One2many("voip.conference", "pbx_id", string="Rooms")
-    conference_count = fields.Integer(compute="_compute_counts")
-    incoming_number_ids = fields.One2many(
-        "voip.incoming.number", "pbx_id", string="Incoming Numbers"
+    # Every internal user reads the PBX (voip_oca): what only conference
+    # users may read is restricted, so that reading the PBX never fails.
+    conference_ids = fields.One2many(
+        "voip.conference",
+        "pbx_id",
+        string="Rooms",
+        groups="voip_conference.voip_conference_group_user",
     )
-    incoming_number_count = fields.Integer(compute="_compute_counts")
+    conference_count = fields.Integer(
+        compute="_compute_counts", groups="voip_conference.voip_conference_group_user"
+    )
+    incoming_number_ids = fields.One2many(
+        "voip.incoming.number",
+        "pbx_id",
+        string="Incoming Numbers",
+        groups="voip_conference.voip_conference_group_user",
+    )
+    incoming_number_count = fields.Integer(
+        compute="_compute_counts", groups="voip_conference.voip_conference_group_user"
+    )
 
     def _compute_counts(self):
         for fname, model in (
@@ -141,7 +177,23 @@ class VoipPbx(models.Model):
             [("pbx_id", "in", self.ids)]
         )._check_capacity()
 
+    @api.model
+    def _clean_api_vals(self, vals):
+        # A token or URL pasted with a line break is still the same.
+        for fname in ("api_token", "api_url"):
+            if isinstance(vals.get(fname), str):
+                vals[fname] = vals[fname].strip() or False
+        return vals
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._clean_api_vals(vals) for vals in vals_list])
+
+    def write(self, vals):
+        return super().write(self._clean_api_vals(vals))
+
     def action_view_conferences(self):
+        self.env["res.users"]._voip_conference_check_rights("manager")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "voip_conference.voip_conference_action"
@@ -151,6 +203,7 @@ class VoipPbx(models.Model):
         return action
 
     def action_view_incoming_numbers(self):
+        self.env["res.users"]._voip_conference_check_rights("manager")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "voip_conference.voip_incoming_number_action"
@@ -162,6 +215,61 @@ class VoipPbx(models.Model):
     # ------------------------------------------------------------------
     # Provider backend
     # ------------------------------------------------------------------
+
+    def _provider_error_message(self, error, secrets=()):
+        """The translated message of a provider error, its text as detail.
+
+        One table for every path (sync, push, deletion, invite, connection
+        test); the provider's own words, which are not translated, follow,
+        with this PBX's token and ``secrets`` (access codes) masked: the
+        message lands in fields every conference user reads.
+        """
+        if isinstance(error, AuthError):
+            message = self.env._(
+                "The PBX refused the API token: check the token and its "
+                "rights in the PBX's settings."
+            )
+        elif isinstance(error, NotFoundError):
+            message = self.env._(
+                "The PBX does not know this object: it may have been deleted there."
+            )
+        elif isinstance(error, ProviderValidationError):
+            message = self.env._("The PBX refused the values.")
+        elif isinstance(error, RateLimitedError):
+            message = self.env._(
+                "The PBX asks to slow down: the next sync tries again."
+            )
+        elif isinstance(error, ProviderTimeout):
+            message = self.env._(
+                "The PBX did not answer in time: the next sync tries again."
+            )
+        elif isinstance(error, UnavailableError):
+            message = self.env._(
+                "The PBX cannot be reached now: the next sync tries again."
+            )
+        elif isinstance(error, BadResponseError):
+            message = self.env._(
+                "The PBX answered something the provider API does not describe: "
+                "its address may lead elsewhere (a proxy, a web page)."
+            )
+        else:
+            message = self.env._("The PBX answered with an error.")
+        detail = self._mask_secrets(str(error), secrets)
+        if not detail:
+            return message
+        return self.env._(
+            "%(message)s (PBX: %(detail)s)", message=message, detail=detail
+        )
+
+    def _mask_secrets(self, text, secrets=()):
+        """``text`` without this PBX's API token nor any of ``secrets``."""
+        token = self.sudo().api_token if len(self) == 1 else False
+        if token:
+            text = text.replace(token, "***")
+        for secret in {str(s) for s in secrets if s}:
+            # Digits only as a whole number: "12" is masked, "HTTP 412" not.
+            text = re.sub(rf"(?<!\d){re.escape(secret)}(?!\d)", "***", text)
+        return text
 
     def _provider_backend(self):
         """The backend object of this PBX (see tools/provider.py)."""
@@ -249,6 +357,7 @@ class VoipPbx(models.Model):
             pbx._sync(trigger="manual", apply=True)
 
     def action_test_connection(self):
+        self.env["res.users"]._voip_conference_check_rights("system")
         self.ensure_one()
         try:
             with self._provider() as backend:
@@ -256,7 +365,8 @@ class VoipPbx(models.Model):
         except ProviderError as error:
             raise UserError(
                 self.env._(
-                    "The PBX API did not answer as expected: %(error)s", error=error
+                    "The PBX API did not answer as expected: %(error)s",
+                    error=self._provider_error_message(error),
                 )
             ) from error
         return {
@@ -276,14 +386,21 @@ class VoipPbx(models.Model):
     # ------------------------------------------------------------------
 
     def action_sync(self):
-        for pbx in self:
+        self.env["res.users"]._voip_conference_check_rights("manager")
+        self.check_access("read")
+        # A run writes the PBX's status, which only administrators may write.
+        pbxs = self.sudo()
+        for pbx in pbxs:
             pbx._sync(trigger="manual")
-        return self._notify_sync_result()
+        return pbxs._notify_sync_result()
 
     def action_apply_changes(self):
-        for pbx in self:
+        self.env["res.users"]._voip_conference_check_rights("manager")
+        self.check_access("read")
+        pbxs = self.sudo()
+        for pbx in pbxs:
             pbx._sync(trigger="apply", pull=False, apply=True)
-        return self._notify_sync_result()
+        return pbxs._notify_sync_result()
 
     def _notify_sync_result(self):
         runs = (
@@ -305,7 +422,19 @@ class VoipPbx(models.Model):
         pbxs = self.search([("pbx_backend", "!=", "none")])
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         for index, pbx in enumerate(pbxs, start=1):
-            pbx._sync(trigger="cron", batch=SYNC_BATCH)
+            # One PBX's failure never stops the others: a run records what
+            # it can; anything else is logged and the next PBX is synced.
+            try:
+                if in_cron:
+                    # Batches committed as they go: the cron's own commits.
+                    pbx._sync(trigger="cron", batch=SYNC_BATCH)
+                else:
+                    with self.env.cr.savepoint():
+                        pbx._sync(trigger="cron")
+            except Exception:
+                _logger.exception("Scheduled sync of PBX %s failed", pbx.display_name)
+                if in_cron:
+                    self.env.cr.rollback()
             if in_cron:
                 # One PBX's work is kept even if a later one fails.
                 self.env["ir.cron"]._commit_progress(1, remaining=len(pbxs) - index)
@@ -352,41 +481,59 @@ class VoipPbx(models.Model):
         backend = None
         try:
             with pbx._provider() as backend:
-                capabilities = backend.capabilities()
-                if pull:
-                    with self.env.cr.savepoint():
-                        for Model in pbx._sync_models():
-                            Model._sync_pull(
-                                pbx, backend, run, capabilities.get("incremental")
-                            )
-                if push:
-                    pbx._sync_push_all(backend, run, capabilities, batch)
-                    with self.env.cr.savepoint():
-                        self.env["voip.pbx.deletion"]._process(pbx, backend, run)
-                if apply or (apply is None and self.auto_apply and run.pushed):
-                    pbx._sync_apply(backend)
-            status, message = "done", False
+                # Batches commit as they go; otherwise the run is one unit:
+                # a failure undoes it all (its counts too, on the run).
+                with contextlib.nullcontext() if batch else self.env.cr.savepoint():
+                    pbx._sync_steps(backend, run, pull, push, apply, batch)
+            status = "done"
             self.write(
                 {
                     "sync_status": "ok",
-                    "sync_message": False,
+                    "sync_message": run.message,
                     "last_sync_date": fields.Datetime.now(),
                 }
             )
-        except (*PBX_FAILURES, UserError) as error:
-            # Nothing is lost: records keep their pending state for next time.
-            status, message = "failed", str(error)
-            self.write({"sync_status": "error", "sync_message": message})
+        except RUN_FAILURES as error:
+            # Records keep their pending state for next time.
+            self.env.invalidate_all()
+            status = "failed"
+            run._sync_note(self._sync_failure_message(error))
+            self.write({"sync_status": "error", "sync_message": run.message})
             _logger.info("Sync of PBX %s failed: %s", self.display_name, error)
         run.write(
             {
                 "status": "partial" if status == "done" and run.errors else status,
-                "message": "\n".join(filter(None, [run.message, message])) or False,
                 "requests": backend.request_count if backend else 0,
                 "duration": time.perf_counter() - start,
             }
         )
         return run
+
+    def _sync_steps(self, backend, run, pull, push, apply, batch):
+        capabilities = backend.capabilities()
+        if pull:
+            with self.env.cr.savepoint():
+                for Model in self._sync_models():
+                    Model._sync_pull(
+                        self, backend, run, capabilities.get("incremental")
+                    )
+        if push:
+            self._sync_push_all(backend, run, capabilities, batch)
+            with self.env.cr.savepoint():
+                self.env["voip.pbx.deletion"]._process(self, backend, run)
+        if apply or (apply is None and self.auto_apply and run.pushed):
+            self._sync_apply(backend)
+
+    def _sync_failure_message(self, error):
+        """The translated reason a whole run failed."""
+        if isinstance(error, ProviderError):
+            return self._provider_error_message(error)
+        if isinstance(error, psycopg2.Error):
+            return self.env._(
+                "The database refused what the PBX sent; nothing was kept: %(error)s",
+                error=error.pgerror or str(error),
+            )
+        return str(error.args[0] if error.args else error)
 
     def _sync_push_all(self, backend, run, capabilities, batch=None):
         """Push every pending record, model after model, ``batch`` records per

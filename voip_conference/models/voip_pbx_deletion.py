@@ -44,10 +44,20 @@ class VoipPbxDeletion(models.Model):
                 deletion.unlink()  # already gone: that is what we wanted
                 run._sync_count(deleted=1)
             except ProviderError as error:
+                # The reason reaches managers: on the run and in this outbox.
+                reason = pbx._provider_error_message(error)
+                run._sync_note(
+                    self.env._(
+                        "%(room)s could not be deleted on the PBX; it is tried "
+                        "again later: %(reason)s",
+                        room=deletion.name or deletion.remote_id,
+                        reason=reason,
+                    )
+                )
                 deletion.write(
                     {
                         "attempts": deletion.attempts + 1,
-                        "last_error": str(error),
+                        "last_error": reason,
                         "next_attempt": fields.Datetime.now()
                         + timedelta(minutes=min(2**deletion.attempts, 24 * 60)),
                     }

@@ -4,8 +4,10 @@ import collections
 import functools
 import logging
 
+import psycopg2
+
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 
 from ..tools import sync_planner
 from ..tools.provider import (
@@ -102,20 +104,25 @@ class VoipProviderSyncMixin(models.AbstractModel):
     )
     sync_error = fields.Text(string="Provider Message", copy=False, readonly=True)
     need_sync = fields.Boolean(default=True, copy=False, readonly=True, index=True)
-    # Holds the access code of a room: system administrators only; the engine
-    # reads it as superuser.
+    # The agreed and the PBX's values hold a room's access code: for managers
+    # only (the engine reads them as superuser).
     sync_agreed = fields.Json(
         string="Values Agreed with the PBX",
         copy=False,
         readonly=True,
-        groups="base.group_system",
+        groups="voip_conference.voip_conference_group_manager",
     )
     remote_version = fields.Integer(
         string="Provider Version", copy=False, readonly=True
     )
     # Bumped at each re-creation on the PBX: a new idempotency key.
     sync_generation = fields.Integer(copy=False, readonly=True)
-    remote_values = fields.Json(string="Provider's Values", copy=False, readonly=True)
+    remote_values = fields.Json(
+        string="Provider's Values",
+        copy=False,
+        readonly=True,
+        groups="voip_conference.voip_conference_group_manager",
+    )
     sync_unmapped = fields.Json(
         string="PBX Values Odoo Cannot Map", copy=False, readonly=True
     )
@@ -232,6 +239,10 @@ class VoipProviderSyncMixin(models.AbstractModel):
     def _sync_temporary_key(self, pbx, taken):
         """A value of the unique key free on ``pbx`` and not in ``taken``."""
         raise NotImplementedError
+
+    def _sync_secrets(self):
+        """Values never to show in a provider message about this record."""
+        return ()
 
     # ------------------------------------------------------------------
     # CRUD: local edits mark the record and push after commit
@@ -466,19 +477,50 @@ class VoipProviderSyncMixin(models.AbstractModel):
         taken = 0
         for local_id, temporary in steps:
             record, remote = by_id[local_id]
-            try:
-                with self.env.cr.savepoint():
-                    if temporary:
-                        record._sync_write({self._sync_key_field: temporary})
-                    else:
-                        record._sync_take(remote, pbx)
-                        taken += 1
-            except (ValidationError, UserError) as error:
-                record._sync_write(
-                    {"sync_state": "error", "sync_error": str(error.args[0])}
+            if temporary:
+                change = functools.partial(
+                    record._sync_write, {self._sync_key_field: temporary}
                 )
-                run._sync_count(errors=1)
+            else:
+                change = functools.partial(record._sync_take, remote, pbx)
+            if self._sync_guarded(run, change, record.display_name, record):
+                taken += 0 if temporary else 1
         return taken
+
+    @api.model
+    def _sync_guarded(self, run, change, name, record=None):
+        """Apply one change the PBX sent, in its own savepoint.
+
+        When Odoo's rules refuse it (an extension a user or another room
+        holds, a value out of range), nothing of it is kept: the record, if
+        any, is flagged with the reason, the run notes it, the other changes
+        go on.
+        """
+        try:
+            with self.env.cr.savepoint():
+                change()
+                self.env.flush_all()
+        except (UserError, psycopg2.IntegrityError) as error:
+            self.env.invalidate_all()
+            reason = (
+                error.args[0]
+                if isinstance(error, UserError)
+                else self.env._(
+                    "another active record of this PBX already uses the same "
+                    "extension or number"
+                )
+            )
+            reason = self.env._(
+                "The PBX's values of %(name)s were not taken: %(reason)s",
+                name=name,
+                reason=reason,
+            )
+            if record:
+                record._sync_write({"sync_state": "error", "sync_error": reason})
+            run._sync_count(errors=1)
+            run._sync_note(reason)
+            return False
+        return True
 
     @api.model
     def _sync_create_all(self, pbx, remotes, run):
@@ -501,24 +543,21 @@ class VoipProviderSyncMixin(models.AbstractModel):
 
         try:
             with self.env.cr.savepoint():
-                return len(Inbound.create([vals_of(remote) for remote in remotes]))
-        except (ValidationError, UserError):
-            pass
+                created = Inbound.create([vals_of(remote) for remote in remotes])
+                self.env.flush_all()
+                return len(created)
+        except (UserError, psycopg2.IntegrityError):
+            self.env.invalidate_all()
+        # One by one: Odoo refuses one of them.
         created = 0
         for remote in remotes:
-            try:
-                with self.env.cr.savepoint():
-                    Inbound.create([vals_of(remote)])
-                    created += 1
-            except (ValidationError, UserError) as error:
-                run._sync_count(errors=1)
-                run._sync_note(
-                    self.env._(
-                        "%(key)s could not be brought into Odoo: %(error)s",
-                        key=getattr(remote, self._sync_key_field),
-                        error=error.args[0],
-                    )
-                )
+            # The PBX's name and key: nothing in Odoo names it yet.
+            key = getattr(remote, self._sync_key_field)
+            name = f"{getattr(remote, 'name', '') or remote.id} ({key})"
+            if self._sync_guarded(
+                run, functools.partial(Inbound.create, [vals_of(remote)]), name
+            ):
+                created += 1
         return created
 
     # ------------------------------------------------------------------
@@ -664,7 +703,8 @@ class VoipProviderSyncMixin(models.AbstractModel):
             self._sync_missing(self._sync_missing_message())
             return 0, "errors"
         if isinstance(result, NotFoundError | ProviderValidationError):
-            self._sync_write({"sync_state": "error", "sync_error": str(result)})
+            message = self.pbx_id._provider_error_message(result, self._sync_secrets())
+            self._sync_write({"sync_state": "error", "sync_error": message})
             return 0, "errors"
         self._sync_agree(result, "pushed")
         return result.version, None if self.need_sync else "pushed"
@@ -679,6 +719,7 @@ class VoipProviderSyncMixin(models.AbstractModel):
     def action_recreate_on_pbx(self):
         """Create again on the PBX the records deleted there (new provider
         ids); their Odoo values are pushed at once."""
+        self.env["res.users"]._voip_conference_check_rights("manager")
         self.check_access("write")
         if not self._sync_creatable:
             raise UserError(
@@ -707,6 +748,7 @@ class VoipProviderSyncMixin(models.AbstractModel):
         return True
 
     def action_resolve_conflict(self):
+        self.env["res.users"]._voip_conference_check_rights("manager")
         self.ensure_one()
         self.check_access("write")
         return {

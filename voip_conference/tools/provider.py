@@ -99,7 +99,7 @@ class IncomingNumber(_FromDict):
 
 
 @dataclasses.dataclass(frozen=True)
-class Participant:
+class Participant(_FromDict):
     id: str
     caller: str
     room_id: str
@@ -134,14 +134,22 @@ class ApplyResult:
 
 
 class ProviderError(Exception):
-    """Any failure of a PBX backend. ``retryable`` says if trying later may help."""
+    """Any failure of a PBX backend. ``retryable`` says if trying later may help.
+
+    ``outcome_unknown`` is true when the request may have been carried out
+    although no answer says so (a timeout or a connection lost after the
+    request was sent): a caller must not claim it failed.
+    """
 
     retryable = False
+    outcome_unknown = False
 
-    def __init__(self, message="", status=None):
+    def __init__(self, message="", status=None, outcome_unknown=None):
         super().__init__(message)
         self.message = message
         self.status = status
+        if outcome_unknown is not None:
+            self.outcome_unknown = outcome_unknown
 
 
 class AuthError(ProviderError):
@@ -184,6 +192,24 @@ class ProviderTimeout(ProviderError):
     """No answer in time. The request may or may not have been carried out."""
 
     retryable = True
+    outcome_unknown = True
+
+
+class BadResponseError(ProviderError):
+    """The PBX answered, but not as the contract (``pbx_api.openapi.yaml``)
+    describes: a body that is not JSON, an HTML page from a proxy, JSON of
+    another shape, or a status the operation does not document.
+    ``detail`` says what was wrong."""
+
+    # A 2xx answered badly: the PBX may well have done what was asked.
+    outcome_unknown = True
+
+    def __init__(self, message="", status=None, detail=""):
+        super().__init__(message, status)
+        self.detail = detail
+
+    def __str__(self):
+        return f"{self.message} ({self.detail})" if self.detail else self.message
 
 
 class PreconditionFailedError(ProviderError):
@@ -309,9 +335,10 @@ class PbxBackend(ABC):
         """Put every staged change in production: ApplyResult."""
 
     @abstractmethod
-    def invite(self, room_id, target):
+    def invite(self, room_id, target, idempotency_key=None):
         """Have the PBX call ``target`` (extension or E.164) into the room:
-        return the new Participant."""
+        return the new Participant. The same ``idempotency_key`` sent again
+        returns the first participant: the invitee's phone rings once."""
 
     @abstractmethod
     def list_participants(self, room_id):

@@ -3,41 +3,56 @@
 
 The contract is ``pbx_api.openapi.yaml`` beside this file. One transport
 method, :meth:`RestPbxClient._request`, does the timeouts, retries, error
-mapping and logging; the verbs below are thin.
+mapping, answer validation and logging; the verbs below are thin.
 
-Retries: connection failures, 429 (after Retry-After) and 502/503/504 are
-retried with exponential backoff for idempotent calls (GET, PUT, PATCH,
-DELETE, and POST with an Idempotency-Key); a read timeout is retried only for
-those. A room creation always carries an Idempotency-Key, so retrying it after
-a timeout never creates a second room.
+Retries, with exponential backoff: only requests that are safe to repeat are
+retried (GET, PUT, PATCH that sets absolute values, DELETE, and POST with an
+Idempotency-Key, which the contract makes the server honour), after a
+connection failure, a read timeout, 429 (after Retry-After) or 502/503/504. A
+connection that was never made (refused, connect timeout) sent nothing: any
+request is retried then. Room creation and Invite carry an Idempotency-Key,
+so a retry never makes a second room nor rings the invitee twice.
+
+Answers are validated against the contract with ``jsonschema``: a 2xx whose
+status the operation does not document, whose body is not JSON (an HTML page
+from a proxy, a truncated body) or whose JSON has another shape raises
+:class:`~.provider.BadResponseError`, so client and contract cannot drift.
 
 Errors map to the :mod:`.provider` family:
 
-=====================  =========================
-HTTP                   exception
-=====================  =========================
-401, 403               AuthError
-404                    NotFoundError
-410                    CursorExpiredError (list everything again)
-412                    PreconditionFailedError (with the current object)
-400, 409, 422          ProviderValidationError (with the field errors)
-429                    RateLimitedError (retry_after)
-5xx, connection error  UnavailableError
-timeout                ProviderTimeout
-=====================  =========================
+=========================  =========================
+HTTP                       exception
+=========================  =========================
+401, 403                   AuthError
+404                        NotFoundError
+410                        CursorExpiredError (list everything again)
+412                        PreconditionFailedError (with the current object)
+400, 409, 422              ProviderValidationError (with the field errors)
+429                        RateLimitedError (retry_after)
+5xx, connection error      UnavailableError
+timeout                    ProviderTimeout (outcome unknown)
+2xx not as documented      BadResponseError
+=========================  =========================
 """
 
+import functools
 import logging
+import pathlib
+import re
 import time
 import uuid
 
+import jsonschema
 import requests
+import urllib3
+import yaml
 
 from .provider import (
     CAPABILITIES,
     RESOURCE_TYPES,
     ApplyResult,
     AuthError,
+    BadResponseError,
     Changes,
     CursorExpiredError,
     IncomingNumber,
@@ -55,8 +70,52 @@ from .provider import (
 
 _logger = logging.getLogger(__name__)
 
+# PATCH is here because the contract's only PATCH sets absolute values.
 IDEMPOTENT_METHODS = {"GET", "PUT", "PATCH", "DELETE", "HEAD"}
 RETRY_STATUSES = {429, 502, 503, 504}
+CONTRACT_PATH = pathlib.Path(__file__).with_name("pbx_api.openapi.yaml")
+
+
+@functools.cache
+def contract():
+    """The OpenAPI document (a dict), read once."""
+    return yaml.safe_load(CONTRACT_PATH.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _templates():
+    """[(compiled path regex, path template)] of the contract's paths."""
+    return [
+        (re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"), template)
+        for template in contract()["paths"]
+    ]
+
+
+@functools.cache
+def _validator(method, template, status):
+    """``(documented, validator)`` of an answer: whether the contract
+    documents ``status`` for the operation, and a jsonschema validator of
+    its JSON body (None when the answer has no body)."""
+    operation = contract()["paths"].get(template, {}).get(method.lower())
+    documented = operation and operation["responses"].get(str(status))
+    if not documented:
+        return False, None
+    if "$ref" in documented:
+        name = documented["$ref"].rsplit("/", 1)[-1]
+        documented = contract()["components"]["responses"][name]
+    content = documented.get("content")
+    if not content:
+        return True, None
+    schema = dict(content["application/json"]["schema"])
+    schema["components"] = contract()["components"]
+    return True, jsonschema.Draft202012Validator(schema)
+
+
+def _refused(error):
+    """True when a ConnectionError means nothing was sent (no connection)."""
+    reason = error.args[0] if error.args else None
+    reason = getattr(reason, "reason", reason)
+    return isinstance(reason, urllib3.exceptions.NewConnectionError)
 
 
 def mask(secret):
@@ -83,7 +142,8 @@ class RestPbxClient(PbxBackend):
         if not base_url:
             raise ValueError("The PBX API URL is required.")
         self.base_url = base_url.rstrip("/")
-        self.token = token or ""
+        # A token pasted with its line break is still the token.
+        self.token = (token or "").strip()
         self.timeout = (connect_timeout, read_timeout)
         self.max_retries = max_retries
         self.backoff = backoff
@@ -98,7 +158,10 @@ class RestPbxClient(PbxBackend):
     # ------------------------------------------------------------------
 
     def _request(self, method, path, json=None, params=None, headers=None):
-        """Send one API call, with retries; return the decoded JSON (or None)."""
+        """Send one API call, with retries; return the decoded JSON (or None).
+
+        :raises ProviderError: one of the family (see the module's table).
+        """
         url = f"{self.base_url}{path}"
         headers = dict(headers or {})
         headers["Authorization"] = f"Bearer {self.token}"
@@ -135,11 +198,23 @@ class RestPbxClient(PbxBackend):
                 )
                 can_retry = retryable
             except requests.exceptions.ConnectionError as error:
-                failure = UnavailableError(f"Cannot reach the PBX API: {error}")
-                can_retry = True
+                sent = not _refused(error)
+                failure = UnavailableError(
+                    f"Cannot reach the PBX API: {error}",
+                    # The request left: the PBX may have carried it out.
+                    outcome_unknown=sent and method != "GET",
+                )
+                can_retry = retryable or not sent
+            except (requests.exceptions.InvalidHeader, ValueError) as error:
+                # A token or URL no HTTP request can carry: no retry helps.
+                raise AuthError(
+                    f"The API URL or token cannot be sent: {error}"
+                ) from error
+            except requests.exceptions.RequestException as error:
+                raise UnavailableError(f"Cannot reach the PBX API: {error}") from error
             else:
                 if response.status_code < 400:
-                    return response.json() if response.content else None
+                    return self._decode(method, path, response)
                 failure = self._error(response)
                 can_retry = response.status_code == 429 or (
                     retryable and response.status_code in RETRY_STATUSES
@@ -155,6 +230,54 @@ class RestPbxClient(PbxBackend):
                 raise failure
             self.sleep(self._wait(failure, attempt))
 
+    @staticmethod
+    def _decode(method, path, response):
+        """The JSON of a successful answer, as the contract describes it.
+
+        :raises BadResponseError: undocumented status, not JSON, other shape.
+        """
+        status = response.status_code
+        template = next(
+            (
+                tpl
+                for regex, tpl in _templates()
+                if regex.match(path) and method.lower() in contract()["paths"][tpl]
+            ),
+            None,
+        )
+        documented, validator = (
+            _validator(method, template, status) if template else (False, None)
+        )
+        what = f"{method} {path} answered {status}"
+        if not documented:
+            raise BadResponseError(
+                "The PBX's answer is not in the provider API's contract.",
+                status,
+                detail=what,
+            )
+        if validator is None:
+            return None
+        content_type = response.headers.get("Content-Type", "")
+        try:
+            if "json" not in content_type:
+                raise ValueError(content_type or "no content type")
+            data = response.json()
+        except ValueError as error:
+            raise BadResponseError(
+                "The PBX's answer is not JSON.",
+                status,
+                detail=f"{what}: {content_type or '-'}, {response.text[:80]!r}",
+            ) from error
+        problem = jsonschema.exceptions.best_match(validator.iter_errors(data))
+        if problem is not None:
+            where = "/".join(str(p) for p in problem.absolute_path) or "body"
+            raise BadResponseError(
+                "The PBX's answer does not have the documented shape.",
+                status,
+                detail=f"{what}: {where}: {problem.message[:200]}",
+            )
+        return data
+
     def _wait(self, failure, attempt):
         if isinstance(failure, RateLimitedError):
             return min(max(failure.retry_after, 0), self.max_backoff)
@@ -164,13 +287,15 @@ class RestPbxClient(PbxBackend):
     def _error(cls, response):
         try:
             body = response.json()
-        except ValueError:
+        except ValueError:  # not JSON
             body = {}
         return cls._error_from(response.status_code, body, response.headers)
 
     @staticmethod
     def _error_from(status, body, headers):
-        error = body.get("error", {}) if isinstance(body, dict) else {}
+        error = (body.get("error") if isinstance(body, dict) else None) or {}
+        if not isinstance(error, dict):
+            error = {}
         message = error.get("message") or f"HTTP {status}"
         if status == 410:
             return CursorExpiredError(message, status)
@@ -288,14 +413,20 @@ class RestPbxClient(PbxBackend):
         )
         return ApplyResult(applied=data["applied"], pending=data.get("pending", 0))
 
-    def invite(self, room_id, target):
-        """POST /v1/conferences/{id}/invite {target} -> Participant"""
+    def invite(self, room_id, target, idempotency_key=None):
+        """POST /v1/conferences/{id}/invite {target} -> Participant
+
+        Carries an Idempotency-Key, so a retry rings the invitee once.
+        """
         data = self._request(
-            "POST", f"/v1/conferences/{room_id}/invite", json={"target": target}
+            "POST",
+            f"/v1/conferences/{room_id}/invite",
+            json={"target": target},
+            headers={"Idempotency-Key": idempotency_key or uuid.uuid4().hex},
         )
-        return Participant(**data)
+        return Participant.from_dict(data)
 
     def list_participants(self, room_id):
         """GET /v1/conferences/{id}/participants -> [Participant]"""
         data = self._request("GET", f"/v1/conferences/{room_id}/participants")
-        return [Participant(**item) for item in data["items"]]
+        return [Participant.from_dict(item) for item in data["items"]]

@@ -17,6 +17,8 @@ import json
 import logging
 import os
 import re
+import socket
+import struct
 import sys
 import threading
 import time
@@ -30,6 +32,7 @@ if __package__ in (None, ""):  # run as a script: load the tools package by path
 from .provider import (  # noqa: E402
     BULK_MAX,
     AuthError,
+    BadResponseError,
     CursorExpiredError,
     NotFoundError,
     PreconditionFailedError,
@@ -53,11 +56,24 @@ ROOM_FIELDS = {
 ERROR_CODES = {
     400: "bad_request",
     401: "unauthorized",
+    403: "unauthorized",
     404: "not_found",
     410: "cursor_expired",
     412: "precondition_failed",
+    409: "validation_error",
     422: "validation_error",
     429: "rate_limited",
+}
+# What a malformed-answer fault of the simulator sends over HTTP: status,
+# content type, body (a truncated JSON, a proxy's page, another shape).
+MALFORMED_ANSWERS = {
+    "not_json": (200, "application/json", b'{"items": [ this is not'),
+    "html": (
+        200,
+        "text/html",
+        b"<html><body><h1>502 Bad Gateway</h1>nginx</body></html>",
+    ),
+    "wrong_shape": (200, "application/json", b'{"unexpected": "shape"}'),
 }
 
 
@@ -87,6 +103,9 @@ class SimulatedPbxServer:
         self.lock = threading.RLock()
         self.delays = {}
         self.slow = {}
+        # How long a "timeout" fault keeps the client waiting: more than the
+        # client's read timeout in the tests.
+        self.fault_timeout = 1.0
         self.requests = []
         handler = type("Handler", (_Handler,), {"server_app": self})
         self.httpd = ThreadingHTTPServer((host, port), handler)
@@ -315,10 +334,12 @@ def _delete_room(app, room_id, **_kw):
     return 204, None
 
 
-def _invite(app, room_id, body, **_kw):
+def _invite(app, room_id, body, headers, **_kw):
     if not isinstance(body, dict) or not isinstance(body.get("target"), str):
         raise ApiError(422, "The invitee is invalid.", {"target": "Required."})
-    participant = app.pbx.invite(room_id, body["target"])
+    participant = app.pbx.invite(
+        room_id, body["target"], idempotency_key=headers.get("Idempotency-Key")
+    )
     return 201, dataclasses.asdict(participant)
 
 
@@ -412,18 +433,28 @@ class _Handler(BaseHTTPRequestHandler):
         except CursorExpiredError as error:
             self._send_error(410, error.message)
         except ProviderValidationError as error:
-            self._send_error(422, error.message, error.field_errors)
+            self._send_error(error.status or 422, error.message, error.field_errors)
         except NotFoundError as error:
             self._send_error(404, error.message)
         except AuthError as error:
-            self._send_error(401, error.message)
+            self._send_error(error.status or 401, error.message)
+        except BadResponseError as error:
+            status, content_type, data = MALFORMED_ANSWERS[error.simulated]
+            self._send_raw(status, content_type, data)
+        except ProviderTimeout as error:
+            # A real timeout: the client gives up before this answer.
+            time.sleep(app.fault_timeout)
+            self._send_error(503, error.message)
+        except UnavailableError as error:
+            if getattr(error, "simulated", None) == "reset":
+                self._reset()
+                return
+            status = error.status if isinstance(error.status, int) else 503
+            self._send_error(status, error.message)
         except RateLimitedError as error:
             self._send_error(
                 429, error.message, headers={"Retry-After": str(int(error.retry_after))}
             )
-        except (UnavailableError, ProviderTimeout) as error:
-            status = error.status if isinstance(error.status, int) else 503
-            self._send_error(status, error.message)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 
@@ -432,6 +463,20 @@ class _Handler(BaseHTTPRequestHandler):
         if fields:
             error["fields"] = fields
         self._send(status, {"error": error}, headers)
+
+    def _reset(self):
+        """Lose the connection without answering, as a crashed proxy does."""
+        self.close_connection = True
+        sock = self.connection
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()
+
+    def _send_raw(self, status, content_type, data):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
     def _send(self, status, payload, headers=None):
         data = b"" if payload is None else json.dumps(payload).encode()

@@ -29,6 +29,7 @@ from .provider import (
     RESOURCE_TYPES,
     ApplyResult,
     AuthError,
+    BadResponseError,
     Changes,
     CursorExpiredError,
     IncomingNumber,
@@ -44,14 +45,24 @@ from .provider import (
 )
 
 E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+# Malformed answers a fault can inject, and what the client says of each.
+MALFORMED = {
+    "not_json": "the body is not JSON",
+    "html": "an HTML page instead of JSON",
+    "wrong_shape": "the JSON does not have the documented shape",
+}
 
 
 @dataclasses.dataclass
 class Fault:
-    """Make ``operation`` fail: ``status`` (401, 404, 422, 429, 500, 503) or
-    ``"timeout"``; ``times`` calls (0 = every call); only for ``target`` (an
-    object id) when set. ``after`` carries the operation out before failing
-    (a timeout after the PBX did the work)."""
+    """Make ``operation`` fail: ``status`` is an HTTP status (401, 403, 404,
+    409, 422, 429, 500, 503), ``"timeout"``, ``"reset"`` (the connection is
+    lost), or a malformed answer: ``"not_json"``, ``"html"`` (a proxy's
+    page), ``"wrong_shape"`` (JSON the contract does not describe);
+    ``times`` calls (0 = every call); only for ``target`` (an object id) when
+    set. ``after`` carries the operation out before failing (a timeout or a
+    reset after the PBX did the work). The REST server turns the same faults
+    into the same answers over HTTP (see rest_server.py)."""
 
     operation: str
     status: object = 500
@@ -80,6 +91,9 @@ def _empty_state():
         "tombstones": {"rooms": {}, "numbers": {}},
         # Cursors older than this are refused (410): changes were forgotten.
         "horizon": {"rooms": 0, "numbers": 0},
+        # Every API call ever made, kept with the state: tests prove with it
+        # that a refused action reached nothing.
+        "requests": 0,
     }
 
 
@@ -193,6 +207,22 @@ class SimulatedPbx(PbxBackend):
         message = f"Simulated failure ({status})"
         if status == "timeout":
             raise ProviderTimeout("The PBX did not answer in time (simulated).")
+        if status == "reset":
+            error = UnavailableError(
+                "The connection was reset (simulated).",
+                # The request left: the client cannot know if the PBX did it.
+                outcome_unknown=True,
+            )
+            error.simulated = status
+            raise error
+        if status in MALFORMED:
+            error = BadResponseError(
+                "The PBX's answer is not what the contract describes.",
+                200,
+                detail=MALFORMED[status],
+            )
+            error.simulated = status
+            raise error
         if status in (401, 403):
             raise AuthError("Invalid API token (simulated).", status)
         if status == 404:
@@ -203,11 +233,14 @@ class SimulatedPbx(PbxBackend):
             raise RateLimitedError(
                 "Too many requests (simulated).", 429, fault.retry_after
             )
+        if status == 409:
+            raise ProviderValidationError(message, 409, fault.field_errors)
         raise UnavailableError(message, status)
 
     def _call(self, operation, target, func):
         """Run one API operation with its faults; count it."""
         self.request_count += 1
+        self.state["requests"] += 1
         self.calls.append((operation, target))
         fault = self._fault_for(operation, target)
         if fault and fault.latency:
@@ -481,8 +514,11 @@ class SimulatedPbx(PbxBackend):
 
         return self._call("apply_changes", "", apply)
 
-    def invite(self, room_id, target):
+    def invite(self, room_id, target, idempotency_key=None):
         def invite():
+            invites = self.state.setdefault("invites", {})
+            if idempotency_key and idempotency_key in invites:
+                return Participant(**invites[idempotency_key])
             room = self.state["production"]["rooms"].get(room_id)
             if not room:
                 raise NotFoundError(
@@ -516,6 +552,8 @@ class SimulatedPbx(PbxBackend):
                 and target_clean == room.get("admin_extension"),
             )
             participants.append(dataclasses.asdict(participant))
+            if idempotency_key:
+                invites[idempotency_key] = dataclasses.asdict(participant)
             return participant
 
         return self._call("invite", room_id, invite)

@@ -1,5 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+import uuid
+
 from odoo import fields, models
 from odoo.exceptions import UserError
 
@@ -31,8 +33,10 @@ class VoipConferenceInvite(models.TransientModel):
         )
 
     def action_invite(self):
+        self.env["res.users"]._voip_conference_check_rights("manager")
         self.ensure_one()
         room = self.conference_id
+        room.check_access("write")
         target = self._target()
         if not room.remote_id:
             raise UserError(
@@ -42,25 +46,16 @@ class VoipConferenceInvite(models.TransientModel):
                     room=room.name,
                 )
             )
+        pbx = room.pbx_id.sudo()
         try:
-            with room.pbx_id.sudo()._provider() as backend:
-                participant = backend.invite(room.remote_id, target)
-        except ProviderError as error:
-            room.message_post(
-                body=self.env._(
-                    "Invitation of %(target)s failed: %(error)s",
-                    target=target,
-                    error=error,
+            with pbx._provider() as backend:
+                # A new key per click: the client's retries of this one
+                # request never ring twice, a second click invites again.
+                participant = backend.invite(
+                    room.remote_id, target, idempotency_key=uuid.uuid4().hex
                 )
-            )
-            return self._notify(
-                "danger",
-                self.env._(
-                    "The PBX could not call %(target)s: %(error)s",
-                    target=target,
-                    error=error,
-                ),
-            )
+        except ProviderError as error:
+            return self._invite_failed(room, target, error)
         room.message_post(
             body=self.env._(
                 "%(target)s invited: the PBX is calling them into the room.",
@@ -72,6 +67,34 @@ class VoipConferenceInvite(models.TransientModel):
             self.env._("The PBX is calling %(target)s.", target=participant.caller),
         )
 
+    def _invite_failed(self, room, target, error):
+        """Say what is known: failed, or maybe calling (outcome unknown)."""
+        reason = room.pbx_id._provider_error_message(error, room._sync_secrets())
+        if error.outcome_unknown:
+            message = self.env._(
+                "The PBX may already be calling %(target)s: its answer was "
+                "lost. Check who is in the room before inviting again. %(reason)s",
+                target=target,
+                reason=reason,
+            )
+            room.message_post(body=message)
+            return self._notify("warning", message)
+        room.message_post(
+            body=self.env._(
+                "Invitation of %(target)s failed: %(error)s",
+                target=target,
+                error=reason,
+            )
+        )
+        return self._notify(
+            "danger",
+            self.env._(
+                "The PBX could not call %(target)s: %(error)s",
+                target=target,
+                error=reason,
+            ),
+        )
+
     def _notify(self, kind, message):
         return {
             "type": "ir.actions.client",
@@ -79,7 +102,7 @@ class VoipConferenceInvite(models.TransientModel):
             "params": {
                 "type": kind,
                 "message": message,
-                "sticky": kind == "danger",
+                "sticky": kind != "success",
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }

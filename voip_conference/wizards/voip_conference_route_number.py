@@ -22,6 +22,7 @@ class VoipConferenceRouteNumber(models.TransientModel):
     )
 
     def action_route(self):
+        self.env["res.users"]._voip_conference_check_rights("manager")
         self.ensure_one()
         self.incoming_number_id.write(
             {

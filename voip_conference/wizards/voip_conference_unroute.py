@@ -25,6 +25,7 @@ class VoipConferenceUnroute(models.TransientModel):
             wizard.incoming_number_ids = wizard.conference_ids.incoming_number_ids
 
     def action_confirm(self):
+        self.env["res.users"]._voip_conference_check_rights("manager")
         self.ensure_one()
         rooms = self.conference_ids.with_context(**{UNROUTE_CONTEXT_KEY: True})
         if self.mode == "delete":

@@ -53,12 +53,7 @@ class VoipProviderSyncConflict(models.TransientModel):
     def _lines_of(self, record):
         synced = record.sudo()
         if synced.sync_state != "conflict" or not synced.remote_values:
-            raise UserError(
-                self.env._(
-                    "%(record)s has no conflict to resolve.",
-                    record=record.display_name,
-                )
-            )
+            return []  # resolving says there is nothing to resolve
         ours, theirs = synced._sync_export(), synced.remote_values
         return [
             {
@@ -73,6 +68,7 @@ class VoipProviderSyncConflict(models.TransientModel):
         ]
 
     def _resolve(self, choices, message):
+        self.env["res.users"]._voip_conference_check_rights("manager")
         self.ensure_one()
         record = self._record()
         record._sync_resolve(choices)

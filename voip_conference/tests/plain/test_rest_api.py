@@ -124,14 +124,13 @@ def test_server_error_gives_up(client, server, clock):
     assert clock == []  # a 500 is not retried: the server failed, not overloaded
 
 
-def test_invite_is_never_retried(client, server, clock):
+def test_invite_retried_with_its_key_calls_once(client, server, clock):
     room = client.create_room(Room(name="A", extension="8001"))
     client.apply_changes()
-    server.pbx.add_fault("invite", 503)
-    with pytest.raises(UnavailableError):
-        client.invite(room.id, "100")
-    assert clock == []
-    assert client.list_participants(room.id) == []
+    server.pbx.add_fault("invite", 503, after=True)  # called, then 503
+    participant = client.invite(room.id, "100")
+    assert clock == [0.5]
+    assert client.list_participants(room.id) == [participant]
 
 
 def test_create_timeout_retry_creates_one_room(server, clock):
