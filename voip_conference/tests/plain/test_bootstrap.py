@@ -16,6 +16,7 @@ Odoo's server in the fake tree (answers ``/web/health``).
 import json
 import os
 import pathlib
+import re
 import selectors
 import signal
 import socket
@@ -125,6 +126,13 @@ FAKE_BIN = {
 }
 
 
+def addon_requirements():
+    """The distribution names in the repository's requirements.txt."""
+    lines = (REPO / "requirements.txt").read_text().splitlines()
+    names = (re.split(r"[<>=!~;\[ ]", line.strip(), maxsplit=1)[0] for line in lines)
+    return [name for name in names if name and not name.startswith("#")]
+
+
 def make_wheel(folder, dist, version, files):
     """A pure-Python wheel that pip installs with no index and no build."""
     name = dist.replace("-", "_")
@@ -194,8 +202,11 @@ def world(tmp_path_factory):
     wheels = root / "wheels"
     wheels.mkdir()
     make_wheel(wheels, "fake-odoo-dep", "1.0", {"fake_odoo_dep.py": "OK = 1\n"})
-    make_wheel(wheels, "phonenumbers", "0.0.1", {"phonenumbers/__init__.py": ""})
-    make_wheel(wheels, "requests", "0.0.1", {"requests/__init__.py": ""})
+    # One stand-in wheel per line of the addon's requirements.txt, whatever
+    # it lists: the bootstrap installs that file as it is.
+    for dist in addon_requirements():
+        module = dist.lower().replace("-", "_")
+        make_wheel(wheels, dist, "0.0.1", {f"{module}/__init__.py": ""})
     make_wheel(
         wheels,
         "odoo-addon-voip-oca",
