@@ -2,12 +2,14 @@
 
 import collections
 import functools
+import json
 import logging
 
 import psycopg2
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..tools import sync_planner
 from ..tools.provider import (
@@ -16,7 +18,6 @@ from ..tools.provider import (
     NotFoundError,
     PbxBackend,
     PreconditionFailedError,
-    ProviderValidationError,
 )
 
 # Context key of writes that come from the PBX: they must not be pushed back.
@@ -603,13 +604,16 @@ class VoipProviderSyncMixin(models.AbstractModel):
             if operations:
                 results = send(self._sync_resource, list(operations))
                 counts = collections.Counter()
+                done = []
                 for record, operation, result in zip(
                     records, operations, results, strict=True
                 ):
-                    version, outcome = record._sync_pushed(operation, result)
-                    counts[outcome] += 1
-                    if version:
-                        versions.append(version)
+                    if isinstance(result, Exception):
+                        counts[record._sync_push_failed(operation, result)] += 1
+                    else:
+                        done.append((record, result))
+                        versions.append(result.version)
+                counts["pushed"] += self._sync_agree_all(done, "pushed")
                 counts.pop(None, None)
                 run._sync_count(**counts)
                 operations.clear()
@@ -617,7 +621,7 @@ class VoipProviderSyncMixin(models.AbstractModel):
 
         for local_id, temporary in steps:
             record = self.browse(local_id)
-            if record in records or len(operations) >= BULK_MAX:
+            if local_id in {r.id for r in records} or len(operations) >= BULK_MAX:
                 flush()  # a record's second step needs its first one's version
             operation = record._sync_operation(temporary, use_versions)
             if operation is None:
@@ -678,16 +682,15 @@ class VoipProviderSyncMixin(models.AbstractModel):
             self.sync_generation,
         )
 
-    def _sync_pushed(self, operation, result):
-        """Record the outcome of one push: ``(the PBX's version if it carried
-        it out, the run's count to add: "pushed", "conflicts", "errors" or
-        None)``."""
+    def _sync_push_failed(self, operation, error):
+        """Record a push the PBX refused; return the run's count to add
+        ("conflicts", "errors" or None)."""
         self.ensure_one()
-        if isinstance(result, PreconditionFailedError):
-            current = result.current
+        if isinstance(error, PreconditionFailedError):
+            current = error.current
             if current is None:
                 self._sync_write(
-                    {"sync_state": "conflict", "sync_error": result.message}
+                    {"sync_state": "conflict", "sync_error": error.message}
                 )
             elif (
                 sync_planner.synced_part(current.values(), self._sync_field_table)
@@ -695,19 +698,67 @@ class VoipProviderSyncMixin(models.AbstractModel):
             ):
                 # The PBX already has Odoo's values (an earlier push of ours).
                 self._sync_agree(current, "pushed")
-                return 0, None
+                return None
             else:
                 self._sync_conflict(current)
-            return 0, "conflicts"
-        if isinstance(result, NotFoundError) and operation["op"] == "update":
+            return "conflicts"
+        if isinstance(error, NotFoundError) and operation["op"] == "update":
             self._sync_missing(self._sync_missing_message())
-            return 0, "errors"
-        if isinstance(result, NotFoundError | ProviderValidationError):
-            message = self.pbx_id._provider_error_message(result, self._sync_secrets())
-            self._sync_write({"sync_state": "error", "sync_error": message})
-            return 0, "errors"
-        self._sync_agree(result, "pushed")
-        return result.version, None if self.need_sync else "pushed"
+            return "errors"
+        message = self.pbx_id._provider_error_message(error, self._sync_secrets())
+        self._sync_write({"sync_state": "error", "sync_error": message})
+        return "errors"
+
+    @api.model
+    def _sync_agree_all(self, pairs, state):
+        """``_sync_agree`` for many ``(record, remote)`` at once: the values
+        that differ per record in one UPDATE, the others in one write. Returns
+        how many records are now in ``state`` (not pending again).
+
+        Why SQL: a first push of 10,000 rooms would otherwise make 10,000
+        ORM writes of three fields each, the bulk of its time.
+        """
+        if not pairs:
+            return 0
+        table = self._sync_field_table
+        agreed = {
+            record.id: sync_planner.synced_part(remote.values(), table)
+            for record, remote in pairs
+        }
+        records = self.browse([record.id for record, _remote in pairs])
+        columns = ["remote_id", "remote_version", "sync_agreed"]
+        records.flush_recordset(columns)
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s AS t SET remote_id = v.remote_id, "
+                "remote_version = v.version, sync_agreed = v.agreed::jsonb "
+                "FROM (VALUES %s) AS v(id, remote_id, version, agreed) "
+                "WHERE t.id = v.id",
+                SQL.identifier(self._table),
+                SQL(", ").join(
+                    SQL(
+                        "(%s, %s, %s, %s)",
+                        record.id,
+                        remote.id,
+                        remote.version,
+                        json.dumps(agreed[record.id]),
+                    )
+                    for record, remote in pairs
+                ),
+            )
+        )
+        records.invalidate_recordset(columns)
+        pending = records.filtered(lambda r: r._sync_export() != agreed[r.id])
+        common = {
+            "sync_error": False,
+            "remote_values": False,
+            "last_sync_date": fields.Datetime.now(),
+        }
+        (records - pending)._sync_write(
+            common | {"need_sync": False, "sync_state": state}
+        )
+        pending._sync_write(common | {"need_sync": True, "sync_state": "pending"})
+        return len(records - pending)
 
     def _sync_not_creatable_message(self):
         return self.env._("Odoo cannot create it on the PBX.")

@@ -247,6 +247,8 @@ class SimulatedPbx(PbxBackend):
             self.sleep(fault.latency)
         if fault and fault.status is not None and not fault.after:
             self._raise(fault)
+        # Rebuilt per request: tests edit the state directly.
+        self._extension_index = None
         result = func()
         if fault and fault.status is not None and fault.after:
             self._raise(fault)
@@ -256,6 +258,15 @@ class SimulatedPbx(PbxBackend):
     # Rules
     # ------------------------------------------------------------------
 
+    def _extensions(self):
+        """{extension: room id} of the rooms, kept up to date by this request's
+        writes (a PBX's unique index: checking a room costs no scan)."""
+        if getattr(self, "_extension_index", None) is None:
+            self._extension_index = {
+                r["extension"]: rid for rid, r in self.state["rooms"].items()
+            }
+        return self._extension_index
+
     def _validate_room(self, room, room_id=None):
         errors = {}
         if not (room.name or "").strip():
@@ -264,12 +275,8 @@ class SimulatedPbx(PbxBackend):
         if extension_error:
             errors["extension"] = f"Invalid extension ({extension_error})."
         else:
-            taken = {
-                r["extension"]
-                for rid, r in self.state["rooms"].items()
-                if rid != room_id
-            } | set(self.state["user_extensions"])
-            if room.extension in taken:
+            holder = self._extensions().get(room.extension, room_id)
+            if holder != room_id or room.extension in self.state["user_extensions"]:
                 errors["extension"] = "This extension is already used."
         code_error = numbering.check_access_code(room.access_code)
         if code_error:
@@ -369,6 +376,7 @@ class SimulatedPbx(PbxBackend):
             room, id=self._new_id("conf"), version=self._next_version(resource)
         )
         self.state[resource][created.id] = dataclasses.asdict(created)
+        self._extensions()[created.extension] = created.id
         if idempotency_key:
             self.state["idempotency"][idempotency_key] = created.id
         return created
@@ -402,6 +410,9 @@ class SimulatedPbx(PbxBackend):
             self._validate_destination(merged)
         updated = dataclasses.replace(merged, version=self._next_version(resource))
         self.state[resource][object_id] = dataclasses.asdict(updated)
+        if resource == "rooms" and current["extension"] != updated.extension:
+            self._extensions().pop(current["extension"], None)
+            self._extensions()[updated.extension] = object_id
         return updated
 
     def delete(self, resource, object_id):
@@ -421,6 +432,7 @@ class SimulatedPbx(PbxBackend):
                 422,
                 {"numbers": ", ".join(sorted(routed))},
             )
+        self._extensions().pop(self.state["rooms"][room_id]["extension"], None)
         del self.state["rooms"][room_id]
         self.state["tombstones"]["rooms"][room_id] = self._next_version("rooms")
 
