@@ -2,6 +2,7 @@
 """Push, apply, pull, conflicts, deletions and invites, against the built-in
 simulator and against the REST backend talking to a loopback server."""
 
+import threading
 from urllib.parse import urlsplit
 
 from odoo import SUPERUSER_ID, api
@@ -11,6 +12,7 @@ from odoo.sql_db import db_connect
 from odoo.tests import new_test_user, tagged
 from odoo.tests.common import _super_send
 
+from ..models.voip_provider_sync_mixin import INBOUND
 from ..tools.provider import Room
 from ..tools.rest_server import SimulatedPbxServer
 from ..tools.simulated_pbx import SimulatedPbx
@@ -662,6 +664,59 @@ class TestSyncRest(SyncTests, VoipConferenceCase):
         self.pbx._sync(trigger="manual")
         self.assertIn(("POST", "/v1/conferences/bulk"), self.server.requests)
         self.assertIn(("GET", "/v1/conferences"), self.server.requests)
+
+    def test_two_workers_never_push_twice(self):
+        """Two Odoo workers run the scheduled sync of one PBX at once, each
+        on its own database connection, committing every 3 rooms: every room
+        is created on the PBX once, by one of them."""
+        self.server.pbx.set_capabilities(bulk=False)
+        self.server.slow["create_room"] = 0.02
+        registry = self.registry
+        with registry.cursor() as cr:  # committed, as a running Odoo has it
+            env = api.Environment(cr, SUPERUSER_ID, {INBOUND: True})
+            pbx = env["voip.pbx"].create(
+                {
+                    "name": "Shared PBX",
+                    "pbx_backend": "rest",
+                    "api_url": self.server.url,
+                    "api_token": TOKEN,
+                }
+            )
+            env["voip.conference"].create(
+                [
+                    {"name": f"R{i}", "extension": str(7000 + i), "pbx_id": pbx.id}
+                    for i in range(12)
+                ]
+            )
+            pbx_id = pbx.id
+        runs = []
+
+        def worker():
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+                run = env["voip.pbx"].browse(pbx_id)._sync(trigger="cron", batch=3)
+                runs.append((run.status, run.pushed))
+
+        try:
+            threads = [threading.Thread(target=worker) for _index in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(120)
+            creations = [
+                r for r in self.server.requests if r == ("POST", "/v1/conferences")
+            ]
+            self.assertEqual(len(creations), 12, "each room created once")
+            self.assertEqual(len(self.server.pbx.list_rooms()), 12)
+            self.assertEqual(len(runs), 2)
+            self.assertEqual(sum(pushed for _status, pushed in runs), 12)
+            self.assertLessEqual(
+                {status for status, _pushed in runs}, {"done", "skipped"}
+            )
+        finally:
+            with registry.cursor() as cr:
+                cr.execute("DELETE FROM voip_conference WHERE pbx_id = %s", [pbx_id])
+                cr.execute("DELETE FROM voip_pbx WHERE id = %s", [pbx_id])
 
     def test_without_bulk_one_request_per_object(self):
         self.server.pbx.set_capabilities(bulk=False)
