@@ -167,7 +167,7 @@ class SimulatedPbx(PbxBackend):
     def forget_changes(self, resource):
         """Forget the change history of ``resource``: every cursor given out
         so far is refused (410), as a PBX does after its retention period."""
-        self.state["horizon"][resource] = self.state["seq"][resource]
+        self.state["horizon"][resource] = self._next_version(resource)
         self.state["tombstones"][resource] = {}
 
     def _next_version(self, resource):
