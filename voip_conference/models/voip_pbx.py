@@ -316,7 +316,9 @@ class VoipPbx(models.Model):
 
     def _provider_save(self, backend):
         """Keep the built-in simulator's state in the database."""
-        if isinstance(backend, SimulatedPbx):
+        if isinstance(backend, SimulatedPbx) and not getattr(
+            backend, "released", False
+        ):
             state = backend.to_state()
             if backend.faults:
                 state["faults"] = [vars(fault) for fault in backend.faults]
@@ -518,7 +520,8 @@ class VoipPbx(models.Model):
                         self, backend, run, capabilities.get("incremental")
                     )
         if push:
-            self._sync_push_all(backend, run, capabilities, batch)
+            if not self._sync_push_all(backend, run, capabilities, batch):
+                return  # another run holds the PBX now and goes on
             with self.env.cr.savepoint():
                 self.env["voip.pbx.deletion"]._process(self, backend, run)
         if apply or (apply is None and self.auto_apply and run.pushed):
@@ -537,7 +540,8 @@ class VoipPbx(models.Model):
 
     def _sync_push_all(self, backend, run, capabilities, batch=None):
         """Push every pending record, model after model, ``batch`` records per
-        transaction when set (else all in this one)."""
+        transaction when set (else all in this one). False when another run
+        took the PBX over between two batches."""
         for Model in self._sync_models():
             cursor = (self.sync_cursors or {}).get(Model._sync_resource, "")
             versions, last_id = [], 0
@@ -560,8 +564,11 @@ class VoipPbx(models.Model):
                 )
                 if not self.try_lock_for_update(allow_referencing=True):
                     run._sync_note(self.env._("Another sync took over this PBX."))
-                    return
+                    # Its state is the other run's now (the simulator's too).
+                    backend.released = True
+                    return False
             self._sync_advance_cursor(Model._sync_resource, cursor, versions)
+        return True
 
     def _sync_advance_cursor(self, resource, cursor, versions):
         """Skip our own writes in the next incremental list.

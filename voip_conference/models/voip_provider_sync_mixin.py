@@ -669,7 +669,9 @@ class VoipProviderSyncMixin(models.AbstractModel):
         if not changes:
             return None
         operation = {"op": "update", "id": self.remote_id, "values": changes}
-        if use_versions:
+        # Version 0: never agreed on one (a record of the first sync): no
+        # condition, as then.
+        if use_versions and self.remote_version:
             operation["if_match"] = self.remote_version
         return operation
 
