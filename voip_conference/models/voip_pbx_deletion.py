@@ -37,7 +37,7 @@ class VoipPbxDeletion(models.Model):
         )
         for deletion in due:
             try:
-                backend.delete(deletion.resource, deletion.remote_id)
+                backend.delete_object(deletion.resource, deletion.remote_id)
             except PBX_FAILURES:
                 raise
             except NotFoundError:

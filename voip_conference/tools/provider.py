@@ -248,18 +248,18 @@ class PbxBackend(ABC):
         without the ``incremental`` capability always answers everything."""
 
     @abstractmethod
-    def create(self, resource, values, idempotency_key=None):
+    def create_object(self, resource, values, idempotency_key=None):
         """Create an object from ``values`` (a dict); return it with its id
         and version. The same ``idempotency_key`` never creates twice."""
 
     @abstractmethod
-    def update(self, resource, object_id, values, if_match=None):
+    def update_object(self, resource, object_id, values, if_match=None):
         """Change only the keys of ``values`` of object ``object_id``; return
         the object. With ``if_match`` (a version), raise
         PreconditionFailedError if the object's version differs."""
 
     @abstractmethod
-    def delete(self, resource, object_id):
+    def delete_object(self, resource, object_id):
         """Delete an object. Deleting a missing object raises NotFoundError."""
 
     def bulk(self, resource, operations):
@@ -276,13 +276,13 @@ class PbxBackend(ABC):
         for operation in operations:
             try:
                 if operation["op"] == "create":
-                    result = self.create(
+                    result = self.create_object(
                         resource,
                         operation["values"],
                         operation.get("idempotency_key"),
                     )
                 else:
-                    result = self.update(
+                    result = self.update_object(
                         resource,
                         operation["id"],
                         operation["values"],
@@ -305,18 +305,18 @@ class PbxBackend(ABC):
 
     def create_room(self, room, idempotency_key=None):
         """Create ``room``; return it with its provider ``id``."""
-        return self.create("rooms", room.values(), idempotency_key)
+        return self.create_object("rooms", room.values(), idempotency_key)
 
     def update_room(self, room_id, values, if_match=None):
         """Change room ``room_id``: ``values`` is a dict of the keys to change
         (or a Room, all of them); return the room."""
         if isinstance(values, Room):
             values = values.values()
-        return self.update("rooms", room_id, values, if_match)
+        return self.update_object("rooms", room_id, values, if_match)
 
     def delete_room(self, room_id):
         """Delete room ``room_id``. Deleting a missing room raises NotFoundError."""
-        return self.delete("rooms", room_id)
+        return self.delete_object("rooms", room_id)
 
     def list_numbers(self):
         """Return the incoming numbers: [IncomingNumber]."""
@@ -324,7 +324,7 @@ class PbxBackend(ABC):
 
     def set_number_destination(self, number_id, destination_type, destination=""):
         """Set the voice destination of number ``number_id``; return it."""
-        return self.update(
+        return self.update_object(
             "numbers",
             number_id,
             {"destination_type": destination_type, "destination": destination or ""},

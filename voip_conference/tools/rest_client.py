@@ -377,7 +377,7 @@ class RestPbxClient(PbxBackend):
             full=bool(first.get("full", True)),
         )
 
-    def create(self, resource, values, idempotency_key=None):
+    def create_object(self, resource, values, idempotency_key=None):
         """POST /v1/conferences {name, extension, ...} -> Room with id and version"""
         key = idempotency_key or uuid.uuid4().hex
         data = self._request(
@@ -385,7 +385,7 @@ class RestPbxClient(PbxBackend):
         )
         return RESOURCE_TYPES[resource].from_dict(data)
 
-    def update(self, resource, object_id, values, if_match=None):
+    def update_object(self, resource, object_id, values, if_match=None):
         """PATCH /v1/{resource}/{id} {the keys to change} [If-Match: "version"]
         -> the object; 412 -> PreconditionFailedError with the current one"""
         headers = {"If-Match": f'"{if_match}"'} if if_match is not None else None
@@ -394,7 +394,7 @@ class RestPbxClient(PbxBackend):
         )
         return RESOURCE_TYPES[resource].from_dict(data)
 
-    def delete(self, resource, object_id):
+    def delete_object(self, resource, object_id):
         """DELETE /v1/conferences/{id} -> 204"""
         self._request("DELETE", f"{self._path(resource)}/{object_id}")
 

@@ -264,14 +264,14 @@ def _create_room(app, body, headers, **_kw):
     values = _room_input(body)
     key = headers.get("Idempotency-Key")
     replay = bool(key) and key in app.pbx.state["idempotency"]
-    created = app.pbx.create("rooms", values, idempotency_key=key)
+    created = app.pbx.create_object("rooms", values, idempotency_key=key)
     return (200 if replay else 201), dataclasses.asdict(created), _etag(created.version)
 
 
 def _update(resource):
     def handler(app, object_id, body, headers, **_kw):
         values = INPUTS[resource](body)
-        updated = app.pbx.update(resource, object_id, values, _if_match(headers))
+        updated = app.pbx.update_object(resource, object_id, values, _if_match(headers))
         return 200, dataclasses.asdict(updated), _etag(updated.version)
 
     return handler
@@ -330,7 +330,7 @@ def _error_result(error):
 
 
 def _delete_room(app, room_id, **_kw):
-    app.pbx.delete("rooms", room_id)
+    app.pbx.delete_object("rooms", room_id)
     return 204, None
 
 

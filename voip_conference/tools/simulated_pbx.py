@@ -358,7 +358,7 @@ class SimulatedPbx(PbxBackend):
 
         return self._call(self._operation(resource, "list"), "", changes)
 
-    def create(self, resource, values, idempotency_key=None):
+    def create_object(self, resource, values, idempotency_key=None):
         operation = self._operation(resource, "create")
         target = values.get("extension", "")
         return self._call(
@@ -381,7 +381,7 @@ class SimulatedPbx(PbxBackend):
             self.state["idempotency"][idempotency_key] = created.id
         return created
 
-    def update(self, resource, object_id, values, if_match=None):
+    def update_object(self, resource, object_id, values, if_match=None):
         operation = self._operation(resource, "update")
         return self._call(
             operation,
@@ -415,7 +415,7 @@ class SimulatedPbx(PbxBackend):
             self._extensions()[updated.extension] = object_id
         return updated
 
-    def delete(self, resource, object_id):
+    def delete_object(self, resource, object_id):
         operation = self._operation(resource, "delete")
         return self._call(operation, object_id, lambda: self._delete(object_id))
 
