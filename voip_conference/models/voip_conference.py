@@ -473,7 +473,9 @@ class VoipConference(models.Model):
         return super()._sync_domain(pbx) + [("active", "=", True)]
 
     def _sync_export_admin_extension(self):
-        return self.sudo().admin_user_id.voip_extension or ""
+        # The engine runs as superuser: no sudo() here, it would read each
+        # record alone (one query per room).
+        return self.admin_user_id.voip_extension or ""
 
     def _sync_secrets(self):
         room = self.sudo()

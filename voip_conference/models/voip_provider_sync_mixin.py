@@ -420,9 +420,15 @@ class VoipProviderSyncMixin(models.AbstractModel):
     @api.model
     def _sync_apply_pull(self, pbx, actions, run):
         counts = dict.fromkeys(("updated", "conflicts"), 0)
+        by_id = {
+            record.id: record
+            for record in self.browse(
+                [action.local.local_id for action in actions if action.local]
+            )
+        }
         to_create, to_take = [], []
         for action in actions:
-            record = self.browse(action.local.local_id) if action.local else None
+            record = by_id[action.local.local_id] if action.local else None
             kind, remote = action.kind, action.remote
             if kind == sync_planner.CREATE_LOCAL:
                 to_create.append(remote)
@@ -619,8 +625,11 @@ class VoipProviderSyncMixin(models.AbstractModel):
                 operations.clear()
                 records.clear()
 
+        # Records of this recordset: they prefetch together (a browse of one
+        # id would read each record's fields alone).
+        by_id = {record.id: record for record in self}
         for local_id, temporary in steps:
-            record = self.browse(local_id)
+            record = by_id[local_id]
             if local_id in {r.id for r in records} or len(operations) >= BULK_MAX:
                 flush()  # a record's second step needs its first one's version
             operation = record._sync_operation(temporary, use_versions)
