@@ -9,7 +9,7 @@ const RULES = {
 
 export default [
     {
-        files: ["voip_conference/static/**/*.js"],
+        files: ["voip_conference*/static/**/*.js"],
         languageOptions: {
             ecmaVersion: 2024,
             sourceType: "module",

@@ -82,6 +82,9 @@ def main():
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            # SIGINT as a terminal leaves it, even when this runs in the
+            # background (where it is ignored, and Ctrl-C could not work).
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         try:
             ready, _output = wait_for(proc, "Ctrl-C stops Odoo", args.timeout)

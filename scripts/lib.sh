@@ -137,11 +137,11 @@ fetch_odoo() {
     err="$(mktemp)"
     # A quick look first: no network fails here in seconds, not in a clone.
     local head
-    if ! head="$(GIT_TERMINAL_PROMPT=0 timeout 60 git ls-remote "$ODOO_URL" "refs/heads/$ODOO_BRANCH" 2>"$err")"; then
+    if ! head="$(GIT_TERMINAL_PROMPT=0 timeout 30 git ls-remote "$ODOO_URL" "refs/heads/$ODOO_BRANCH" 2>"$err")"; then
         local why
         why="$(grep -v '^\s*$' "$err" | head -2 | tr '\n' ' ')"
         rm -f "$err"
-        die "No Odoo 19 here, and it cannot be fetched from $ODOO_URL: ${why:-no answer within 60 s}
+        die "No Odoo 19 here, and it cannot be fetched from $ODOO_URL: ${why:-no answer within 30 s}
 $(no_odoo_message)"
     fi
     head="${head%%[[:space:]]*}"
@@ -197,14 +197,16 @@ locate_odoo() {
             || die "ODOO_PATH=$ODOO_PATH holds no Odoo source tree (no odoo/release.py)."
         ODOO_SOURCE="$(cd "$ODOO_PATH" && pwd)"
         ODOO_ORIGIN=source
-    elif major="$("$BASE_PYTHON" -c 'import odoo.release as r; print(r.version_info[0])' 2>/dev/null)"; then
-        [ "$major" = "19" ] \
-            || die "$BASE_PYTHON imports Odoo $major; voip_conference needs Odoo 19: set ODOO_PATH to an Odoo 19.0 source tree."
+    elif major="$("$BASE_PYTHON" -c 'import odoo.release as r; print(r.version_info[0])' 2>/dev/null)" \
+        && [ "$major" = 19 ]; then
         ODOO_SOURCE=""
         ODOO_ORIGIN=python
     elif [ "$fetch" = no-fetch ]; then
         return 1
     else
+        # Another Odoo for the base Python is left alone: the environment
+        # made for a fetched Odoo does not see it.
+        [ -n "$major" ] && say "$BASE_PYTHON imports Odoo $major, not 19: this project gets its own Odoo 19.0"
         fetch_odoo
         ODOO_SOURCE="$ODOO_CACHE_SRC"
         ODOO_ORIGIN=source
@@ -212,20 +214,32 @@ locate_odoo() {
     return 0
 }
 
-# ensure_venv SYSTEM_SITE: the project's virtual environment, made with
-# `$BASE_PYTHON -m venv` when missing; with SYSTEM_SITE=true it also sees the
-# packages of the base Python (its Odoo). PYTHON is then its interpreter.
+# ensure_venv MODE: the project's virtual environment, made with
+# `$BASE_PYTHON -m venv` when missing. MODE "system": it must see the base
+# Python's packages (its Odoo); "isolated": it must not (the base Python has
+# another Odoo); "any". PYTHON is then its interpreter.
 ensure_venv() {
-    local system_site="$1"
+    local mode="$1"
     local ours="$VENV_DIR/.voip_conference/made-by-scripts"
     if [ -f "$VENV_DIR/pyvenv.cfg" ] && "$VENV_DIR/bin/python" -c '' 2>/dev/null; then
-        if [ "$system_site" != true ] \
-            || grep -qiE '^include-system-site-packages *= *true' "$VENV_DIR/pyvenv.cfg"; then
+        local sees=isolated
+        if grep -qiE '^include-system-site-packages *= *true' "$VENV_DIR/pyvenv.cfg"; then
+            sees=system
+            # ... and its Odoo 19 imports (a base Python that is itself a
+            # virtual environment is seen through a .pth file).
+            if [ "$mode" = system ] \
+                && ! "$VENV_DIR/bin/python" -c 'import odoo.release as r; assert r.version_info[0] == 19' 2>/dev/null; then
+                sees=other
+            fi
+        fi
+        if [ "$mode" = any ] || [ "$mode" = "$sees" ]; then
             PYTHON="$VENV_DIR/bin/python"
             return 0
         fi
-        [ -f "$ours" ] || die "$VENV_DIR does not see the Odoo installed for $BASE_PYTHON (made without --system-site-packages): remove it, or set VOIP_CONFERENCE_VENV to another folder."
-        say "Remaking $VENV_DIR so that it sees the Odoo installed for $BASE_PYTHON"
+        local why="it must see the Odoo installed for $BASE_PYTHON"
+        [ "$mode" = isolated ] && why="it must not see the Odoo installed for $BASE_PYTHON"
+        [ -f "$ours" ] || die "$VENV_DIR does not fit ($why): remove it, or set VOIP_CONFERENCE_VENV to another folder."
+        say "Remaking $VENV_DIR: $why"
         rm -rf "$VENV_DIR"
     elif [ -e "$VENV_DIR" ] && [ ! -f "$ours" ] && [ -n "$(ls -A "$VENV_DIR" 2>/dev/null)" ]; then
         die "$VENV_DIR is not a working virtual environment: remove it, or set VOIP_CONFERENCE_VENV to another folder."
@@ -236,7 +250,7 @@ ensure_venv() {
         ensure_debian_packages "for python3 -m venv" python3-venv
     fi
     local flags=()
-    if [ "$system_site" = true ]; then
+    if [ "$mode" = system ]; then
         flags+=(--system-site-packages)
         say "Creating the virtual environment $VENV_DIR (it sees the Odoo installed for $BASE_PYTHON; nothing is installed into that Python)"
     else
@@ -245,6 +259,24 @@ ensure_venv() {
     "$BASE_PYTHON" -m venv "${flags[@]}" "$VENV_DIR" || die "$BASE_PYTHON -m venv $VENV_DIR failed."
     mkdir -p "$(dirname "$ours")" && : >"$ours"
     PYTHON="$VENV_DIR/bin/python"
+    [ "$mode" = system ] && see_base_environment
+    return 0
+}
+
+# see_base_environment: when the base Python is itself a virtual environment,
+# --system-site-packages shows the interpreter's packages, not that
+# environment's: a .pth file adds its site folders (and their .pth files).
+see_base_environment() {
+    local sites purelib
+    sites="$("$BASE_PYTHON" -c 'import site, sys
+if sys.prefix != sys.base_prefix:
+    print("\n".join(p for p in site.getsitepackages() if p.startswith(sys.prefix)))')"
+    [ -n "$sites" ] || return 0
+    purelib="$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+    local dir
+    while IFS= read -r dir; do
+        printf 'import site; site.addsitedir(%s)\n' "$("$PYTHON" -c 'import sys; print(repr(sys.argv[1]))' "$dir")"
+    done <<<"$sites" >"$purelib/voip_conference_base_environment.pth"
 }
 
 # install_odoo_requirements: Odoo's own requirements.txt into the virtual
@@ -316,14 +348,19 @@ bootstrap() {
     "$BASE_PYTHON" -c '' 2>/dev/null \
         || die "No Python here: $BASE_PYTHON does not run (install Debian's python3, or set PYTHON to one)."
     if ! locate_odoo "${1:-fetch}"; then
-        ensure_venv false
+        ensure_venv any
         return 1
     fi
     if [ "$ODOO_ORIGIN" = python ]; then
-        ensure_venv true
+        ensure_venv system
     else
         export ODOO_PATH="$ODOO_SOURCE"
-        ensure_venv false
+        # The base Python's own Odoo, if any, must not shadow this one.
+        if "$BASE_PYTHON" -c 'import odoo' 2>/dev/null; then
+            ensure_venv isolated
+        else
+            ensure_venv any
+        fi
         install_odoo_requirements
     fi
     find_odoo || die "The Odoo in ${ODOO_SOURCE:-$BASE_PYTHON} does not import with $PYTHON."

@@ -16,24 +16,42 @@ class VoipCall(models.Model):
         readonly=True,
     )
 
-    def _check_conference_link(self, vals):
-        """Only a room the current user may read can be linked to a call.
+    def _check_conference_link(self, room, users):
+        """Only a room the current user and the calls' users may read can be
+        linked to a call.
 
         :raises AccessError: the room is not readable (group, company).
         """
-        if vals.get("conference_id") and not self.env.su:
-            self.env["voip.conference"].browse(vals["conference_id"]).check_access(
-                "read"
-            )
+        if not room or self.env.su:
+            return
+        room.check_access("read")
+        for user in users - self.env.user:
+            room.with_user(user).check_access("read")
 
     @api.model_create_multi
     def create(self, vals_list):
+        Room, Users = self.env["voip.conference"], self.env["res.users"]
         for vals in vals_list:
-            self._check_conference_link(vals)
+            self._check_conference_link(
+                Room.browse(vals.get("conference_id")),
+                Users.browse(vals.get("user_id") or self.env.uid),
+            )
         return super().create(vals_list)
 
     def write(self, vals):
-        self._check_conference_link(vals)
+        if "conference_id" in vals or "user_id" in vals:
+            users = (
+                self.env["res.users"].browse(vals["user_id"])
+                if vals.get("user_id")
+                else self.user_id
+            )
+            rooms = (
+                self.env["voip.conference"].browse(vals["conference_id"])
+                if "conference_id" in vals
+                else self.conference_id
+            )
+            for room in rooms:
+                self._check_conference_link(room, users)
         return super().write(vals)
 
     def format_call(self):

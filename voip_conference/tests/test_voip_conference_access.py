@@ -5,7 +5,9 @@ The walk introspects every public method that this addon's own classes
 define on models and wizards (what a button or an RPC can call), and calls
 each as a plain internal user and as a conference user, against the built-in
 simulator and against the REST backend on loopback: each raises AccessError
-before reaching the PBX, or is on ALLOWED below.
+before reaching the PBX, or is on ALLOWED below. A method added later is
+walked too: give it a record in ``records`` and its arguments in
+``arguments`` when it needs them.
 """
 
 import inspect
@@ -14,8 +16,8 @@ from urllib.parse import urlsplit
 
 from odoo import models
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
-from odoo.tests.common import _super_send
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException, _super_send
 
 from ..tools.provider import Room
 from ..tools.rest_server import SimulatedPbxServer
@@ -434,3 +436,63 @@ class TestCallsOfRooms(VoipConferenceCase):
             .create({"phone_number": "8001", "conference_id": self.room.id})
         )
         self.assertEqual(call.conference_id, self.room)
+        # Nor a call of someone who may not read the room.
+        manager_calls = self.env["voip.call"].with_user(self.manager)
+        with self.assertRaises(AccessError):
+            manager_calls.create(
+                {
+                    "phone_number": "8001",
+                    "conference_id": self.room.id,
+                    "user_id": self.internal_user.id,
+                }
+            )
+        with self.assertRaises(AccessError):
+            manager_calls.browse(call.id).write({"user_id": self.internal_user.id})
+
+
+@tagged("post_install", "-at_install")
+class TestAccessOverRpc(HttpCase):
+    """The reported probes, as JSON-RPC calls to a running Odoo."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.pbx = cls.env["voip.pbx"].create(
+            {"name": "RPC PBX", "pbx_backend": "simulator"}
+        )
+        cls.room = cls.env["voip.conference"].create(
+            {"name": "RPC room", "extension": "8501", "pbx_id": cls.pbx.id}
+        )
+        cls.pbx._sync(trigger="manual", apply=True)
+        new_test_user(cls.env, login="vc_rpc_user", groups=USER_GROUPS)
+        new_test_user(cls.env, login="vc_rpc_plain", groups="base.group_user")
+
+    def _call(self, model, method, ids):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": [ids], "kwargs": {}},
+        )
+
+    def _state(self):
+        self.env.invalidate_all()
+        return (
+            self.pbx.sudo().simulator_state["requests"],
+            len(self.pbx.sudo().sync_run_ids),
+            self.pbx.write_uid,
+        )
+
+    def test_probes_are_refused_before_the_pbx(self):
+        before = self._state()
+        self.authenticate("vc_rpc_user", "vc_rpc_user")
+        for method, ids in (
+            ("action_apply_changes", [self.room.id]),
+            ("action_apply_changes", []),
+            ("action_sync_now", [self.room.id]),
+        ):
+            with self.subTest(method=method, ids=ids):
+                with self.assertRaisesRegex(JsonRpcException, "AccessError"):
+                    self._call("voip.conference", method, ids)
+        self.authenticate("vc_rpc_plain", "vc_rpc_plain")
+        with self.assertRaisesRegex(JsonRpcException, "AccessError"):
+            self._call("voip.pbx", "action_test_connection", [self.pbx.id])
+        self.assertEqual(self._state(), before)

@@ -5,4 +5,4 @@ Nothing in this package imports ``odoo``: it is tested with plain pytest on a
 machine without Odoo (tier 1 of the test command).
 """
 
-from . import numbering
+from . import dial_string, numbering

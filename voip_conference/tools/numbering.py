@@ -7,6 +7,8 @@ than a message: the caller owns the wording and its translation.
 
 import re
 
+from . import dial_string
+
 EXTENSION_MIN_DIGITS = 2
 EXTENSION_MAX_DIGITS = 8
 # Axivox's console advises 3 to 5 digits: easy to remember and to dial.
@@ -74,16 +76,5 @@ def is_recommended_extension(value):
 
 
 def one_tap(number, access_code=None, pause=",,"):
-    """Build the one-tap dial string of a room reached from ``number``.
-
-    ``one_tap("+3221234567", "1234")`` is ``"+3221234567,,1234#"``: a phone
-    dials the number, waits (``,`` is a two-second pause) for the digital
-    receptionist, then sends the code and the ``#`` that ends it. Without an
-    access code the string is the number alone: a lone ``#`` is never sent.
-    """
-    if not number:
-        return ""
-    code = clean(access_code)
-    if not code:
-        return number
-    return f"{number}{pause}{code}#"
+    """The one-tap dial string of a room: see :func:`dial_string.one_tap`."""
+    return dial_string.one_tap(number, access_code, pause=pause)

@@ -54,6 +54,8 @@ with open(state / "odoo-calls.log", "a") as log:
 (state / "odoo-pids" / str(os.getpid())).write_text("")
 signal.signal(signal.SIGTERM, lambda *args: sys.exit(0))
 if "--stop-after-init" in argv:
+    if "-i" in argv:
+        (state / "db-exists").write_text("")
     if os.environ.get("FAKE_SLOW_INSTALL"):
         (state / "installing").write_text("")
         time.sleep(600)
@@ -109,7 +111,8 @@ FAKE_BIN = {
         fi
         case "$*" in
             *ir_module_module*) [ -e "$FAKE_STATE/installed" ] && echo 1 ;;
-            *"select 1"*) echo 1 ;;
+            *"-d postgres"*) echo 1 ;;
+            *"select 1") [ -e "$FAKE_STATE/db-exists" ] || exit 2; echo 1 ;;
             *) cat >/dev/null ;;
         esac
         exit 0
@@ -117,6 +120,7 @@ FAKE_BIN = {
     "dropdb": """\
         #!/bin/sh
         echo "$*" >>"$FAKE_STATE/dropdb.log"
+        rm -f "$FAKE_STATE/db-exists" "$FAKE_STATE/installed"
         """,
     "pg_lsclusters": """\
         #!/bin/sh
@@ -384,6 +388,81 @@ def test_second_run_reuses_everything_without_network(world, first_setup):
     ]
 
 
+def python_with_odoo(world, name, major):
+    """A base Python whose site-packages hold an Odoo of version MAJOR."""
+    base = world["root"] / name
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(base)], check=True
+    )
+    python = base / "bin" / "python"
+    purelib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    (pathlib.Path(purelib) / "odoo").mkdir()
+    (pathlib.Path(purelib) / "odoo" / "release.py").write_text(
+        FAKE_RELEASE.replace("(19,", f"({major},")
+    )
+    return python, pathlib.Path(purelib)
+
+
+def test_an_odoo_19_the_python_imports_is_used_and_nothing_fetched(world):
+    python, purelib = python_with_odoo(world, "python-with-odoo-19", 19)
+    before = sorted(p.name for p in purelib.iterdir())
+    venv = world["root"] / "venv-system-odoo"
+    env, state = environment(
+        world,
+        "system-odoo",
+        PYTHON=str(python),
+        VOIP_CONFERENCE_VENV=str(venv),
+        VOIP_CONFERENCE_ODOO_URL="http://127.0.0.1:9/odoo.git",
+    )
+    env["XDG_CACHE_HOME"] = str(state / "cache")
+    result = run([SCRIPTS / "run", "--setup-only"], env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Fetching" not in result.stdout
+    assert not (state / "cache").exists()
+    assert f"Odoo 19 found in {purelib}" in result.stdout
+    # The environment sees that Odoo (through a .pth file: that Python is
+    # itself a virtual environment here).
+    assert "include-system-site-packages = true" in (venv / "pyvenv.cfg").read_text()
+    assert lines_with(result.stdout, "Creating the virtual environment") == [
+        f"\x1b[1m[voip_conference]\x1b[0m Creating the virtual environment {venv} "
+        f"(it sees the Odoo installed for {python}; nothing is installed into "
+        "that Python)"
+    ]
+    imported = [venv / "bin" / "python", "-c", "import phonenumbers, odoo.release"]
+    assert subprocess.run(imported).returncode == 0
+    # Nothing went into that Python.
+    assert sorted(p.name for p in purelib.iterdir()) == before
+
+
+def test_another_odoo_of_the_python_is_left_alone(world, first_setup):
+    python, _purelib = python_with_odoo(world, "python-with-odoo-17", 17)
+    venv = world["root"] / "venv-odoo-17"
+    # An environment these scripts made earlier, seeing the base Python's.
+    subprocess.run(
+        [python, "-m", "venv", "--without-pip", "--system-site-packages", str(venv)],
+        check=True,
+    )
+    (venv / ".voip_conference").mkdir()
+    (venv / ".voip_conference" / "made-by-scripts").write_text("")
+    env, _state = environment(
+        world, "odoo-17", PYTHON=str(python), VOIP_CONFERENCE_VENV=str(venv)
+    )
+    result = run([SCRIPTS / "run", "--setup-only"], env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{python} imports Odoo 17, not 19: this project gets its own" in (
+        result.stdout
+    )
+    assert f"Remaking {venv}: it must not see the Odoo installed for" in (result.stdout)
+    checkout = world["root"] / "xdg-cache" / "voip_conference" / "odoo-19.0"
+    assert f"Odoo 19 found in {checkout}" in result.stdout
+    assert "include-system-site-packages = false" in ((venv / "pyvenv.cfg").read_text())
+
+
 @pytest.mark.parametrize(
     "url", ["file:///nonexistent/odoo.git", "http://127.0.0.1:9/odoo.git"]
 )
@@ -510,6 +589,13 @@ def port_is_free(port):
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
+def as_from_a_terminal():
+    """SIGINT as a terminal's shell leaves it: a test run in the background
+    (SIGINT ignored) would otherwise pass that on, and Ctrl-C could not be
+    pressed."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_run(env):
     return subprocess.Popen(
         [SCRIPTS / "run"],
@@ -518,6 +604,7 @@ def start_run(env):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        preexec_fn=as_from_a_terminal,
     )
 
 
@@ -580,5 +667,30 @@ def test_ctrl_c_while_creating_the_database_drops_it(world, first_setup):
     assert code == 130
     assert "Dropping the half-created database vc_bootstrap_test" in rest
     assert "vc_bootstrap_test" in (state / "dropdb.log").read_text()
+    pids = [int(p.name) for p in (state / "odoo-pids").iterdir()]
+    assert pids and not [pid for pid in pids if alive(pid)]
+
+
+def test_ctrl_c_while_installing_into_an_existing_database_keeps_it(world, first_setup):
+    port = free_port()
+    env, state = environment(
+        world, "existing-db", VOIP_CONFERENCE_PORT=str(port), FAKE_SLOW_INSTALL="1"
+    )
+    # A database of the user's, without the addon.
+    (state / "db-exists").write_text("")
+    proc = start_run(env)
+    try:
+        output = read_until(proc, "Installing voip_conference")
+        deadline = time.monotonic() + 30
+        while not (state / "installing").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        code = press_ctrl_c(proc)
+    output += proc.stdout.read().decode()
+    assert code == 130
+    assert "into the existing database vc_bootstrap_test" in output
+    assert "Creating the database" not in output and "Dropping" not in output
+    assert not (state / "dropdb.log").exists()
+    assert (state / "db-exists").exists()
     pids = [int(p.name) for p in (state / "odoo-pids").iterdir()]
     assert pids and not [pid for pid in pids if alive(pid)]

@@ -1,0 +1,9 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Tier 1: files of the addon read without importing Odoo."""
+
+import os
+import sys
+
+if os.environ.get("VOIP_CONFERENCE_BLOCK_ODOO"):
+    # Prove tier 1 needs no Odoo: any `import odoo` now fails.
+    sys.modules["odoo"] = None

@@ -1,0 +1,143 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Before the start, internal attendees are reminded (with Join); after the
+end, the attendance from the room's participation history is posted."""
+
+import json
+from datetime import timedelta
+
+from freezegun import freeze_time
+from lxml import html
+
+from odoo import Command, fields
+
+from .common import MONDAY, CalendarConferenceCase
+
+
+class TestCalendarConferenceAttendance(CalendarConferenceCase):
+    def _participation(self, joined, left=None, **vals):
+        return (
+            self.env["voip.conference.participation"]
+            .sudo()
+            .create(
+                {
+                    "conference_id": self.room.id,
+                    "joined_at": MONDAY + joined,
+                    "left_at": left and MONDAY + left,
+                }
+                | vals
+            )
+        )
+
+    def _rows(self, message):
+        root = html.fromstring(str(message.body))
+        return [
+            [" ".join(td.text_content().split()) for td in tr.iter("td")]
+            for tr in root.iter("tr")
+            if tr.find("td") is not None
+        ]
+
+    def test_attendance_posted_once_after_the_meeting(self):
+        h = lambda hours, minutes=0: timedelta(hours=hours, minutes=minutes)  # noqa: E731
+        event = self._event(partner_ids=[Command.link(self.guests["fr"].id)])
+        self._participation(
+            h(7, 55),
+            h(9, 2),
+            partner_id=self.guests["fr"].id,
+            number="+33184880199",
+            leave_reason="hangup",
+        )
+        self._participation(
+            h(8, 10),
+            h(8, 40),
+            name="+3225550177",
+            number="+3225550177",
+            leave_reason="removed",
+        )
+        self._participation(
+            h(8, 0),
+            h(9, 0),
+            user_id=self.manager.id,
+            number="210",
+            role="admin",
+            leave_reason="ended",
+        )
+        # The day before, and the next meeting in the room: not this one.
+        self._participation(h(-16), h(-15), name="Yesterday")
+        self._participation(h(10), h(11), name="Later")
+        Event = self.env["calendar.event"]
+        with freeze_time(MONDAY + h(9, 5)):
+            Event._cron_conference_attendance()  # too early: people stay late
+        self.assertFalse(event.conference_attendance_posted)
+        with freeze_time(MONDAY + h(9, 20)):
+            Event._cron_conference_attendance()
+            Event._cron_conference_attendance()
+        self.assertTrue(event.conference_attendance_posted)
+        [message] = event.message_ids.filtered(
+            lambda m: "Attendance in the conference room" in str(m.body)
+        )
+        # Times in the organiser's time zone (Brussels, UTC+1).
+        self.assertEqual(
+            self._rows(message),
+            [
+                [
+                    "Guest fr_FR",
+                    "+33184880199",
+                    "2026-12-07 08:55",
+                    "2026-12-07 10:02",
+                    "Hung up",
+                ],
+                [
+                    self.manager.name,
+                    "210",
+                    "2026-12-07 09:00",
+                    "2026-12-07 10:00",
+                    "Conference ended",
+                ],
+                [
+                    "+3225550177",
+                    "+3225550177",
+                    "2026-12-07 09:10",
+                    "2026-12-07 09:40",
+                    "Removed",
+                ],
+            ],
+        )
+        self.assertNotIn("1234", str(message.body))
+
+    def test_nobody_joined(self):
+        event = self._event()
+        event.with_user(self.manager).action_conference_post_attendance()
+        self.assertIn(
+            "Nobody joined the room during the meeting.", str(event.message_ids[0].body)
+        )
+
+    def test_reminder_to_internal_attendees_with_join(self):
+        now = fields.Datetime.now()
+        soon = self._event(
+            start=now + timedelta(minutes=3),
+            partner_ids=[
+                Command.link(self.colleague.partner_id.id),
+                Command.link(self.guests["fr"].id),
+            ],
+        )
+        later = self._event(
+            start=now + timedelta(minutes=20),
+            room=self.room_b,
+            partner_ids=[Command.link(self.colleague.partner_id.id)],
+        )
+        Bus = self.env["bus.bus"]
+        before = Bus.search([]).ids
+        self.env["calendar.event"]._cron_conference_start()
+        self.env["calendar.event"]._cron_conference_start()
+        self.env.cr.precommit.run()
+        sent = Bus.search([("id", "not in", before)]).filtered(
+            lambda b: "voip_conference_calendar/reminder" in b.message
+        )
+        payloads = [json.loads(b.message)["payload"] for b in sent]
+        channels = [json.loads(b.channel)[1:] for b in sent]
+        # The colleague, once; not the external guest.
+        self.assertEqual(channels, [["res.partner", self.colleague.partner_id.id]])
+        self.assertEqual({p["event_id"] for p in payloads}, {soon.id})
+        self.assertTrue(soon.conference_reminder_sent)
+        self.assertFalse(later.conference_reminder_sent)
+        self.assertIn("Board meeting starts at", payloads[0]["message"])

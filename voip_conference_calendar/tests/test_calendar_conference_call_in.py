@@ -1,0 +1,188 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""At the start, the PBX calls the external attendees in: once, even with
+two cron workers at once (real PostgreSQL connections, real row locks, the
+REST backend over loopback HTTP); logged on the event."""
+
+import threading
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.tests.common import _super_send
+
+from odoo.addons.voip_conference.models.voip_provider_sync_mixin import INBOUND
+from odoo.addons.voip_conference.tools.provider import Room
+from odoo.addons.voip_conference.tools.rest_server import SimulatedPbxServer
+from odoo.addons.voip_conference.tools.simulated_pbx import SimulatedPbx
+
+from .common import CalendarConferenceCase
+
+TOKEN = "calendar-call-in-token"
+
+
+class TestCalendarConferenceCallIn(CalendarConferenceCase):
+    @classmethod
+    def _request_handler(cls, s, r, /, **kw):
+        # Our loopback server is reached for real; anything else still goes
+        # through Odoo's handler, which blocks what is not on this machine.
+        url = urlsplit(r.url)
+        if (url.hostname, url.port) == cls.server.httpd.server_address[:2]:
+            return _super_send(s, r, **kw)
+        return super()._request_handler(s, r, **kw)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = SimulatedPbxServer(TOKEN).start()
+        cls.addClassCleanup(cls.server.stop)
+
+    def setUp(self):
+        super().setUp()
+        # A fresh provider for each test: the server outlives the rollback.
+        self.server.pbx = SimulatedPbx()
+        self.server.requests.clear()
+
+    def _provision(self, env):
+        """A REST PBX whose room 8191 is in production; returns (pbx, room)."""
+        remote = self.server.pbx.create_room(Room(name="Calls", extension="8191"))
+        self.server.pbx.apply_changes()
+        pbx = env["voip.pbx"].create(
+            {
+                "name": "Call-in PBX",
+                "pbx_backend": "rest",
+                "api_url": self.server.url,
+                "api_token": TOKEN,
+                "api_read_timeout": 5,
+            }
+        )
+        room = (
+            env["voip.conference"]
+            .with_context(**{INBOUND: True})
+            .create(
+                {
+                    "name": "Calls",
+                    "extension": "8191",
+                    "pbx_id": pbx.id,
+                    "remote_id": remote.id,
+                }
+            )
+        )
+        return pbx, room
+
+    def _started_event(self, env, room, partners):
+        now = fields.Datetime.now()
+        return (
+            env["calendar.event"]
+            .with_context(no_mail_to_attendees=True)
+            .create(
+                {
+                    "name": "Call-in meeting",
+                    "start": now - timedelta(minutes=1),
+                    "stop": now + timedelta(hours=1),
+                    "conference_id": room.id,
+                    "conference_call_in": True,
+                    "partner_ids": [Command.set(partners.ids)],
+                }
+            )
+        )
+
+    def test_external_attendees_called_in_and_logged(self):
+        _pbx, room = self._provision(self.env)
+        no_phone = self.env["res.partner"].create({"name": "No Phone"})
+        bad_phone = self.env["res.partner"].create({"name": "Bad", "phone": "12"})
+        partners = (
+            self.guests["fr"]
+            | self.guests["es"]
+            | no_phone
+            | bad_phone
+            | self.colleague.partner_id
+        )
+        event = self._started_event(self.env, room, partners)
+        self.env["calendar.event"]._cron_conference_start()
+        invited = sorted(
+            p.caller for p in self.server.pbx.list_participants(room.remote_id)
+        )
+        # The colleague has a user: joins from Odoo, is not called.
+        self.assertEqual(invited, ["+33184880199", "+34915550199"])
+        self.assertTrue(event.conference_call_in_done)
+        [log] = event.message_ids.filtered(lambda m: "Calling" in str(m.body))
+        self.assertIn("Guest fr_FR (+33184880199): called by the PBX.", log.body)
+        self.assertIn("Bad: no valid phone number.", log.body)
+        self.assertNotIn("No Phone", log.body)
+        # Once only.
+        self.env["calendar.event"]._cron_conference_start()
+        self.assertEqual(len(self.server.pbx.list_participants(room.remote_id)), 2)
+
+    def test_room_not_on_the_pbx_is_logged(self):
+        event = self._event(
+            start=fields.Datetime.now() - timedelta(minutes=1),
+            conference_call_in=True,
+            partner_ids=[Command.link(self.guests["fr"].id)],
+        )
+        self.env["calendar.event"]._cron_conference_start()
+        self.assertTrue(event.conference_call_in_done)
+        self.assertIn(
+            "room Board (8101) is not on the PBX yet", str(event.message_ids[0].body)
+        )
+
+    def test_two_cron_workers_invite_once(self):
+        """Two workers run the scheduled action at the same moment, each on
+        its own PostgreSQL connection: each attendee is called once."""
+        registry = self.registry
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            pbx, room = self._provision(env)
+            partners = env["res.partner"].create(
+                [
+                    {"name": "Caller One", "phone": "+32 2 555 01 11"},
+                    {"name": "Caller Two", "phone": "+32 2 555 01 22"},
+                ]
+            )
+            event = self._started_event(env, room, partners)
+            ids = (pbx.id, room.id, partners.ids, event.id)
+            remote_id = room.remote_id
+        self.addCleanup(self._cleanup, *ids)
+        # Slow invites: the first worker holds its lock while the second one
+        # looks at the same event.
+        self.server.slow["invite"] = 0.3
+        self.addCleanup(self.server.slow.clear)
+        barrier = threading.Barrier(2)
+        errors = []
+
+        def worker():
+            try:
+                with registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    barrier.wait(timeout=10)
+                    env["calendar.event"]._cron_conference_start()
+            except Exception as error:  # noqa: BLE001 (reported below)
+                errors.append(error)
+
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        invites = [r for r in self.server.requests if r[1].endswith("/invite")]
+        self.assertEqual(len(invites), 2)
+        # The second worker skipped the locked event: no failed transaction.
+        self.assertEqual(errors, [])
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            event = env["calendar.event"].browse(ids[3])
+            self.assertTrue(event.conference_call_in_done)
+            logs = event.message_ids.filtered(lambda m: "Calling" in str(m.body))
+            self.assertEqual(len(logs), 1)
+        callers = sorted(p.caller for p in self.server.pbx.list_participants(remote_id))
+        self.assertEqual(callers, ["+3225550111", "+3225550122"])
+
+    def _cleanup(self, pbx_id, room_id, partner_ids, event_id):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {INBOUND: True})
+            env["calendar.event"].browse(event_id).unlink()
+            env["res.partner"].browse(partner_ids).unlink()
+            room = env["voip.conference"].browse(room_id)
+            room.write({"remote_id": False})
+            room.unlink()
+            env["voip.pbx.deletion"].search([("pbx_id", "=", pbx_id)]).unlink()
+            env["voip.pbx"].browse(pbx_id).unlink()

@@ -1,0 +1,53 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tests import HttpCase, new_test_user, tagged
+
+USER_GROUPS = "base.group_user,voip_conference.voip_conference_group_user"
+
+
+@tagged("post_install", "-at_install")
+class TestCalendarConferenceUi(HttpCase):
+    """In a real browser, as a conference user: create an event, pick a
+    room, open the invitation preview, join in test mode."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.country_id = cls.env.ref("base.be")
+        pbx = cls.env["voip.pbx"].create({"name": "Tour PBX"})
+        cls.user = new_test_user(
+            cls.env,
+            login="vcc_tour_user",
+            groups=USER_GROUPS,
+            voip_pbx_id=pbx.id,
+            voip_extension="231",
+            email="tour@example.com",
+            tz="Europe/Brussels",
+        )
+        cls.room = cls.env["voip.conference"].create(
+            {
+                "name": "Board",
+                "extension": "8101",
+                "access_code": "1234",
+                "pbx_id": pbx.id,
+            }
+        )
+        cls.env["voip.incoming.number"].create(
+            {
+                "number": "+3225550100",
+                "pbx_id": pbx.id,
+                "destination_type": "conference",
+                "conference_id": cls.room.id,
+            }
+        )
+
+    def test_create_event_pick_room_preview_and_join(self):
+        self.start_tour(
+            "/odoo/action-calendar.action_calendar_event/new",
+            "voip_conference_calendar_tour",
+            login="vcc_tour_user",
+        )
+        event = self.env["calendar.event"].search([("name", "=", "Tour meeting")])
+        self.assertEqual(event.conference_id, self.room)
+        call = self.env["voip.call"].search([("conference_id", "=", self.room.id)])
+        self.assertEqual(call.phone_number, "8101")
+        self.assertEqual(call.user_id, self.user)

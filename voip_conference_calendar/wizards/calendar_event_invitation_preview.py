@@ -1,0 +1,78 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from odoo.addons.base.models.res_partner import _lang_get
+
+
+class CalendarEventInvitationPreview(models.TransientModel):
+    """The invitation an attendee receives: e-mail body and .ics.
+
+    For the event's attendees and the conference managers only (it holds the
+    access code); a transient record is readable by its creator only.
+    """
+
+    _name = "calendar.event.invitation.preview"
+    _description = "Invitation Preview of a Calendar Event"
+
+    event_id = fields.Many2one("calendar.event", required=True, readonly=True)
+    attendee_id = fields.Many2one(
+        "calendar.attendee",
+        domain="[('event_id', '=', event_id)]",
+    )
+    lang = fields.Selection(
+        _lang_get,
+        string="Language",
+        compute="_compute_lang",
+        store=True,
+        readonly=False,
+    )
+    body_html = fields.Html(string="E-mail", compute="_compute_preview", sanitize=False)
+    ics = fields.Text(string=".ics", compute="_compute_preview")
+
+    @api.depends("attendee_id")
+    def _compute_lang(self):
+        for preview in self:
+            preview.lang = preview.attendee_id.partner_id.lang or self.env.lang
+
+    @api.depends("attendee_id", "lang")
+    def _compute_preview(self):
+        template = self.env.ref("calendar.calendar_template_meeting_invitation")
+        for preview in self:
+            attendee = preview.attendee_id
+            event = preview.event_id
+            if not attendee or not event._conference_may_read_code():
+                preview.body_html = preview.ics = False
+                continue
+            lang = preview.lang or self.env.lang
+            preview.body_html = (
+                template.sudo()
+                .with_context(lang=lang)
+                ._render_field("body_html", attendee.ids, set_lang=lang)[attendee.id]
+            )
+            ics = (
+                event.sudo()
+                .with_context(
+                    lang=lang,
+                    voip_conference_calendar_partner_id=attendee.partner_id.id,
+                )
+                ._get_ics_file()
+            )
+            preview.ics = ics.get(event.id, b"").decode()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        events = self.env["calendar.event"].browse(
+            [vals["event_id"] for vals in vals_list if vals.get("event_id")]
+        )
+        for event in events:
+            if not event._conference_may_read_code():
+                raise AccessError(
+                    self.env._(
+                        "The invitation of %(event)s holds the access code: only "
+                        "its attendees and the conference managers may preview it.",
+                        event=event.name,
+                    )
+                )
+        return super().create(vals_list)
