@@ -269,6 +269,84 @@ const cases = {
             await hangUp("keypad_clicked");
         });
     },
+    async double_click() {
+        // Issue 10, 6: two clicks on Join place one call.
+        await runCase("double_click", async (afterId) => {
+            await openSoftphone();
+            await page.click(".o_voip_softphone a[name='conference_list']");
+            await page.fill(
+                ".o_voip_softphone input[placeholder='Search']",
+                R.code.name
+            );
+            await page
+                .locator(".o_voip_conference_item", {hasText: R.code.name})
+                .locator(".o_voip_conference_join_button")
+                .dblclick();
+            emit("join_clicked", {case: "double_click", room: R.code.name});
+            await answered("double_click", afterId);
+            await waitStatus("double_click", config.labels.sent);
+            emit("dialogs", {
+                case: "double_click",
+                count: await page.locator(".modal-dialog").count(),
+            });
+            await sleep(config.tones_ms);
+            await hangUp("double_click");
+        });
+    },
+    async join_in_call() {
+        // Issue 10, 7: Join from a room's form while a call is up.
+        await runCase("join_in_call", async (afterId) => {
+            await joinFromTab("join_in_call", R.plain.name);
+            await answered("join_in_call", afterId);
+            await waitMediaConnected("join_in_call");
+            await page.evaluate(async (roomId) => {
+                const env = odoo.__WOWL_DEBUG__.root.env;
+                await env.services.action.doAction({
+                    type: "ir.actions.act_window",
+                    res_model: "voip.conference",
+                    res_id: roomId,
+                    views: [[false, "form"]],
+                });
+            }, R.code.id);
+            await page.click(".o_form_view button[name='action_join']");
+            emit("second_join_clicked", {case: "join_in_call"});
+            await page
+                .locator(".o_notification", {hasText: config.labels.busy})
+                .waitFor({timeout: 5000});
+            emit("refused", {case: "join_in_call"});
+            // Past the moment a second call would have sent its code.
+            await sleep(config.delay_ms + config.tones_ms);
+            emit("controls", {
+                case: "join_in_call",
+                hang_up_buttons: await page
+                    .locator(
+                        ".o_voip_softphone_footer button.text-danger[title='Call']"
+                    )
+                    .count(),
+            });
+            await hangUp("join_in_call");
+        });
+    },
+    async label_one_tap() {
+        // Issue 10, 1 and 2: a one-tap line pasted with its label.
+        await page.goto(
+            `/odoo/action-base.action_partner_form/${config.label_partner_id}`
+        );
+        await page.locator(".o_field_widget[name=phone]").waitFor();
+        await runCase("label_one_tap", async (afterId) => {
+            await page.hover(".o_field_widget[name=phone]");
+            await page
+                .locator(
+                    ".o_field_widget[name=phone] a.o_phone_form_link, .o_field_widget[name=phone] a.o_form_uri"
+                )
+                .first()
+                .click();
+            emit("phone_clicked", {case: "label_one_tap"});
+            await answered("label_one_tap", afterId);
+            await waitStatus("label_one_tap", config.labels.sent, 20000);
+            await hangUp("label_one_tap");
+        });
+    },
     async one_tap() {
         await page.goto(`/odoo/action-base.action_partner_form/${config.partner_id}`);
         const link = page.locator(

@@ -42,6 +42,8 @@ ACCESS_CODE = "1234"
 KEYPAD_TYPED = "1234#"
 KEYPAD_CLICKED = "5678901234"
 ONE_TAP = f"8001,,{ACCESS_CODE}#"
+# A one-tap line as invitations write it: E.164 number, a label after it.
+LABEL_ONE_TAP = f"+32 2 555 01 00,,{ACCESS_CODE}# BE (Brussels)"
 CASES = [
     "rfc4733",
     "info",
@@ -50,6 +52,9 @@ CASES = [
     "keypad_typed",
     "keypad_clicked",
     "one_tap",
+    "double_click",
+    "join_in_call",
+    "label_one_tap",
 ]
 
 
@@ -138,6 +143,9 @@ def _seed(url, db, ws_port):
         {"name": "E2E Open Room", "extension": "8002", "pbx_id": pbx},
     )
     partner = call("res.partner", "create", {"name": "E2E One-Tap", "phone": ONE_TAP})
+    label_partner = call(
+        "res.partner", "create", {"name": "E2E Label", "phone": LABEL_ONE_TAP}
+    )
     call(
         "res.users",
         "write",
@@ -152,6 +160,7 @@ def _seed(url, db, ws_port):
             "plain": {"id": plain_room, "name": "E2E Open Room"},
         },
         "partner": partner,
+        "label_partner": label_partner,
     }
 
 
@@ -167,7 +176,41 @@ def _wait_http(proc, url, timeout=60):
 
 
 @pytest.fixture(scope="session")
-def run(tmp_path_factory):
+def odoo_database(tmp_path_factory):
+    """(database, data directory) with voip_conference installed, shared by
+    every case of the tier: the install is its slowest step. Developers may
+    name one that exists (VOIP_CONFERENCE_E2E_DATABASE and _DATA_DIR)."""
+    reuse = os.environ.get("VOIP_CONFERENCE_E2E_DATABASE")
+    if reuse:
+        yield reuse, os.environ["VOIP_CONFERENCE_E2E_DATA_DIR"]
+        return
+    if not _in_private_namespace():
+        pytest.fail("The end-to-end tier runs only in a private network namespace.")
+    work = tmp_path_factory.mktemp("odoo")
+    db = f"voip_conference_e2e_{os.getpid()}"
+    env = {k: v for k, v in os.environ.items() if k not in ("PGHOST", "PGPORT")}
+    conf = _odoo_config(work / "odoo.conf", work / "data", free_port())
+    install = Process(
+        "odoo-install",
+        [sys.executable, "-m", "odoo", "-c", conf, "-d", db]
+        + ["-i", "voip_conference", "--stop-after-init"],
+        work,
+        env=env,
+        cwd=work,
+    ).start()
+    try:
+        install.popen.wait(240)
+    finally:
+        install.stop()
+    if install.popen.returncode:
+        install.fail(f"exited with {install.popen.returncode}")
+    yield db, work / "data"
+    subprocess.run(["dropdb", "--if-exists", db], env=env, check=False)
+    shutil.rmtree(work / "data", ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def run(tmp_path_factory, odoo_database):
     if not _in_private_namespace():
         pytest.fail(
             "The end-to-end tier runs only in a private network namespace "
@@ -185,10 +228,9 @@ def run(tmp_path_factory):
 
     ws_port, sip_port, http_port = free_port(), free_udp_port(), free_port()
     far_port, media_port, ng_port = free_udp_port(), free_udp_port(), free_udp_port()
-    db = f"voip_conference_e2e_{os.getpid()}"
+    db, data_dir = odoo_database
     python = sys.executable
     env = {k: v for k, v in os.environ.items() if k not in ("PGHOST", "PGPORT")}
-    reuse = None
     try:
         pcap = work / "capture.pcapng"
         tshark = start(
@@ -292,38 +334,7 @@ def run(tmp_path_factory):
         sipp.wait_udp_bound(far_port)
         result.timings["sip stack"] = time.monotonic() - t0
 
-        data_dir = work / "data"
-        reuse = os.environ.get("VOIP_CONFERENCE_E2E_DATABASE")
-        if reuse:
-            # Developers: a database that already has voip_conference, and
-            # its data directory.
-            db = reuse
-            data_dir = os.environ["VOIP_CONFERENCE_E2E_DATA_DIR"]
         conf = _odoo_config(work / "odoo.conf", data_dir, http_port)
-        install = Process(
-            "odoo-install",
-            [
-                python,
-                "-m",
-                "odoo",
-                "-c",
-                conf,
-                "-d",
-                db,
-                "-i",
-                "voip_conference",
-                "--stop-after-init",
-            ],
-            work,
-            env=env,
-            cwd=work,
-        )
-        if not reuse:
-            started.append(install)
-            install.start()
-            install.popen.wait(240)
-            if install.popen.returncode:
-                install.fail(f"exited with {install.popen.returncode}")
         result.timings["odoo database"] = time.monotonic() - t0
         odoo = start(
             Process(
@@ -352,6 +363,7 @@ def run(tmp_path_factory):
                     "pbx_id": seed["pbx"],
                     "rooms": seed["rooms"],
                     "partner_id": seed["partner"],
+                    "label_partner_id": seed["label_partner"],
                     "cases": [
                         case
                         for case in CASES
@@ -365,6 +377,7 @@ def run(tmp_path_factory):
                     "labels": {
                         "waiting": "Waiting for the receptionist",
                         "sent": "Access code sent",
+                        "busy": "A call is in progress",
                     },
                 }
             )
@@ -379,10 +392,10 @@ def run(tmp_path_factory):
             )
         )
         try:
-            browser.popen.wait(150)
+            browser.popen.wait(210)
         except subprocess.TimeoutExpired:
             browser.stop()
-            raise StackError("the browser did not finish within 150 s") from None
+            raise StackError("the browser did not finish within 210 s") from None
         result.timings["browser"] = time.monotonic() - t0
         log = browser.log_path.read_text(errors="replace")
         result.browser_log = log
@@ -404,9 +417,6 @@ def run(tmp_path_factory):
             proc.stop()
     result.left_listening = listening_sockets()
     result.timings["stopped"] = time.monotonic() - t0
-    if not reuse:
-        subprocess.run(["dropdb", "--if-exists", db], env=env, check=False)
-    shutil.rmtree(work / "data", ignore_errors=True)
 
     result.calls = far_end.read_capture(pcap, far_port, media_port)
     for case in CASES:
@@ -426,6 +436,9 @@ RUNS = []
 
 
 def pytest_terminal_summary(terminalreporter):
+    adhoc = sys.modules.get("test_adhoc_conference_e2e")
+    if adhoc:
+        adhoc.write_summary(terminalreporter)
     if not RUNS:
         return
     run = RUNS[0]

@@ -33,11 +33,17 @@ class Info:
 class Call:
     call_id: str
     invite: float
+    request_uri: str = ""  # of the INVITE: what the browser dialled
     answer: float = None
     bye: float = None
     telephone_event_pt: int = None
     events: list = dataclasses.field(default_factory=list)  # [(t, digit)]
     infos: list = dataclasses.field(default_factory=list)  # [Info]
+
+    @property
+    def request_user(self):
+        """The user part of the request URI (``+3225550100``)."""
+        return self.request_uri.partition(":")[2].partition("@")[0]
 
     @property
     def rfc4733_digits(self):
@@ -102,9 +108,18 @@ def rtp_event_rows(pcap, media_port, payload_type):
     )
 
 
+def _text(payload_hex):
+    return bytes.fromhex(payload_hex.replace(":", "")).decode("utf-8", "replace")
+
+
 def _body(payload_hex):
-    text = bytes.fromhex(payload_hex.replace(":", "")).decode("utf-8", "replace")
-    return text.partition("\r\n\r\n")[2]
+    return _text(payload_hex).partition("\r\n\r\n")[2]
+
+
+def _request_uri(payload_hex):
+    """``sip:+3225550100@127.0.0.1`` from ``INVITE sip:... SIP/2.0``."""
+    request_line = _text(payload_hex).partition("\r\n")[0].split(" ")
+    return request_line[1] if len(request_line) == 3 else ""
 
 
 def calls_from_sip(rows, far_end_port):
@@ -113,7 +128,9 @@ def calls_from_sip(rows, far_end_port):
     for t, _sport, dport, method, status, cseq_method, cseq, call_id, payload in rows:
         t, to_far_end = float(t), int(dport) == far_end_port
         if method == "INVITE" and to_far_end and call_id not in calls:
-            calls[call_id] = Call(call_id=call_id, invite=t)
+            calls[call_id] = Call(
+                call_id=call_id, invite=t, request_uri=_request_uri(payload)
+            )
         call = calls.get(call_id)
         if call is None:
             continue

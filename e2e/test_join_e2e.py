@@ -99,8 +99,11 @@ def test_5_in_call_keypad_keys_arrive_complete_and_in_order(run, case, keys):
         run.case_events(case, "keys_end")[0]["t"]
         - run.case_events(case, "keys_start")[0]["t"]
     )
-    # Faster than the tones play: the case is about keys that outrun them.
-    assert typed < 0.1 * len(keys), f"{len(keys)} keys took {typed:.3f} s"
+    # Faster than the tones play (the far end's own spacing of the tones):
+    # the case is about keys that outrun them, whatever the machine's load.
+    times = [event[0] for event in call.events]
+    played = times[-1] - times[0]
+    assert typed < played, f"{len(keys)} keys took {typed:.3f} s, tones {played:.3f} s"
 
 
 def test_6_one_tap_string_on_a_contact(run):

@@ -434,7 +434,7 @@ localise_db() {
     psql -d "$1" -qAt >/dev/null <<'SQL'
 INSERT INTO ir_config_parameter (key, value, create_date, write_date)
 VALUES ('iap.endpoint', 'http://127.0.0.1:9', now(), now()),
-       ('partner_autocomplete.endpoint', 'http://127.0.0.1:9', now(), now()),
+       ('iap.partner_autocomplete.endpoint', 'http://127.0.0.1:9', now(), now()),
        ('snailmail.endpoint', 'http://127.0.0.1:9', now(), now())
 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value;
 UPDATE ir_cron SET active = false

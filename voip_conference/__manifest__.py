@@ -12,6 +12,7 @@
     "data": [
         "security/voip_conference_security.xml",
         "security/ir.model.access.csv",
+        "security/voip_call_conference_security.xml",
         "data/ir_cron_data.xml",
         "wizards/voip_conference_route_number_views.xml",
         "wizards/voip_conference_unroute_views.xml",
@@ -24,6 +25,7 @@
         "views/res_users_views.xml",
         "views/voip_conference_participation_views.xml",
         "views/voip_conference_menus.xml",
+        "views/voip_call_conference_views.xml",
     ],
     "demo": ["demo/voip_conference_demo.xml"],
     "assets": {

@@ -7,5 +7,6 @@ from . import res_users
 from . import voip_conference
 from . import voip_incoming_number
 from . import voip_call
+from . import voip_call_conference
 from . import voip_conference_participation
 from . import res_partner

@@ -16,6 +16,9 @@ class ResUsers(models.Model):
         "conference administrator.",
         copy=False,
     )
+    # voip_oca leaves it readable by every internal user: its owner
+    # (SELF_READABLE_FIELDS, preferences) and administrators only.
+    voip_password = fields.Char(groups="base.group_system")
 
     @property
     def SELF_READABLE_FIELDS(self):
@@ -29,9 +32,25 @@ class ResUsers(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if vals.get("voip_pbx_id"):
+            self._check_voip_pbx_choice(vals["voip_pbx_id"])
         if vals.get("voip_extension"):
             vals["voip_extension"] = numbering.clean(vals["voip_extension"])
         return super().write(vals)
+
+    def _check_voip_pbx_choice(self, pbx_id):
+        """voip_oca lets users set their own PBX: only to one of their
+        companies' (the session gives the PBX's TURN credentials).
+
+        :raises AccessError: for another company's PBX, unless the writer is
+            a system administrator.
+        """
+        if self.env.su or self.env.user.has_group("base.group_system"):
+            return
+        pbx = self.env["voip.pbx"].browse(pbx_id)
+        pbx.with_context(
+            allowed_company_ids=self.env.user.company_ids.ids
+        ).check_access("read")
 
     def _voip_conference_check_rights(self, level):
         """Raise AccessError unless the current user may act at ``level``.
@@ -73,7 +92,11 @@ class ResUsers(models.Model):
     def _voip_get_info(self):
         info = super()._voip_get_info()
         # SIP.js would otherwise use a public STUN server nobody chose.
-        info["ice_servers"] = self.voip_pbx_id.sudo()._voip_ice_servers()
+        pbx = self.voip_pbx_id.sudo()
+        info["ice_servers"] = pbx._voip_ice_servers()
+        # How the widget dials E.164 numbers and sends keypad tones.
+        info["international_prefix"] = pbx.dial_international_prefix or ""
+        info["dtmf_method"] = pbx.conference_dtmf_method or "auto"
         return info
 
     @api.constrains("voip_extension", "voip_pbx_id")

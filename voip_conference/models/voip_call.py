@@ -15,6 +15,27 @@ class VoipCall(models.Model):
         ondelete="set null",
         readonly=True,
     )
+    adhoc_conference_id = fields.Many2one(
+        "voip.call.conference",
+        string="Conference from a Call",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+        help="The conference the host made of this call and others.",
+    )
+    adhoc_end_reason = fields.Selection(
+        [
+            ("hangup", "Hung up"),
+            ("removed", "Disconnected by the host"),
+            ("ended", "Conference ended"),
+            ("transferred", "Transferred"),
+            ("rejected", "Not answered"),
+            ("cancelled", "Cancelled"),
+        ],
+        string="Leg Ended",
+        readonly=True,
+        help="How this call left its conference.",
+    )
 
     def _check_conference_link(self, room, users):
         """Only a room the current user and the calls' users may read can be
@@ -28,10 +49,21 @@ class VoipCall(models.Model):
         for user in users - self.env.user:
             room.with_user(user).check_access("read")
 
+    def _check_adhoc_conference_link(self, vals):
+        """A call joins only a conference from a call its user hosts.
+
+        :raises AccessError: the conference is another user's.
+        """
+        if vals.get("adhoc_conference_id") and not self.env.su:
+            self.env["voip.call.conference"].browse(
+                vals["adhoc_conference_id"]
+            ).check_access("write")
+
     @api.model_create_multi
     def create(self, vals_list):
         Room, Users = self.env["voip.conference"], self.env["res.users"]
         for vals in vals_list:
+            self._check_adhoc_conference_link(vals)
             self._check_conference_link(
                 Room.browse(vals.get("conference_id")),
                 Users.browse(vals.get("user_id") or self.env.uid),
@@ -39,6 +71,7 @@ class VoipCall(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._check_adhoc_conference_link(vals)
         if "conference_id" in vals or "user_id" in vals:
             users = (
                 self.env["res.users"].browse(vals["user_id"])

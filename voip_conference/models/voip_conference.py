@@ -7,7 +7,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools import numbering, sync_planner
+from ..tools import dial_string, numbering, sync_planner
 
 # Context key: the user confirmed that the numbers routed to the rooms being
 # deleted or archived go back to "not configured".
@@ -104,10 +104,19 @@ class VoipConference(models.Model):
         string="Number Count", compute="_compute_incoming_number_count"
     )
     pbx_backend = fields.Selection(related="pbx_id.pbx_backend")
+    receptionist_delay_source = fields.Selection(
+        [("pbx", "The PBX's delay"), ("room", "This room's delay")],
+        string="Receptionist Delay From",
+        compute="_compute_receptionist_delay_source",
+        store=True,
+        readonly=False,
+        help="The PBX's delay, or this room's own (0 sends the code as soon as "
+        "the call is connected).",
+    )
     receptionist_delay = fields.Float(
         string="Receptionist Delay (s)",
-        help="Empty: the PBX's delay. How long Join waits, once connected, "
-        "before sending the access code.",
+        help="How long Join waits, once connected, before sending the access "
+        "code; 0 for no delay.",
     )
     call_ids = fields.One2many("voip.call", "conference_id", string="Calls")
     participation_ids = fields.One2many(
@@ -119,6 +128,28 @@ class VoipConference(models.Model):
         "(pbx_id, extension) WHERE active IS TRUE",
         "Another active room of this PBX already uses this extension.",
     )
+
+    @api.depends("receptionist_delay")
+    def _compute_receptionist_delay_source(self):
+        # A delay typed in is the room's own; setting it back to 0 keeps the
+        # room's choice (no delay) instead of falling back to the PBX's.
+        for room in self:
+            if room.receptionist_delay:
+                room.receptionist_delay_source = "room"
+            elif not room.receptionist_delay_source:
+                room.receptionist_delay_source = "pbx"
+
+    @api.constrains("receptionist_delay")
+    def _check_receptionist_delay(self):
+        for room in self:
+            if room.receptionist_delay < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The receptionist delay of %(room)s cannot be negative: "
+                        "0 sends the code as soon as the call is connected.",
+                        room=room.display_name,
+                    )
+                )
 
     @api.depends("access_code")
     def _compute_has_access_code(self):
@@ -556,7 +587,11 @@ class VoipConference(models.Model):
             )
         room = self.sudo()
         code = numbering.clean(room.access_code)
-        delay = room.receptionist_delay or room.pbx_id.conference_receptionist_delay
+        delay = (
+            room.receptionist_delay
+            if room.receptionist_delay_source == "room"
+            else room.pbx_id.conference_receptionist_delay
+        )
         return {
             "id": room.id,
             "name": room.name,
@@ -567,18 +602,28 @@ class VoipConference(models.Model):
             "dtmf_method": room.pbx_id.conference_dtmf_method,
         }
 
+    def _dial_in_row(self, number, code, label):
+        """One dial-in line: the one-tap string, a ``tel:`` link (RFC 3966,
+        ``#`` written ``%23``) when the number is E.164, and its label."""
+        tap = dial_string.parse(dial_string.one_tap(number, code))
+        label = f" ({label})" if label else ""
+        try:
+            uri = dial_string.tel_uri(tap.number, tap.post_dial)
+        except ValueError:  # not E.164: no tel: link without a phone-context
+            return Markup("<li><span>{tap}</span>{label}</li>").format(
+                tap=str(tap), label=label
+            )
+        return Markup(
+            '<li><a href="{uri}" class="o_voip_conference_one_tap">{tap}</a>'
+            "{label}</li>"
+        ).format(uri=uri, tap=str(tap), label=label)
+
     def action_dial_in(self):
         self.ensure_one()
         sequence = self.get_join_sequence()  # the rights of Join
         code = sequence["dtmf"][:-1]
         rows = [
-            Markup(
-                '<li><a href="tel:{tap}" class="o_voip_conference_one_tap">'
-                "{tap}</a>{label}</li>"
-            ).format(
-                tap=numbering.one_tap(number.number, code),
-                label=f" ({number.name})" if number.name else "",
-            )
+            self._dial_in_row(number.number, code, number.name)
             for number in self.sudo().incoming_number_ids
         ]
         if rows:

@@ -2,8 +2,10 @@
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import SQL
 
-from ..tools import numbering
+from ..tools import dial_string, numbering
 
 # Destination types of a voice call, as in the Axivox console.
 DESTINATION_TYPES = [
@@ -44,6 +46,7 @@ class VoipIncomingNumber(models.Model):
         required=True,
         tracking=True,
         copy=False,
+        search="_search_number",
         help="Stored in E.164 (+3221234567) whatever the way it is typed; "
         "national numbers are read with the number's country.",
     )
@@ -129,6 +132,97 @@ class VoipIncomingNumber(models.Model):
         if operator in ("ilike", "like", "=", "=like", "=ilike") and value:
             return ["|", ("number", operator, value), ("name", operator, value)]
         return super()._search_display_name(operator, value)
+
+    # ------------------------------------------------------------------
+    # Search
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _number_search_forms(self, value):
+        """The stored (E.164) forms a number typed as ``value`` may take.
+
+        ``02 555 01 00``, ``0032 2 555 01 00`` and ``+32 2 555 01 00`` all
+        give ``+3225550100`` (phone_validation, with the company's country);
+        a part of a number gives its digits and, when it starts with the
+        international (``00``) or the national (``0``) prefix, the E.164
+        start it stands for. Text that holds no number is searched as typed.
+
+        :rtype: list[str]
+        """
+        value = (value or "").strip()
+        dialled = dial_string.parse(value).number
+        if not dialled or dial_string.parse(value).label:
+            return [value]
+        forms = [dialled]
+        if dialled.startswith("00"):
+            forms.append("+" + dialled[2:])
+        elif not dialled.startswith("+"):
+            # A national form: read it in the company's country and in the
+            # countries of the numbers there are.
+            countries = (
+                self.env.company.country_id
+                | self.sudo()._read_group(
+                    [("country_id", "!=", False)], [], ["country_id:recordset"]
+                )[0][0]
+            )
+            for country in countries:
+                e164 = self._phone_format_number(dialled, country)
+                if e164:
+                    forms.append(e164)
+                elif dialled.startswith("0") and country.phone_code:
+                    forms.append(f"+{country.phone_code}{dialled[1:]}")
+        else:
+            e164 = self._phone_format_number(dialled, self.env.company.country_id)
+            if e164:
+                forms.append(e164)
+        return list(dict.fromkeys(forms))
+
+    def _search_number(self, operator, value):
+        """Find a number however it is typed (national, ``00``, blanks...).
+
+        Exact operators compare the E.164 form; pattern operators (``ilike``
+        and its kin) match any of :meth:`_number_search_forms`.
+        """
+        if operator in ("=", "!=", "in", "not in"):
+            positive = operator in ("=", "in")
+            values = value if operator in ("in", "not in") else [value]
+            values = [
+                self._phone_format_number(v, self.env.company.country_id) or v
+                if isinstance(v, str)
+                else v
+                for v in values
+            ]
+            return Domain("number", "in" if positive else "not in", values)
+        if operator not in ("like", "ilike", "not like", "not ilike"):
+            # =like, =ilike and the comparisons: as written, in SQL.
+            field = self._fields["number"]
+            return Domain.custom(
+                to_sql=lambda model, alias, query: field._condition_to_sql(
+                    "number", operator, value, model, alias, query
+                )
+            )
+        forms = self._number_search_forms(value)
+        sql_operator = SQL("ILIKE" if "ilike" in operator else "LIKE")
+        negative = operator.startswith("not")
+
+        def to_sql(model, alias, query):
+            column = model._field_to_sql(alias, "number", query)
+            matches = SQL(" OR ").join(
+                SQL("%s %s %s", column, sql_operator, f"%{form}%") for form in forms
+            )
+            if negative:
+                return SQL("(%s IS NULL OR NOT (%s))", column, matches)
+            return SQL("(%s)", matches)
+
+        def predicate(record):
+            text = record.number or ""
+            if "ilike" in operator:
+                found = any(form.lower() in text.lower() for form in forms)
+            else:
+                found = any(form in text for form in forms)
+            return found != negative
+
+        return Domain.custom(to_sql=to_sql, predicate=predicate)
 
     # ------------------------------------------------------------------
     # Normalisation

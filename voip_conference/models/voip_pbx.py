@@ -10,6 +10,7 @@ import psycopg2
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools import numbering
 from ..tools.provider import (
     RESOURCES,
     AuthError,
@@ -124,8 +125,22 @@ class VoipPbx(models.Model):
         string="Access Code Sent As",
         default="auto",
         required=True,
-        help="Automatic sends the tones in the audio and falls back to SIP INFO "
+        help="How the phone widget sends tones (access codes and the in-call "
+        "keypad). Automatic sends them in the audio and falls back to SIP INFO "
         "when the browser cannot.",
+    )
+    dial_international_prefix = fields.Char(
+        string="International Prefix",
+        help="Empty: the phone widget dials E.164 numbers with their + "
+        "(sip:+3225550100@...), as most PBXs expect. Set the PBX's international "
+        "prefix (00, 011) when it does not understand the +: +3225550100 is then "
+        "dialled 003225550100.",
+    )
+    adhoc_conference_max_parties = fields.Integer(
+        string="Parties in a Conference from a Call",
+        default=5,
+        help="How many parties (besides the host) the phone widget may bring "
+        "into one conference made from a call. The browser mixes their audio.",
     )
     # Every internal user reads the PBX (voip_oca): what only conference
     # users may read is restricted, so that reading the PBX never fails.
@@ -160,6 +175,32 @@ class VoipPbx(models.Model):
             )
             for pbx in self:
                 pbx[fname] = counts.get(pbx, 0)
+
+    @api.constrains("dial_international_prefix")
+    def _check_dial_international_prefix(self):
+        for pbx in self.filtered("dial_international_prefix"):
+            if not numbering.is_digits(pbx.dial_international_prefix):
+                raise ValidationError(
+                    self.env._(
+                        "The international prefix of PBX %(pbx)s must be digits "
+                        "(00, 011), not %(prefix)s.",
+                        pbx=pbx.display_name,
+                        prefix=pbx.dial_international_prefix,
+                    )
+                )
+
+    @api.constrains("adhoc_conference_max_parties")
+    def _check_adhoc_conference_max_parties(self):
+        for pbx in self:
+            if not 2 <= pbx.adhoc_conference_max_parties <= 10:
+                raise ValidationError(
+                    self.env._(
+                        "A conference from a call on PBX %(pbx)s takes from 2 to "
+                        "10 parties; %(count)s is out of range.",
+                        pbx=pbx.display_name,
+                        count=pbx.adhoc_conference_max_parties,
+                    )
+                )
 
     @api.constrains("conference_max_rooms", "conference_max_participants")
     def _check_conference_limits(self):

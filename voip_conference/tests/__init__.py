@@ -10,3 +10,4 @@ from . import test_js
 from . import test_voip_conference_sync
 from . import test_voip_conference_join
 from . import test_voip_conference_participation
+from . import test_voip_conference_probe

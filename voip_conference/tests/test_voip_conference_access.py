@@ -110,6 +110,19 @@ class AccessWalk:
                 {"phone_number": "8001", "conference_id": cls.room.id},
             ),
         }
+        # Conference from a call: the phone widget's RPCs act on the user's
+        # own calls only (test_voip_call_conference.py).
+        cls.records["voip.call.conference"] = env["voip.call.conference"].create(
+            {"pbx_id": cls.pbx.id, "call_ids": [(4, cls.call.id)]}
+        )
+        cls.arguments.update(
+            {
+                ("voip.call.conference", "start_from_call"): (cls.call.id,),
+                ("voip.call.conference", "add_leg"): ({"phone_number": "8002"},),
+                ("voip.call.conference", "answer_leg"): (cls.call.id,),
+                ("voip.call.conference", "end_leg"): (cls.call.id, "hangup"),
+            }
+        )
 
     def _record(self, model_name):
         record = self.records.get(model_name)

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged, users
 
 from .common import USER_GROUPS, VoipConferenceCase
@@ -53,6 +53,51 @@ class TestVoipConferenceJoin(VoipConferenceCase):
         self.assertEqual(
             (sequence["delay_ms"], sequence["dtmf_method"]), (3500, "info")
         )
+
+    def test_room_can_ask_for_no_delay(self):
+        """Issue 10, 9: 0 on the room meant "the PBX's delay"."""
+        self.pbx.conference_receptionist_delay = 2.0
+        room = self.room.with_user(self.manager)
+        room.write({"receptionist_delay_source": "room", "receptionist_delay": 0})
+        sequence = self.room.with_user(self.conf_user).get_join_sequence()
+        self.assertEqual(sequence["delay_ms"], 0)
+        room.receptionist_delay = 1.5
+        room.receptionist_delay = 0  # back to 0: still the room's own
+        self.assertEqual(room.receptionist_delay_source, "room")
+        self.assertEqual(
+            self.room.with_user(self.conf_user).get_join_sequence()["delay_ms"], 0
+        )
+        room.receptionist_delay_source = "pbx"
+        self.assertEqual(
+            self.room.with_user(self.conf_user).get_join_sequence()["delay_ms"], 2000
+        )
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+            room.receptionist_delay = -1
+
+    def test_widget_learns_the_dial_rule_and_the_dtmf_method(self):
+        self.pbx.write(
+            {"dial_international_prefix": "00", "conference_dtmf_method": "info"}
+        )
+        info = self.conf_user._voip_get_info()
+        self.assertEqual(
+            (info["international_prefix"], info["dtmf_method"]), ("00", "info")
+        )
+        with self.assertRaisesRegex(ValidationError, "must be digits"):
+            self.pbx.dial_international_prefix = "+"
+
+    def test_invite_target_read_with_the_dial_string_grammar(self):
+        Invite = self.env["voip.conference.invite"].with_user(self.manager)
+
+        def target(text):
+            return Invite.create({"conference_id": self.room.id, "target": text})
+
+        self.assertEqual(
+            target("+32 2 555 01 00 BE (Brussels)")._target(), "+3225550100"
+        )
+        self.assertEqual(target("02 555 01 00")._target(), "+3225550100")
+        self.assertEqual(target(" 101 ")._target(), "101")
+        with self.assertRaisesRegex(UserError, "cannot send tones"):
+            target("+3225550100,,1234#")._target()
 
     @users("vc_internal")
     def test_plain_internal_user_is_refused(self):
@@ -125,7 +170,9 @@ class TestVoipConferenceJoin(VoipConferenceCase):
             .with_user(self.conf_user)
             .browse(action["res_id"])
         )
-        self.assertIn('href="tel:+3225550100,,1234#"', str(wizard.details))
+        # RFC 3966: a raw "#" would start a URI fragment (issue 10, 3).
+        self.assertIn('href="tel:+3225550100,,1234%23"', str(wizard.details))
+        self.assertIn(">+3225550100,,1234#<", str(wizard.details))
         self.assertIn("Brussels", str(wizard.details))
         # Another user cannot read it.
         with self.assertRaises(AccessError):

@@ -158,3 +158,92 @@ class TestVoipIncomingNumber(VoipConferenceCase):
         self.assertEqual(number.destination_type, "conference")
         self.assertEqual(number.conference_id, room)
         self.assertFalse(number.destination_extension)
+
+
+@tagged("post_install", "-at_install")
+class TestVoipIncomingNumberSearch(VoipConferenceCase):
+    """Issue 10, 10: a number is found however it is typed, in every list."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.room = cls._room("8001")
+        cls.brussels = cls._number(
+            "+3225550100", destination_type="conference", conference_id=cls.room.id
+        )
+        cls.paris = cls._number(
+            "+33 1 23 45 67 89", country_id=cls.env.ref("base.fr").id
+        )
+        # Demo data may hold the same numbers on its own PBX.
+        cls.here = ("pbx_id", "=", cls.pbx.id)
+
+    TYPED = (
+        "02 555 01 00",
+        "0032 2 555 01 00",
+        "+32 2 555 01 00",
+        "+3225550100",
+        "+32 (0)2 555 01 00",
+        "02/555.01.00",
+        "555 01 00",
+        "0032 2 555",
+        "02 555",
+    )
+
+    def test_number_list_finds_every_form(self):
+        Number = self.Number.with_user(self.manager)
+        for typed in self.TYPED:
+            with self.subTest(typed=typed):
+                self.assertEqual(
+                    Number.search([self.here, ("number", "ilike", typed)]),
+                    self.brussels,
+                )
+                # The list's search box and the many2one fields' autocomplete.
+                found = Number.name_search(typed, domain=[self.here])
+                self.assertEqual([row[0] for row in found], [self.brussels.id])
+                self.assertNotIn(
+                    self.brussels,
+                    Number.search([self.here, ("number", "not ilike", typed)]),
+                )
+
+    def test_exact_search_compares_e164(self):
+        Number = self.Number.with_user(self.manager)
+        for typed in ("02 555 01 00", "0032 2 555 01 00", "+32 2 555 01 00"):
+            with self.subTest(typed=typed):
+                self.assertEqual(
+                    Number.search([self.here, ("number", "=", typed)]), self.brussels
+                )
+                self.assertEqual(
+                    Number.search(
+                        [self.here, ("number", "in", [typed, "+33123456789"])]
+                    ),
+                    self.brussels | self.paris,
+                )
+                self.assertEqual(
+                    Number.search([self.here, ("number", "!=", typed)]), self.paris
+                )
+
+    def test_rooms_found_by_routed_number(self):
+        """The rooms list and the softphone's Conferences tab, as a user."""
+        Room = self.Room.with_user(self.conf_user)
+        for typed in self.TYPED:
+            with self.subTest(typed=typed):
+                self.assertEqual(
+                    Room.search(
+                        [self.here, ("incoming_number_ids.number", "ilike", typed)]
+                    ),
+                    self.room,
+                )
+                self.assertEqual(
+                    Room.search([self.here, ("incoming_number_ids", "ilike", typed)]),
+                    self.room,
+                )
+
+    def test_text_and_other_numbers_do_not_match(self):
+        Number = self.Number.with_user(self.manager)
+        self.assertFalse(
+            Number.search([self.here, ("number", "ilike", "02 555 01 01")])
+        )
+        self.assertFalse(Number.search([self.here, ("number", "ilike", "Brussels")]))
+        self.assertEqual(
+            Number.search([self.here, ("number", "ilike", "01 23 45")]), self.paris
+        )

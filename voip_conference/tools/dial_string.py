@@ -3,7 +3,7 @@
 
 One grammar for the whole addon; the phone widget's twin is
 ``static/src/utils/dial_string.esm.js`` and both are tested against the same
-vectors (``dial_string_cases.json``), so they cannot drift apart.
+vectors (``static/tests/dial_string_cases.json``), so they cannot drift apart.
 
 A dial string is ``<number><post-dial><label>``:
 

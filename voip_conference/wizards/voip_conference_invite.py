@@ -5,7 +5,7 @@ import uuid
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-from ..tools import numbering
+from ..tools import dial_string, numbering
 from ..tools.provider import ProviderError
 
 
@@ -24,12 +24,27 @@ class VoipConferenceInvite(models.TransientModel):
     )
 
     def _target(self):
-        """The extension as typed, or the number in E.164."""
-        value = numbering.clean(self.target)
+        """The extension as typed, or the number in E.164.
+
+        The target is read with the dial-string grammar: a label pasted after
+        it (``+32 2 555 01 00 BE (Brussels)``) is ignored; tones after it
+        (``,,1234#``) are refused, the PBX has no way to send them.
+        """
+        dial = dial_string.parse(self.target)
+        if dial.post_dial:
+            raise UserError(
+                self.env._(
+                    "The PBX calls %(number)s but cannot send tones after it: "
+                    "remove %(tones)s from the number.",
+                    number=dial.number,
+                    tones=dial.post_dial,
+                )
+            )
+        value = dial.number or numbering.clean(self.target)
         if numbering.check_extension(value) is None:
             return value
         return self.env["voip.incoming.number"]._normalize_number(
-            self.target, self.env.company.country_id
+            value, self.env.company.country_id
         )
 
     def action_invite(self):

@@ -17,6 +17,18 @@ TEMPLATES = (
 class CalendarAttendee(models.Model):
     _inherit = "calendar.attendee"
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        attendees = super().create(vals_list)
+        attendees.event_id._conference_check_new_attendees(attendees)
+        return attendees
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "partner_id" in vals:
+            self.event_id._conference_check_new_attendees(self)
+        return result
+
     def _voip_conference_dial_in_mail(self):
         """The dial-in section of this attendee's invitation (HTML).
 

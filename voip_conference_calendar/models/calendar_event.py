@@ -142,6 +142,22 @@ class CalendarEvent(models.Model):
             lambda e: e.conference_id.id != vals["conference_id"]
         ):
             self._check_conference_room_choice([vals["conference_id"]])
+        if "user_id" in vals:
+            # The organiser writes the invitations, codes included, and
+            # reads them as their author.
+            handed_over = self.filtered(
+                lambda e: e.conference_id and e.user_id.id != vals["user_id"]
+            )
+            self._check_conference_room_choice(handed_over.conference_id.ids)
+        if vals.get("conference_call_in"):
+            # The PBX will call people: the rights of putting the room on.
+            switched = self.filtered(lambda e: not e.conference_call_in)
+            self._check_conference_room_choice(
+                [
+                    vals.get("conference_id") or room.id
+                    for room in switched.conference_id
+                ]
+            )
         return super().write(vals)
 
     @api.model
@@ -152,7 +168,12 @@ class CalendarEvent(models.Model):
         recurrence = (
             self.env["calendar.recurrence"].sudo().browse(vals.get("recurrence_id"))
         )
-        return vals["conference_id"] in recurrence.calendar_event_ids.conference_id.ids
+        holding = recurrence.calendar_event_ids.filtered(
+            lambda e: e.conference_id.id == vals["conference_id"]
+        )
+        # Only who may edit the meeting makes its occurrences: naming any
+        # recurrence must not lend its room.
+        return bool(holding.with_env(self.env)._filtered_access("write"))
 
     @api.model
     def _check_conference_room_choice(self, room_ids):
@@ -172,6 +193,26 @@ class CalendarEvent(models.Model):
                 "choose the room."
             )
         )
+
+    def _conference_check_new_attendees(self, attendees):
+        """Only conference users who may read the room give its access code
+        to new people: ``attendees`` (calendar.attendee, just created or
+        given a partner) of these events must be conference users' doing,
+        or already be invited to the meeting (another occurrence of it).
+
+        :raises AccessError: for anyone else (any internal user may edit a
+            public event, and would otherwise invite themselves).
+        """
+        if self.env.su:
+            return
+        for attendee in attendees.sudo():
+            event = attendee.event_id
+            if not event.conference_id:
+                continue
+            meeting = event | event.recurrence_id.calendar_event_ids
+            known = (meeting.attendee_ids - attendees).partner_id
+            if attendee.partner_id not in known:
+                self._check_conference_room_choice([event.conference_id.id])
 
     # ------------------------------------------------------------------
     # The dial-in: what a reader of the event, or an invitee, is given
@@ -547,6 +588,18 @@ class CalendarEvent(models.Model):
                 )
             event.conference_id = room
         return True
+
+    def action_join_meeting(self, partner_id):
+        """Odoo's join link adds the user who follows it, as superuser: to a
+        meeting with a room, only a conference user who may read the room
+        (any internal user may read or set an event's token)."""
+        partner = self.env["res.partner"].browse(partner_id)
+        if self.conference_id and partner not in self.sudo().partner_ids:
+            user = partner.user_ids[:1] or self.env.user
+            self.with_user(user).with_context(
+                allowed_company_ids=user.company_ids.ids
+            )._check_conference_room_choice([self.conference_id.id])
+        return super().action_join_meeting(partner_id)
 
     # ------------------------------------------------------------------
     # Join

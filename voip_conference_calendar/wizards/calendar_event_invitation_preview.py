@@ -75,4 +75,25 @@ class CalendarEventInvitationPreview(models.TransientModel):
                         event=event.name,
                     )
                 )
-        return super().create(vals_list)
+        previews = super().create(vals_list)
+        previews._check_attendee_of_event()
+        return previews
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "attendee_id" in vals or "event_id" in vals:
+            self._check_attendee_of_event()
+        return result
+
+    def _check_attendee_of_event(self):
+        """The attendee's invitation is rendered as superuser: it must be
+        one of the previewed event's (a domain in a view binds nobody)."""
+        for preview in self.sudo():
+            if preview.attendee_id and preview.attendee_id.event_id != preview.event_id:
+                raise AccessError(
+                    self.env._(
+                        "Only the invitation of an attendee of %(event)s can be "
+                        "previewed from it.",
+                        event=preview.event_id.name,
+                    )
+                )

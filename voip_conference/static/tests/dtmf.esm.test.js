@@ -60,6 +60,18 @@ class FakeDtmfSender {
         this.toneBuffer = "";
         this.played = "";
         this.playing = false;
+        this.listeners = [];
+    }
+    addEventListener(name, fn) {
+        this.listeners.push(fn);
+    }
+    removeEventListener(name, fn) {
+        this.listeners = this.listeners.filter((l) => l !== fn);
+    }
+    _tonechange(tone) {
+        for (const fn of [...this.listeners]) {
+            fn({tone});
+        }
     }
     insertDTMF(tones) {
         this.toneBuffer = tones;
@@ -70,12 +82,15 @@ class FakeDtmfSender {
     _next() {
         if (!this.toneBuffer) {
             this.playing = false;
+            this._tonechange(""); // as browsers: the buffer emptied and played
             return;
         }
         this.playing = true;
-        this.played += this.toneBuffer[0];
+        const tone = this.toneBuffer[0];
+        this.played += tone;
         this.toneBuffer = this.toneBuffer.slice(1);
-        this.clock.setTimeout(() => this._next(), TONE_MS);
+        this._tonechange(tone);
+        this.clock.setTimeout(() => this._next(), tone === "," ? 2000 : TONE_MS);
     }
 }
 
@@ -118,6 +133,14 @@ class FakeSession {
             options.requestOptions.body.content.split("\r\n")[0],
             this.clock.now,
         ]);
+        // The far end answers each INFO after `infoAnswerMs` (200 OK), or
+        // never when `infoAnswerMs` is null.
+        if (this.infoAnswerMs !== null) {
+            this.clock.setTimeout(
+                () => options.requestDelegate?.onAccept?.({}),
+                this.infoAnswerMs || 0
+            );
+        }
         return Promise.resolve();
     }
     setState(state) {
@@ -307,10 +330,114 @@ describe("In-call keypad", () => {
     });
 });
 
+describe("Issue 10: the keypad honours the PBX's method", () => {
+    test("PBX set to SIP INFO: keys go as INFO, never as tones in the audio", async () => {
+        const session = new FakeSession(new FakeClock());
+        session.pc.connect();
+        const keypad = new KeypadDtmf(() => session, {
+            timers: session.clock,
+            method: "info",
+        });
+        const start = session.clock.now;
+        for (const key of "12#") {
+            expect(keypad.press(key)).toBe("sent");
+        }
+        await session.clock.advance(2000);
+        expect(session.sendDtmfCalls).toEqual([]);
+        expect(session.dtmfSender.played).toBe("");
+        // Spaced like Join's INFO, although pressed 0 ms apart.
+        expect(session.infos).toEqual([
+            ["Signal=1", start],
+            ["Signal=2", start + 250],
+            ["Signal=#", start + 500],
+        ]);
+    });
+
+    test("INFO fallback: each INFO waits for the previous answer, then the spacing", async () => {
+        const session = new FakeSession(new FakeClock(), {withSender: false});
+        session.infoAnswerMs = 100;
+        const keypad = new KeypadDtmf(() => session, {timers: session.clock});
+        const start = session.clock.now;
+        keypad.press("4");
+        keypad.press("2");
+        await session.clock.advance(2000);
+        expect(session.infos).toEqual([
+            ["Signal=4", start],
+            ["Signal=2", start + 350],
+        ]);
+    });
+
+    test("PBX set to RFC 4733: no INFO behind the user's back", () => {
+        const session = new FakeSession(new FakeClock(), {withSender: false});
+        const keypad = new KeypadDtmf(() => session, {
+            timers: session.clock,
+            method: "rfc4733",
+        });
+        expect(keypad.press("1")).toBe("failed");
+        expect(session.infos).toEqual([]);
+    });
+});
+
+describe("Issue 10: 'sent' once the far end can have the last tone", () => {
+    const CODE = "987654321098765432109#"; // 21 digits and #
+
+    test("tones: sent when the buffer emptied and the last tone played", async () => {
+        const session = new FakeSession(new FakeClock());
+        session.pc.connect();
+        const {statuses} = join(session, {dtmf: CODE, delayMs: 0});
+        session.setState("Established");
+        await session.clock.advance(1);
+        expect(statuses).toEqual(["waiting", "sending"]);
+        await session.clock.advance((CODE.length - 1) * TONE_MS);
+        expect(statuses.at(-1)).toBe("sending"); // the last tone is playing
+        await session.clock.advance(TONE_MS);
+        expect(session.dtmfSender.played).toBe(CODE);
+        expect(statuses).toEqual(["waiting", "sending", "sent"]);
+    });
+
+    test("a hang-up before the last tone says 'incomplete', not 'sent'", async () => {
+        const session = new FakeSession(new FakeClock());
+        session.pc.connect();
+        const {statuses} = join(session, {dtmf: CODE, delayMs: 0});
+        session.setState("Established");
+        await session.clock.advance(1000);
+        // As on the real stack: about 6 of the 22 tones played by then.
+        expect(session.dtmfSender.played).toBe("987654");
+        session.setState("Terminated");
+        await session.clock.advance(10000);
+        expect(statuses).toEqual(["waiting", "sending", "incomplete"]);
+    });
+
+    test("SIP INFO: sent when the far end answered the last INFO", async () => {
+        const session = new FakeSession(new FakeClock());
+        session.infoAnswerMs = 300;
+        const {statuses} = join(session, {dtmf: "12#", method: "info", delayMs: 0});
+        session.setState("Established");
+        // 1 answered at 300, 2 sent at 550 and answered at 850, # at 1100.
+        await session.clock.advance(1399);
+        expect(session.infos.length).toBe(3);
+        expect(statuses.at(-1)).toBe("sending");
+        await session.clock.advance(1);
+        expect(statuses.at(-1)).toBe("sent");
+    });
+
+    test("SIP INFO never answered: failed, not sent", async () => {
+        const session = new FakeSession(new FakeClock());
+        session.infoAnswerMs = null;
+        const {statuses} = join(session, {dtmf: "1#", method: "info", delayMs: 0});
+        session.setState("Established");
+        await session.clock.advance(40000);
+        expect(statuses).toEqual(["waiting", "sending", "failed"]);
+    });
+});
+
 describe("helpers", () => {
     test("isDtmfKey", () => {
-        expect(["0", "9", "*", "#", "A", "d"].every(isDtmfKey)).toBe(true);
-        expect(["", "10", "Shift", "e", ",", null].some(isDtmfKey)).toBe(false);
+        expect(["0", "9", "*", "#"].every(isDtmfKey)).toBe(true);
+        // A-D are no phone's keys; a label's letters are never tones.
+        expect(["", "10", "Shift", "e", ",", null, "A", "d"].some(isDtmfKey)).toBe(
+            false
+        );
     });
     test("maskDtmf shows no digit", () => {
         expect(maskDtmf("1234#")).toBe("••••#");

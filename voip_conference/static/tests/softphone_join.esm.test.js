@@ -9,14 +9,17 @@ import {
 import {
     defineModels,
     fields,
+    getService,
     makeMockServer,
     models,
     onRpc,
     patchWithCleanup,
 } from "@web/../tests/web_test_helpers";
+import {Deferred, advanceTime, runAllTimers} from "@odoo/hoot-mock";
 import {expect, test} from "@odoo/hoot";
+import {queryOne, waitUntil} from "@odoo/hoot-dom";
+import {VoipAgent} from "@voip_oca/services/voip_agent_service.esm";
 import {registry} from "@web/core/registry";
-import {runAllTimers} from "@odoo/hoot-mock";
 import {session} from "@web/session";
 import {Call} from "@voip_oca/components/call/call.esm";
 import {VoipOCA} from "@voip_oca/services/voip_oca_service.esm";
@@ -86,9 +89,12 @@ function mockCalls() {
     }));
 }
 
-async function openSoftphone() {
+async function openSoftphone(voip = {}) {
     const tones = {dialtone: "", calltone: "", ringbacktone: ""};
-    patchWithCleanup(session, {...session, voip: {pbx_id: 1, mode: "test", tones}});
+    patchWithCleanup(session, {
+        ...session,
+        voip: {pbx_id: 1, mode: "test", tones, ...voip},
+    });
     // Headless Chromium plays no sound.
     patchWithCleanup(window.HTMLMediaElement.prototype, {
         play: () => Promise.resolve(),
@@ -200,7 +206,7 @@ test("The search finds rooms by a routed number typed with blanks", async () => 
                 "|",
                 ["name", "ilike", "+32 (2) 555-01"],
                 ["extension", "ilike", "+32 (2) 555-01"],
-                ["incoming_number_ids.number", "ilike", "+32255501"],
+                ["incoming_number_ids.number", "ilike", "+32 (2) 555-01"],
             ],
         ],
     ]);
@@ -251,4 +257,355 @@ test("Opening the in-call keypad shows the digits sent, not the number dialled",
     Call.prototype.onOpenNumpad.call(call); // closing it keeps what was sent
     expect(call.state.numpad).toBe(false);
     expect(call.voip.numpad.value).toBe("1#");
+});
+
+// ---------------------------------------------------------------------------
+// Issue 10: dialing correctness
+// ---------------------------------------------------------------------------
+
+const SALES = {
+    id: 1,
+    name: "Sales weekly",
+    extension: "8001",
+    dtmf: "1234#",
+    delay_ms: 2000,
+    dtmf_method: "auto",
+};
+
+/** A SIP.js stand-in for production mode: what voip_oca asks of it. */
+function fakeSip() {
+    const invited = [];
+    class Inviter {
+        constructor(agent, target) {
+            this.target = target;
+            this.state = "Initial";
+            this.stateChange = {addListener: () => undefined};
+            invited.push(this);
+        }
+        invite() {
+            return Promise.resolve();
+        }
+        info(options) {
+            expect.step(`INFO ${options.requestOptions.body.content.split("\r\n")[0]}`);
+            options.requestDelegate?.onAccept?.({});
+            return Promise.resolve();
+        }
+        refer(target) {
+            expect.step(`REFER ${target.uri}`);
+            return Promise.resolve();
+        }
+        cancel() {
+            return Promise.resolve();
+        }
+        bye() {
+            return Promise.resolve();
+        }
+    }
+    const SIP = {
+        UserAgent: {makeURI: (uri) => ({uri, user: uri.slice(4, uri.indexOf("@"))})},
+        Inviter,
+        SessionState: {
+            Initial: "Initial",
+            Establishing: "Establishing",
+            Established: "Established",
+            Terminating: "Terminating",
+            Terminated: "Terminated",
+        },
+    };
+    patchWithCleanup(window, {SIP});
+    return invited;
+}
+
+test("A label's letters are never tones: one-tap pasted from an invitation", async () => {
+    mockCalls();
+    await openSoftphone();
+    await click(".o_voip_softphone button[title='Open Numpad']");
+    await insertText(
+        ".o_voip_softphone .o_numpad_input",
+        "+3225550100,,85012345678#,,,,*123456# BE (Brussels)"
+    );
+    await click(".o_voip_softphone button[title='Call']");
+    // 85012345678# then four pauses then *123456#: nothing of "BE".
+    await contains(
+        ".o_voip_conference_join_digits:contains('•••••••••••#,,,,•••••••#')"
+    );
+    await contains(".o_voip_conference_join_digits:contains('#••')", {count: 0});
+    expect.verifySteps(["create_call +3225550100 -"]);
+});
+
+test("E.164 numbers reach the PBX with their +, or its international prefix", async () => {
+    mockCalls();
+    const invited = fakeSip();
+    await openSoftphone({mode: "prod", pbx_domain: "pbx.test"});
+    const agent = getService("voip_agent_oca");
+    await agent.call({number: "+32 2 555 01 00,,1234#"});
+    expect(invited.map((inviter) => inviter.target.uri)).toEqual([
+        "sip:+3225550100@pbx.test",
+    ]);
+    expect.verifySteps(["create_call +3225550100 -"]);
+    const hangup = async () => {
+        await agent.hangup();
+        await waitUntil(() => !agent.isBusy);
+    };
+    await hangup();
+    // A PBX that wants 00... gets it.
+    getService("voip_oca").international_prefix = "00";
+    await agent.call({number: "+32 2 555 01 00"});
+    expect(invited.at(-1).target.uri).toBe("sip:003225550100@pbx.test");
+    await hangup();
+    // Extensions and national numbers are dialled as they are.
+    await agent.call({number: "02 555 01 00"});
+    expect(invited.at(-1).target.uri).toBe("sip:025550100@pbx.test");
+    await hangup();
+    // A wait is played as a pause (2 s), before the tones as after them.
+    await agent.call({number: "8001;1234#"});
+    expect(invited.at(-1).target.uri).toBe("sip:8001@pbx.test");
+    expect([agent.joinSequencer.delayMs, agent.joinSequencer.dtmf]).toEqual([
+        2000,
+        "1234#",
+    ]);
+    await hangup();
+    expect.verifySteps([
+        "create_call +3225550100 -",
+        "create_call 025550100 -",
+        "create_call 8001 -",
+    ]);
+});
+
+test("Double-clicking Join places one call, without an error dialog", async () => {
+    mockCalls();
+    onRpc("voip.conference", "search_read", () => [
+        {id: 1, name: "Sales weekly", extension: "8001", has_access_code: true},
+    ]);
+    const answer = new Deferred();
+    onRpc("voip.conference", "get_join_sequence", async () => {
+        expect.step("get_join_sequence");
+        await answer;
+        return SALES;
+    });
+    await openSoftphone();
+    await click(".o_voip_softphone a[name='conference_list']");
+    await contains(".o_voip_conference_item", {count: 1});
+    const button = queryOne(".o_voip_conference_item .o_voip_conference_join_button");
+    button.click();
+    button.click();
+    button.click();
+    answer.resolve();
+    await contains(".o_voip_conference_join:contains('Sales weekly')");
+    await runAllTimers();
+    await contains(".o_error_dialog", {count: 0});
+    expect.verifySteps(["get_join_sequence", "create_call 8001 1"]);
+});
+
+test("Join or a one-tap while a call is up is refused with a clear message", async () => {
+    mockCalls();
+    onRpc("voip.conference", "get_join_sequence", () => {
+        expect.step("get_join_sequence");
+        return SALES;
+    });
+    await openSoftphone();
+    await click(".o_voip_softphone button[title='Open Numpad']");
+    await insertText(".o_voip_softphone .o_numpad_input", "+3225550199");
+    await click(".o_voip_softphone button[title='Call']");
+    await contains(".o_voip_softphone_content:contains('+3225550199')");
+    expect.verifySteps(["create_call +3225550199 -"]);
+    // Join from a room's form (the client action) and a contact's phone link.
+    const action = registry.category("actions").get("voip_conference.join");
+    await action(
+        {services: {voip_agent_oca: getService("voip_agent_oca")}},
+        {
+            params: {conference_id: 1},
+        }
+    );
+    await getService("voip_agent_oca").call({number: "+32 2 555 01 00,,1234#"});
+    await contains(".o_notification:contains('A call is in progress')", {count: 2});
+    // The first call is still the one shown, with its controls.
+    await contains(".o_voip_softphone_content:contains('+3225550199')");
+    await contains(".o_voip_softphone .text-danger[title='Call']");
+    expect.verifySteps([]);
+});
+
+test("In-call keypad: soft keyboard, paste and keys all send their tones", async () => {
+    mockCalls();
+    await openSoftphone();
+    patchWithCleanup(VoipAgent.prototype, {
+        sendKey(key) {
+            expect.step(key);
+            return "sent";
+        },
+    });
+    await click(".o_voip_softphone button[title='Open Numpad']");
+    await insertText(".o_voip_softphone .o_numpad_input", "8001");
+    await click(".o_voip_softphone button[title='Call']");
+    await contains(".o_voip_softphone .text-danger[title='Call']");
+    await click(".o_voip_softphone button[title='Open Numpad']");
+    await contains(".o_voip_softphone .o_numpad_input", {value: ""});
+    const input = queryOne(".o_voip_softphone .o_numpad_input");
+    const type = (key, inserted, inputType = "insertText") => {
+        input.dispatchEvent(new window.KeyboardEvent("keydown", {key, bubbles: true}));
+        if (inserted !== null) {
+            input.value += inserted;
+            input.dispatchEvent(
+                new window.InputEvent("input", {
+                    inputType,
+                    data: inserted,
+                    bubbles: true,
+                })
+            );
+        }
+    };
+    // A mobile soft keyboard: key "Unidentified", the digit in the input.
+    type("Unidentified", "5");
+    type("Unidentified", "#");
+    // A paste: no key at all.
+    input.value += "12 34#";
+    input.dispatchEvent(
+        new window.InputEvent("input", {inputType: "insertFromPaste", bubbles: true})
+    );
+    // A hardware key: keydown then input, sent once.
+    type("7", "7");
+    // Shift, letters: nothing.
+    type("Shift", null);
+    type("b", "b");
+    // A click on the keypad's own key.
+    await click(".o_voip_softphone .o_numpad_button[name='9']");
+    expect.verifySteps([
+        "create_call 8001 -",
+        "5",
+        "#",
+        "1",
+        "2",
+        "3",
+        "4",
+        "#",
+        "7",
+        "9",
+    ]);
+});
+
+test("Conferences tab: a slower, older answer never replaces the newer one", async () => {
+    const first = new Deferred();
+    onRpc("voip.conference", "search_read", async ({kwargs}) => {
+        const term = kwargs.domain.length > 1 ? kwargs.domain[3][2] : "";
+        if (term === "oslo") {
+            await first;
+            return Array.from({length: 50}, (_, i) => ({
+                id: 100 + i,
+                name: `Oslo ${i}`,
+                extension: `${9000 + i}`,
+                has_access_code: false,
+            }));
+        }
+        return term === "oslo 0999" ? [] : [SALES];
+    });
+    await openSoftphone();
+    await click(".o_voip_softphone a[name='conference_list']");
+    await contains(".o_voip_conference_item", {count: 1});
+    await insertText(".o_voip_softphone input[placeholder='Search']", "oslo");
+    await runAllTimers();
+    await insertText(".o_voip_softphone input[placeholder='Search']", " 0999");
+    await runAllTimers();
+    await contains(".o_voip_conference_item", {count: 0});
+    first.resolve(); // the answer to "oslo" comes last
+    await runAllTimers();
+    await contains(".o_voip_conference_item", {count: 0});
+    await contains(".o_voip_softphone:contains('No conference room to join')");
+});
+
+test("Conferences tab: back from another tab, the list matches the box", async () => {
+    onRpc("voip.conference", "search_read", ({kwargs}) => {
+        const term = kwargs.domain.length > 1 ? kwargs.domain[3][2] : "";
+        expect.step(`search '${term}'`);
+        const rooms = [
+            {id: 2, name: "All hands", extension: "8003", has_access_code: false},
+            {id: 3, name: "Board", extension: "20999", has_access_code: true},
+        ];
+        return rooms.filter((room) => !term || room.extension.includes(term));
+    });
+    await openSoftphone();
+    await click(".o_voip_softphone a[name='conference_list']");
+    await insertText(".o_voip_softphone input[placeholder='Search']", "20999");
+    await runAllTimers();
+    await contains(".o_voip_conference_item", {count: 1});
+    await click(".o_voip_softphone a[name='partner_list']");
+    await click(".o_voip_softphone a[name='conference_list']");
+    await contains(".o_voip_softphone input[placeholder='Search']", {value: "20999"});
+    await contains(".o_voip_conference_item", {count: 1});
+    await contains(".o_voip_conference_item:contains('Board')");
+    expect.verifySteps(["search ''", "search '20999'", "search '20999'"]);
+});
+
+test("Conferences tab: the green button joins the room shown and selected", async () => {
+    mockCalls();
+    onRpc("voip.conference", "search_read", ({kwargs}) => {
+        const term = kwargs.domain.length > 1 ? kwargs.domain[3][2] : "";
+        const rooms = [
+            {id: 2, name: "All hands", extension: "8003", has_access_code: false},
+            {id: 3, name: "Board", extension: "20999", has_access_code: false},
+        ];
+        return rooms.filter((room) => !term || room.extension.includes(term));
+    });
+    onRpc("voip.conference", "get_join_sequence", ({args}) => {
+        const room = {2: ["All hands", "8003"], 3: ["Board", "20999"]}[args[0][0]];
+        expect.step(`join ${room[1]}`);
+        return {id: args[0][0], name: room[0], extension: room[1], dtmf: ""};
+    });
+    await openSoftphone();
+    await click(".o_voip_softphone a[name='conference_list']");
+    await contains(".o_voip_conference_item", {count: 2});
+    // Two rooms shown, none selected: nothing is joined.
+    await click(".o_voip_softphone button[title='Call']");
+    await contains(".o_notification:contains('Select the room to join')");
+    expect.verifySteps([]);
+    // A first call to All hands: voip_oca's green button would redial it.
+    await click(".o_voip_conference_item:contains('All hands') button");
+    await click(".o_voip_softphone .text-danger[title='Call']");
+    expect.verifySteps(["join 8003", "create_call 8003 2"]);
+    await click(".o_voip_softphone a[name='conference_list']");
+    await insertText(".o_voip_softphone input[placeholder='Search']", "20999");
+    await runAllTimers();
+    await contains(".o_voip_conference_item", {count: 1});
+    await click(".o_voip_softphone button[title='Call']");
+    await contains(".o_voip_softphone .text-danger[title='Call']");
+    expect.verifySteps(["join 20999", "create_call 20999 3"]);
+});
+
+test("Conferences tab: a truncated list says so and how to narrow it", async () => {
+    onRpc("voip.conference", "search_read", ({kwargs}) => {
+        expect.step(`limit ${kwargs.limit}`);
+        return Array.from({length: kwargs.limit}, (_, i) => ({
+            id: i + 1,
+            name: `Room ${i}`,
+            extension: `${8000 + i}`,
+            has_access_code: false,
+        }));
+    });
+    await openSoftphone();
+    await click(".o_voip_softphone a[name='conference_list']");
+    await contains(".o_voip_conference_item", {count: 50});
+    await contains(".o_voip_conference_truncated:contains('Only the first 50 rooms')");
+    expect.verifySteps(["limit 51"]);
+});
+
+test("The in-call keypad follows the PBX's method: SIP INFO when set", async () => {
+    mockCalls();
+    fakeSip();
+    await openSoftphone({mode: "prod", pbx_domain: "pbx.test", dtmf_method: "info"});
+    const agent = getService("voip_agent_oca");
+    await agent.call({number: "8001"});
+    // An audio path exists: voip_oca's keypad would play the tones in it.
+    agent.session.sessionDescriptionHandler = {
+        peerConnection: {getSenders: () => [{dtmf: {toneBuffer: ""}}]},
+        sendDtmf: (tones) => expect.step(`RFC 4733 ${tones}`),
+    };
+    expect(agent.sendKey("4")).toBe("sent");
+    expect(agent.sendKey("#")).toBe("sent");
+    // The second INFO goes 250 ms after the first one's answer.
+    for (let i = 0; i < 4; i++) {
+        await advanceTime(100);
+    }
+    expect.verifySteps(["create_call 8001 -", "INFO Signal=4", "INFO Signal=#"]);
+    // A transfer to a number written any way reaches the PBX in its form.
+    agent.transfer("+32 2 555 01 00");
+    expect.verifySteps(["REFER sip:+3225550100@pbx.test"]);
 });

@@ -8,11 +8,11 @@ import pathlib
 import pytest
 from voip_conference_tools import dial_string
 
-CASES = json.loads(
-    (pathlib.Path(dial_string.__file__).parent / "dial_string_cases.json").read_text(
-        encoding="utf-8"
-    )
+VECTORS = (
+    pathlib.Path(dial_string.__file__).parents[1]
+    / "static/tests/dial_string_cases.json"
 )
+CASES = json.loads(VECTORS.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize(

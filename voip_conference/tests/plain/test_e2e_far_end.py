@@ -80,3 +80,12 @@ def test_events_are_one_digit_each_and_go_to_their_call():
     far_end.attach_events(calls, events)
     assert [c.rfc4733_digits for c in calls] == ["1#", "0*"]
     assert calls[0].events[0] == (2.0, "1")
+
+
+def test_request_uri_of_the_invite():
+    """Issue 10, 2: tier 3 judges the + of E.164 numbers in the request URI."""
+    invite = _hex("INVITE sip:+3225550100@127.0.0.1 SIP/2.0\nCSeq: 1 INVITE\n\nv=0\n")
+    rows = [_row(1.0, True, "INVITE", cseq_method="INVITE", payload=invite)]
+    [call] = far_end.calls_from_sip(rows, FAR)
+    assert call.request_uri == "sip:+3225550100@127.0.0.1"
+    assert call.request_user == "+3225550100"

@@ -1,5 +1,5 @@
 /* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
-import {Component} from "@odoo/owl";
+import {Component, useState} from "@odoo/owl";
 import {VoipOCA} from "@voip_oca/services/voip_oca_service.esm";
 import {_t} from "@web/core/l10n/translation";
 import {patch} from "@web/core/utils/patch";
@@ -8,6 +8,8 @@ import {user} from "@web/core/user";
 import {useService} from "@web/core/utils/hooks";
 
 const FIELDS = ["name", "extension", "has_access_code"];
+/** Rooms shown at most; one more is asked to know that there are more. */
+export const CONFERENCE_LIMIT = 50;
 // The agent, for the softphone's green button while this tab is shown.
 let agentOfTab = null;
 
@@ -15,31 +17,54 @@ patch(VoipOCA.prototype, {
     get conferences() {
         return this._conferences || [];
     },
-    /** The rooms of the user's PBX they may join, by name, extension or
-     * routed number. */
-    async searchConferences(value) {
-        if (!(await user.hasGroup("voip_conference.voip_conference_group_user"))) {
-            this._conferences = [];
-            return;
-        }
-        const domain = [["pbx_id", "=", this.pbx_id || false]];
-        if (value) {
-            domain.push(
-                "|",
-                "|",
-                ["name", "ilike", value],
-                ["extension", "ilike", value],
-                ["incoming_number_ids.number", "ilike", value.replace(/[\s().-]/g, "")]
-            );
-        }
-        this._conferences = await this.orm.searchRead(
-            "voip.conference",
-            domain,
-            FIELDS,
-            {
-                limit: 50,
-            }
+    /** The room the green call button joins: the one clicked in the list,
+     * or the only one shown; never one the list does not show. */
+    get selectedConference() {
+        const rooms = this.conferences;
+        return (
+            rooms.find((room) => room.id === this.conferenceSelectedId) ||
+            (rooms.length === 1 ? rooms[0] : null)
         );
+    },
+    /**
+     * The rooms of the user's PBX they may join, by name, extension or
+     * routed number (the server reads the number however it is typed).
+     * Only the newest search's answer is shown: an older, slower answer is
+     * dropped.
+     */
+    async searchConferences(value) {
+        const term = (value || "").trim();
+        const seq = (this._conferenceSearchSeq || 0) + 1;
+        this._conferenceSearchSeq = seq;
+        const isCurrent = () => seq === this._conferenceSearchSeq;
+        let rooms = [];
+        if (await user.hasGroup("voip_conference.voip_conference_group_user")) {
+            const domain = [["pbx_id", "=", this.pbx_id || false]];
+            if (term) {
+                domain.push(
+                    "|",
+                    "|",
+                    ["name", "ilike", term],
+                    ["extension", "ilike", term],
+                    ["incoming_number_ids.number", "ilike", term]
+                );
+            }
+            if (!isCurrent()) {
+                return;
+            }
+            rooms = await this.orm.searchRead("voip.conference", domain, FIELDS, {
+                limit: CONFERENCE_LIMIT + 1,
+            });
+        }
+        if (!isCurrent()) {
+            return; // a newer search was typed meanwhile
+        }
+        this._conferences = rooms.slice(0, CONFERENCE_LIMIT);
+        this.conferencesTruncated = rooms.length > CONFERENCE_LIMIT;
+        this.conferencesTerm = term;
+        if (!this._conferences.some((room) => room.id === this.conferenceSelectedId)) {
+            this.conferenceSelectedId = false;
+        }
     },
 });
 
@@ -49,12 +74,50 @@ export class ConferenceList extends Component {
 
     setup() {
         this.agent = useService("voip_agent_oca");
+        this.voip = useState(useService("voip_oca"));
         agentOfTab = this.agent;
     }
 
+    get truncatedLabel() {
+        return _t(
+            "Only the first %(limit)s rooms are shown: type a name, an extension or a number to narrow the list.",
+            {limit: CONFERENCE_LIMIT}
+        );
+    }
+
+    onSelect(room) {
+        this.voip.conferenceSelectedId = room.id;
+    }
+
     onJoin(room) {
+        this.voip.conferenceSelectedId = room.id;
         return this.agent.joinConference(room.id);
     }
+}
+
+/** The softphone's green button on this tab: the room shown and selected. */
+export function joinSelectedConference(voip, agent) {
+    if (!agent) {
+        return;
+    }
+    if ((voip.searchValue || "").trim() !== (voip.conferencesTerm || "")) {
+        agent.notification.add(
+            _t("The list does not match your search yet: try again in a moment."),
+            {type: "warning"}
+        );
+        return;
+    }
+    const room = voip.selectedConference;
+    if (!room) {
+        agent.notification.add(
+            voip.conferences.length
+                ? _t("Select the room to join in the list, or click its Join button.")
+                : _t("No conference room matches your search."),
+            {type: "warning"}
+        );
+        return;
+    }
+    return agent.joinConference(room.id);
 }
 
 registry.category("voip_elements").add("conference_list", {
@@ -63,12 +126,7 @@ registry.category("voip_elements").add("conference_list", {
     title: _t("Conferences"),
     input: "conferences",
     search: (voip, value) => voip.searchConferences(value),
-    call: (voip) => {
-        const [first] = voip.conferences;
-        if (first && agentOfTab) {
-            return agentOfTab.joinConference(first.id);
-        }
-    },
+    call: (voip) => joinSelectedConference(voip, agentOfTab),
 });
 
 /** Join from a room's form or kanban card (a client action). */

@@ -17,10 +17,18 @@
 
 export const ESTABLISHED = "Established";
 export const TERMINATED = "Terminated";
-const DTMF_KEY = /^[0-9A-Da-d*#]$/;
+// 0-9, * and #: the keys of a phone (ITU-T E.161); A-D are not, see
+// tools/dial_string.py.
+const DTMF_KEY = /^[0-9*#]$/;
 export const PAUSE_MS = 2000; // "," in a dial string
 export const INFO_SPACING_MS = 250;
 export const MEDIA_TIMEOUT_MS = 5000;
+// SIP's transaction timeout (RFC 3261 Timer F, 64 * T1): an INFO unanswered
+// by then never will be.
+export const INFO_ANSWER_TIMEOUT_MS = 32000;
+// RTCDTMFSender's defaults (duration 100 ms, gap 70 ms), as SIP.js sends.
+export const TONE_MS = 170;
+const TONE_POLL_MS = 50;
 
 export function isDtmfKey(key) {
     return typeof key === "string" && DTMF_KEY.test(key);
@@ -38,8 +46,9 @@ export function maskDtmf(tones) {
     return (tones || "").replace(/[0-9A-Da-d*]/g, "•");
 }
 
-function infoOptions(tone) {
+function infoOptions(tone, requestDelegate) {
     return {
+        requestDelegate,
         requestOptions: {
             body: {
                 contentDisposition: "render",
@@ -51,17 +60,42 @@ function infoOptions(tone) {
 }
 
 /**
- * Send tones as SIP INFO: one request per digit, `spacing` ms apart, a "," is
- * a two-second pause. Resolves to true when every request was sent.
+ * Send one SIP INFO and wait for the far end's answer.
+ *
+ * @returns {Promise<boolean>} true once a 2xx came back; false on a
+ *   rejection, a failure to send or no answer within Timer F
+ */
+export function sendInfoTone(session, tone, {timers} = {}) {
+    const clock = timers || window;
+    return new Promise((resolve) => {
+        let timeout = null;
+        const settle = (ok) => {
+            clock.clearTimeout(timeout);
+            resolve(ok);
+        };
+        timeout = clock.setTimeout(() => settle(false), INFO_ANSWER_TIMEOUT_MS);
+        const delegate = {onAccept: () => settle(true), onReject: () => settle(false)};
+        Promise.resolve()
+            .then(() => session.info(infoOptions(tone, delegate)))
+            .catch(() => settle(false));
+    });
+}
+
+/**
+ * Send tones as SIP INFO: one request per digit, each sent once the previous
+ * one was answered and `spacing` ms after it (a receptionist reading INFO
+ * needs them apart, as Join sends them); a "," or ";" is a two-second pause.
+ * With `spaceFirst`, the first digit waits `spacing` too (keys pressed one
+ * after another). Resolves to true once the far end answered every request.
  */
 export async function sendInfoTones(
     session,
     tones,
-    {spacing = INFO_SPACING_MS, timers} = {}
+    {spacing = INFO_SPACING_MS, timers, spaceFirst = false} = {}
 ) {
     const wait = (ms) =>
         new Promise((resolve) => (timers || window).setTimeout(resolve, ms));
-    let first = true;
+    let first = !spaceFirst;
     for (const tone of tones) {
         if (tone === "," || tone === ";") {
             await wait(PAUSE_MS);
@@ -77,9 +111,7 @@ export async function sendInfoTones(
         if (session.state === TERMINATED) {
             return false;
         }
-        try {
-            await session.info(infoOptions(tone));
-        } catch {
+        if (!(await sendInfoTone(session, tone, {timers}))) {
             return false;
         }
     }
@@ -91,10 +123,19 @@ export async function sendInfoTones(
  * at any speed; other keys (Shift, Backspace, Tab...) are ignored.
  */
 export class KeypadDtmf {
-    constructor(getSession, {timers} = {}) {
+    /**
+     * @param {Function} getSession the current SIP.js session, or null
+     * @param {Object} [options]
+     * @param {"auto"|"rfc4733"|"info"} [options.method] the PBX's method:
+     *   "info" sends SIP INFO only, "rfc4733" the audio only, "auto" the
+     *   audio and SIP INFO when the browser has no DTMF sender
+     */
+    constructor(getSession, {timers, method = "auto"} = {}) {
         this.getSession = getSession;
         this.timers = timers;
+        this.method = method;
         this.infoQueue = Promise.resolve(true);
+        this.infoSent = false;
         this.sent = "";
     }
 
@@ -107,7 +148,7 @@ export class KeypadDtmf {
         if (!session) {
             return "failed";
         }
-        const sender = dtmfSenderOf(session);
+        const sender = this.method === "info" ? null : dtmfSenderOf(session);
         const sdh = session.sessionDescriptionHandler;
         if (sender && sdh) {
             // Queue behind the tones still playing instead of replacing them.
@@ -122,8 +163,16 @@ export class KeypadDtmf {
                 return "sent";
             }
         }
+        if (this.method === "rfc4733") {
+            return "failed";
+        }
         this.sent += key;
-        const send = () => sendInfoTones(session, key, {timers: this.timers});
+        // One queue: each INFO waits for the previous one's answer and is
+        // spaced from it like Join's.
+        const spaceFirst = this.infoSent;
+        this.infoSent = true;
+        const send = () =>
+            sendInfoTones(session, key, {timers: this.timers, spaceFirst});
         this.infoQueue = this.infoQueue.then(send, send);
         return "sent";
     }
@@ -136,8 +185,13 @@ export class KeypadDtmf {
  * that returns false, when no media connects within `mediaTimeoutMs`, or when
  * `method` is "info". Nothing is sent without a code, nor after a hang-up.
  *
- * `onStatus(status)` receives "waiting", "sending", "sent", "failed" or
- * "cancelled".
+ * "sent" means the far end can have received the last tone: the browser's
+ * tone buffer emptied and its last tone played (`tonechange` with an empty
+ * tone), or the far end answered the last SIP INFO. A hang-up before then
+ * is "incomplete", before anything was sent "cancelled".
+ *
+ * `onStatus(status)` receives "waiting", "sending", "sent", "failed",
+ * "incomplete" or "cancelled".
  */
 export class JoinSequencer {
     constructor({
@@ -183,10 +237,59 @@ export class JoinSequencer {
             return;
         }
         this.done = true;
+        this._stopWatching();
+        this._set(this.status === "sending" ? "incomplete" : "cancelled");
+    }
+
+    _stopWatching() {
         for (const id of this.timeouts) {
             this.timers.clearTimeout(id);
         }
-        this._set("cancelled");
+        this.timeouts = [];
+        if (this.toneSender) {
+            this.toneSender.removeEventListener?.("tonechange", this._onToneChange);
+            this.toneSender = null;
+        }
+    }
+
+    _finish(status) {
+        if (this.done) {
+            return;
+        }
+        this.done = true;
+        this._stopWatching();
+        this._set(status);
+    }
+
+    /** "sent" once the browser played the last tone, not when it took them. */
+    _watchToneBuffer() {
+        const sender = dtmfSenderOf(this.session);
+        if (!sender) {
+            // No buffer to watch: wait the time the tones take to play.
+            const pauses = (this.dtmf.match(/,/g) || []).length;
+            const tones = this.dtmf.length - pauses;
+            this._later(tones * TONE_MS + pauses * PAUSE_MS, () =>
+                this._finish("sent")
+            );
+            return;
+        }
+        this.toneSender = sender;
+        this._onToneChange = (event) => {
+            if (event.tone === "") {
+                this._finish("sent");
+            }
+        };
+        sender.addEventListener?.("tonechange", this._onToneChange);
+        // Should the last tonechange be missed, the emptied buffer tells too
+        // (it empties when the last tone starts: one tone more).
+        const poll = () => {
+            if (sender.toneBuffer === "") {
+                this._later(TONE_MS, () => this._finish("sent"));
+            } else {
+                this._later(TONE_POLL_MS, poll);
+            }
+        };
+        this._later(TONE_POLL_MS, poll);
     }
 
     _set(status) {
@@ -251,16 +354,16 @@ export class JoinSequencer {
         this._set("sending");
         let ok = false;
         try {
-            ok = this.session.sessionDescriptionHandler.sendDtmf(this.dtmf);
+            // RTCDTMFSender knows "," (2 s); a wait ";" is played as a pause.
+            const tones = this.dtmf.replaceAll(";", ",");
+            ok = this.session.sessionDescriptionHandler.sendDtmf(tones);
         } catch {
             ok = false;
         }
         if (ok) {
-            this.done = true;
-            this._set("sent");
+            this._watchToneBuffer();
         } else if (this.method === "rfc4733") {
-            this.done = true;
-            this._set("failed");
+            this._finish("failed");
         } else {
             this._sendInfo();
         }
@@ -272,10 +375,6 @@ export class JoinSequencer {
         }
         this._set("sending");
         const ok = await sendInfoTones(this.session, this.dtmf, {timers: this.timers});
-        if (this.status === "cancelled") {
-            return;
-        }
-        this.done = true;
-        this._set(ok ? "sent" : "failed");
+        this._finish(ok ? "sent" : "failed");
     }
 }

@@ -10,6 +10,8 @@ const STATUS_LABELS = {
     sending: () => _t("Sending access code…"),
     sent: () => _t("Access code sent"),
     failed: () => _t("The access code could not be sent: type it on the keypad."),
+    incomplete: () =>
+        _t("Access code not completely sent: the call ended before its last tone."),
     cancelled: () => _t("Access code not sent: the call ended."),
     test: () => _t("Test mode: no call is placed."),
 };

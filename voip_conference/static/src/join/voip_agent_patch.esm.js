@@ -1,14 +1,42 @@
 /* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
-import {JoinSequencer, KeypadDtmf, PAUSE_MS, maskDtmf} from "../dtmf/dtmf.esm";
+import {JoinSequencer, KeypadDtmf, maskDtmf} from "../dtmf/dtmf.esm";
+import {PAUSE_MS, parseDialString, sipUser} from "../utils/dial_string.esm";
 import {VoipAgent} from "@voip_oca/services/voip_agent_service.esm";
-import {parseOneTap} from "../utils/one_tap.esm";
+import {_t} from "@web/core/l10n/translation";
 import {patch} from "@web/core/utils/patch";
 
 /**
+ * voip_oca builds the SIP request URI as `sip:<digits only>@<domain>`: the
+ * "+" of an E.164 number is lost and the PBX cannot tell +32... from a
+ * national 32.... Its only seam is `SIP.UserAgent.makeURI`, which it calls
+ * right after `createCall`: this wrapper swaps the stripped URI it asks for,
+ * once, for the one this agent dials (see sipUser()).
+ */
+let pendingTarget = null;
+
+function wrapMakeURI() {
+    const UserAgent = window.SIP?.UserAgent;
+    if (!UserAgent || UserAgent.makeURI.voipConference) {
+        return;
+    }
+    const makeURI = UserAgent.makeURI;
+    const wrapped = function (uri, ...rest) {
+        if (pendingTarget && uri === pendingTarget.stripped) {
+            uri = pendingTarget.uri;
+            pendingTarget = null;
+        }
+        return makeURI.call(this, uri, ...rest);
+    };
+    wrapped.voipConference = true;
+    UserAgent.makeURI = wrapped;
+}
+
+/**
  * The agent learns to join conference rooms and to dial one-tap strings:
- * it dials the extension (or what comes before the first "," or ";"), then
- * sends the access code and "#" (or the rest of the string) once the call is
- * established and its media connected. Plain numbers work as before.
+ * it dials the extension (or the number of the string, "+" kept), then
+ * sends the access code and "#" (or the string's tones) once the call is
+ * established and its media connected. One call at a time: Join and
+ * one-tap are refused while a call is up or starting.
  */
 patch(VoipAgent.prototype, {
     /** Shown in the call view: what Join does, never the digits. */
@@ -19,24 +47,81 @@ patch(VoipAgent.prototype, {
         return this._joinState;
     },
 
-    async joinConference(roomId) {
-        const sequence = await this.orm.call("voip.conference", "get_join_sequence", [
-            [roomId],
-        ]);
-        return this.call({number: sequence.extension, conference: sequence});
+    /** Whether a call is up, ringing or being placed. */
+    get isBusy() {
+        return Boolean(this._dialing || this.session || this.voip.inCall);
     },
 
-    async call({number, partner, conference} = {}) {
+    /**
+     * Refuse a new call while one is up or starting. A click repeated while
+     * the same call is being placed is ignored silently.
+     *
+     * @returns {Boolean} true when refused
+     */
+    _refuseWhileBusy() {
+        if (this._dialing) {
+            return true;
+        }
+        if (this.session || this.voip.inCall) {
+            this.notification.add(
+                _t(
+                    "A call is in progress: hang it up before joining a room or dialling another number."
+                ),
+                {type: "warning"}
+            );
+            return true;
+        }
+        return false;
+    },
+
+    async joinConference(roomId) {
+        if (this._refuseWhileBusy()) {
+            return;
+        }
+        this._dialing = true;
+        try {
+            const sequence = await this.orm.call(
+                "voip.conference",
+                "get_join_sequence",
+                [[roomId]]
+            );
+            return await this._dial({number: sequence.extension, conference: sequence});
+        } finally {
+            this._dialing = false;
+        }
+    },
+
+    async call(options = {}) {
+        if (this._refuseWhileBusy()) {
+            return;
+        }
+        this._dialing = true;
+        try {
+            return await this._dial(options);
+        } finally {
+            this._dialing = false;
+        }
+    },
+
+    /** The PBX's rule for E.164 numbers in the request URI. */
+    get dialRule() {
+        return {internationalPrefix: this.voip.international_prefix || ""};
+    },
+
+    async _dial({number, partner, conference} = {}) {
         let dtmf = "";
         let delayMs = 0;
-        let method = "auto";
+        let method = this.voip.dtmf_method || "auto";
         if (conference) {
             ({dtmf, delay_ms: delayMs, dtmf_method: method} = conference);
-        } else if (number && /[,;]/.test(number)) {
-            const parsed = parseOneTap(number);
-            number = parsed.number;
-            dtmf = parsed.dtmf;
-            delayMs = parsed.pauses * PAUSE_MS;
+        } else {
+            const parsed = parseDialString(number || partner?.phone || "");
+            if (parsed.number) {
+                number = parsed.number;
+                dtmf = parsed.tones;
+                // A wait (";") is played as a pause: the widget has no prompt.
+                delayMs = parsed.lead.length * PAUSE_MS;
+            }
         }
         if (conference || dtmf) {
             // The dial pad must not keep (and redial) what was typed before.
@@ -52,8 +137,19 @@ patch(VoipAgent.prototype, {
             room: conference ? conference.name : "",
             testMode: false,
         });
-        await super.call({number, partner});
-        this._pendingConference = false;
+        if (this.voip.mode === "prod" && number) {
+            wrapMakeURI();
+            pendingTarget = {
+                stripped: `sip:${number.replace(/\D/g, "")}@${this.voip.pbx_domain}`,
+                uri: `sip:${sipUser(number, this.dialRule)}@${this.voip.pbx_domain}`,
+            };
+        }
+        try {
+            await super.call({number, partner});
+        } finally {
+            pendingTarget = null;
+            this._pendingConference = false;
+        }
         if (!dtmf) {
             return;
         }
@@ -74,6 +170,11 @@ patch(VoipAgent.prototype, {
         this.joinSequencer.start();
     },
 
+    /** Transfer to a number written any way: the PBX's form of it. */
+    transfer(number) {
+        return super.transfer(sipUser(number, this.dialRule) || number);
+    },
+
     async createCall(options) {
         if (this._pendingConference) {
             options = {...options, conference_id: this._pendingConference.id};
@@ -81,13 +182,18 @@ patch(VoipAgent.prototype, {
         return super.createCall(options);
     },
 
-    /** In-call keypad: every key arrives, in order, at any speed. */
+    /**
+     * In-call keypad: every key arrives, in order, at any speed, by the
+     * PBX's method (RFC 4733 in the audio, or SIP INFO).
+     */
     sendKey(key) {
         if (this.voip.mode !== "prod") {
             return "test"; // no SIP session: nothing to send, nothing to report
         }
         if (!this.keypad) {
-            this.keypad = new KeypadDtmf(() => this.session);
+            this.keypad = new KeypadDtmf(() => this.session, {
+                method: this.voip.dtmf_method || "auto",
+            });
         }
         return this.keypad.press(key);
     },

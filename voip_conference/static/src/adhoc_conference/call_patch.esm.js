@@ -1,0 +1,43 @@
+/* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
+import {AdhocConferencePanel, confirmEndAll} from "./conference_panel.esm";
+import {Call} from "@voip_oca/components/call/call.esm";
+import {patch} from "@web/core/utils/patch";
+import {useService} from "@web/core/utils/hooks";
+import {useState} from "@odoo/owl";
+
+Call.components = {...Call.components, AdhocConferencePanel};
+
+/**
+ * The call view hosts conferences: the panel once the call is answered (at
+ * once in test mode, where no call is placed); while a conference is on,
+ * voip_oca's one-call Transfer and Pause give way to the panel's actions and
+ * the red button ends the conference for everyone, after a confirmation.
+ */
+patch(Call.prototype, {
+    setup() {
+        super.setup();
+        this.dialog = useService("dialog");
+        this.adhoc = useState(this.agent.adhocState);
+    },
+    get inAdhocConference() {
+        return this.adhoc.revision >= 0 && this.agent.inAdhocConference;
+    },
+    get showAdhocPanel() {
+        if (this.inAdhocConference) {
+            return true;
+        }
+        const call = this.voip.call;
+        return Boolean(call && (call.state === "ongoing" || this.voip.mode !== "prod"));
+    },
+    get keypadTarget() {
+        const leg = this.inAdhocConference && this.agent.adhocConference.selectedLeg;
+        return leg ? leg.name || leg.number : "";
+    },
+    onHangup() {
+        if (this.inAdhocConference) {
+            confirmEndAll(this.dialog, this.agent);
+            return;
+        }
+        return super.onHangup(...arguments);
+    },
+});

@@ -1,0 +1,177 @@
+/* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
+import {Component, onWillUnmount, useState} from "@odoo/owl";
+import {ConfirmationDialog} from "@web/core/confirmation_dialog/confirmation_dialog";
+import {_t} from "@web/core/l10n/translation";
+import {useService} from "@web/core/utils/hooks";
+
+const STATE_LABELS = {
+    ringing: () => _t("Ringing"),
+    connected: () => _t("Connected"),
+    held: () => _t("On hold"),
+    ended: () => _t("Ended"),
+};
+
+const ERROR_LABELS = {
+    full: (data) =>
+        _t("A conference may have at most %(count)s parties.", {count: data.max}),
+    no_number: () => _t("Enter or pick a number to call."),
+    no_call: () => _t("There is no call to make a conference of."),
+    merge_choice: () => _t("Choose the calls to merge."),
+    nothing_to_merge: () => _t("There is no call on hold to merge."),
+    not_held: () => _t("This call is not on hold."),
+    cannot_leave: () => _t("You can leave only when two other parties have answered."),
+    leave_refused: (data) =>
+        data.reason === "timeout"
+            ? _t(
+                  "The transfer did not complete in time: you are still in the conference."
+              )
+            : _t(
+                  "The transfer was refused (%(reason)s): you are still in the conference.",
+                  {reason: data.reason}
+              ),
+};
+
+/** Ask, then end the conference for everyone. */
+export function confirmEndAll(dialog, agent) {
+    dialog.add(ConfirmationDialog, {
+        title: _t("End the conference?"),
+        body: _t("Every party will be disconnected."),
+        confirmLabel: _t("End for everyone"),
+        confirm: () => agent.adhocEndAll(),
+        cancel: () => undefined,
+    });
+}
+
+/** "mm:ss" of a number of seconds. */
+export function clock(seconds) {
+    const minutes = String(Math.floor(seconds / 60)).padStart(2, "0");
+    return `${minutes}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+/**
+ * The call view's conference panel: add a party (single step or after a
+ * consultation), the participants with their state and duration, and the
+ * host's actions (merge, retrieve, disconnect, end for all, leave).
+ */
+export class AdhocConferencePanel extends Component {
+    static template = "voip_conference.AdhocConferencePanel";
+    static props = {};
+
+    setup() {
+        this.agent = useService("voip_agent_oca");
+        this.voip = useState(useService("voip_oca"));
+        this.dialog = useService("dialog");
+        this.adhoc = useState(this.agent.adhocState);
+        this.state = useState({number: "", tick: 0, merging: false, chosen: {}});
+        this.timer = window.setInterval(() => this.state.tick++, 1000);
+        onWillUnmount(() => window.clearInterval(this.timer));
+    }
+
+    get conference() {
+        // Read the revision: the panel renders again on every change.
+        return this.adhoc.revision >= 0 ? this.agent.adhocConference : null;
+    }
+    get inConference() {
+        return this.adhoc.revision >= 0 && this.agent.inAdhocConference;
+    }
+    get legs() {
+        const conference = this.conference;
+        return conference ? conference.liveLegs : [];
+    }
+    get canAdd() {
+        const conference = this.conference;
+        return !conference || !conference.isFull;
+    }
+    get heldLegs() {
+        return this.conference ? this.conference.heldLegs : [];
+    }
+    get errorText() {
+        const error = this.adhoc.error;
+        if (!error) {
+            return "";
+        }
+        const label = ERROR_LABELS[error.code];
+        return label
+            ? label(error.data || {})
+            : _t("The conference action failed: %(message)s", {
+                  message: error.message || error.code,
+              });
+    }
+    /** Contacts and recent calls to pick a number from. */
+    get suggestions() {
+        const seen = new Set();
+        const out = [];
+        const add = (number, label) => {
+            if (number && !seen.has(number)) {
+                seen.add(number);
+                out.push({number, label});
+            }
+        };
+        for (const partner of this.voip.partners || []) {
+            add(partner.phone, partner.name);
+        }
+        for (const call of this.voip.calls || []) {
+            add(call.phoneNumber, call.partner?.name || call.phoneNumber);
+        }
+        return out.slice(0, 50);
+    }
+
+    stateLabel(leg) {
+        return STATE_LABELS[leg.state]();
+    }
+    duration(leg) {
+        // Read the tick: durations move every second.
+        return this.state.tick >= 0 ? clock(this.conference.duration(leg)) : "";
+    }
+    isSelected(leg) {
+        return this.conference?.selectedLeg?.id === leg.id;
+    }
+    partyFor(number) {
+        const found = (this.voip.partners || []).find((p) => p.phone === number);
+        return found ? {id: found.id, name: found.name} : false;
+    }
+
+    async onAdd(mode) {
+        const number = this.state.number.trim();
+        const result = await this.agent.adhocAdd(
+            {number, partner: this.partyFor(number)},
+            mode
+        );
+        if (result) {
+            this.state.number = "";
+        }
+    }
+    onMerge() {
+        if (this.conference.mergeNeedsChoice) {
+            this.state.merging = true;
+            this.state.chosen = {};
+            return;
+        }
+        return this.agent.adhocMerge();
+    }
+    onToggleChosen(leg) {
+        this.state.chosen[leg.id] = !this.state.chosen[leg.id];
+    }
+    async onMergeChosen() {
+        const ids = this.heldLegs
+            .filter((leg) => this.state.chosen[leg.id])
+            .map((leg) => leg.id);
+        this.state.merging = false;
+        return this.agent.adhocMerge(ids);
+    }
+    onRetrieve(leg) {
+        return this.agent.adhocRetrieve(leg.id);
+    }
+    onDisconnect(leg) {
+        return this.agent.adhocDisconnect(leg.id);
+    }
+    onSelect(leg) {
+        return this.agent.adhocSelect(leg.id);
+    }
+    onEndAll() {
+        confirmEndAll(this.dialog, this.agent);
+    }
+    onLeave() {
+        return this.agent.adhocLeave();
+    }
+}

@@ -1,0 +1,203 @@
+/* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
+import {KeypadDtmf} from "../dtmf/dtmf.esm";
+
+/** How long a transfer may take before the host is told it failed. */
+export const TRANSFER_TIMEOUT_MS = 15000;
+
+/** The SIP URI user part of a number: digits, "*", "#" and a leading "+". */
+export function dialUser(number) {
+    const text = String(number || "").trim();
+    const digits = text.replace(/[^0-9*#]/g, "");
+    return text.startsWith("+") ? `+${digits}` : digits;
+}
+
+/** The status line of a message/sipfrag body (RFC 3515 NOTIFY): {code, reason}. */
+export function parseSipfrag(body) {
+    const match = /^SIP\/2\.0\s+(\d{3})\s*([^\r\n]*)/.exec(String(body || "").trim());
+    return match ? {code: Number(match[1]), reason: match[2].trim()} : null;
+}
+
+/**
+ * One leg of the conference on the network: a SIP.js session of voip_oca's
+ * UserAgent. Everything SIP goes through SIP.js's own API: `Inviter` to dial,
+ * `session.invite({sessionDescriptionHandlerOptions: {hold}})` for a real
+ * hold (re-INVITE, sendonly), `bye()`/`cancel()`, and
+ * `session.refer(otherSession)` for the attended transfer (REFER with
+ * Replaces, RFC 3891/5589), whose outcome arrives in NOTIFY (message/sipfrag).
+ *
+ * `onMedia(leg)` is called whenever the session's media changed (an offer
+ * sent, early media, the answer) so the conference can (re)wire its audio.
+ */
+export class SipLeg {
+    constructor({
+        userAgent,
+        domain,
+        number,
+        callbacks,
+        onMedia = () => undefined,
+        session,
+    }) {
+        this.userAgent = userAgent;
+        this.number = number;
+        this.domain = domain;
+        this.callbacks = callbacks || {};
+        this.onMedia = onMedia;
+        this.session = session || null;
+        this.keypad = new KeypadDtmf(() => this.session);
+        this.ended = false;
+        if (session) {
+            this._watch(session);
+        }
+    }
+
+    get sdh() {
+        return this.session?.sessionDescriptionHandler || null;
+    }
+
+    async dial() {
+        const SIP = window.SIP;
+        const user = dialUser(this.number);
+        const target = SIP.UserAgent.makeURI(`sip:${user}@${this.domain}`);
+        if (!user || !target) {
+            throw new Error(`Invalid number: ${this.number}`);
+        }
+        // Early media: both parties hear the progress (ringback) of the one
+        // being added.
+        this.session = new SIP.Inviter(this.userAgent, target, {earlyMedia: true});
+        this._watch(this.session);
+        await this.session.invite({
+            requestDelegate: {
+                onProgress: () => this.onMedia(this),
+                onReject: () => this._ended("rejected"),
+            },
+        });
+        // The offer is out: the sender exists and can carry the mix.
+        this.onMedia(this);
+    }
+
+    hold(onHold) {
+        const session = this.session;
+        return new Promise((resolve, reject) => {
+            const settle = (ok, response) => {
+                if (ok) {
+                    // As SIP.js's SimpleUser does: no sound either way.
+                    this.sdh?.enableReceiverTracks(!onHold);
+                    this.sdh?.enableSenderTracks(!onHold);
+                    resolve(true);
+                } else {
+                    const message = response?.message;
+                    reject(
+                        new Error(
+                            message
+                                ? `${message.statusCode} ${message.reasonPhrase}`
+                                : "no answer"
+                        )
+                    );
+                }
+            };
+            session
+                .invite({
+                    requestDelegate: {
+                        onAccept: () => settle(true),
+                        onReject: (response) => settle(false, response),
+                    },
+                    sessionDescriptionHandlerOptions: {hold: onHold},
+                })
+                .catch((error) => reject(error));
+        });
+    }
+
+    async hangUp() {
+        const SIP = window.SIP;
+        this.ended = true;
+        const session = this.session;
+        if (!session) {
+            return;
+        }
+        switch (session.state) {
+            case SIP.SessionState.Initial:
+            case SIP.SessionState.Establishing:
+                if (session instanceof SIP.Inviter) {
+                    await session.cancel();
+                } else {
+                    await session.reject();
+                }
+                break;
+            case SIP.SessionState.Established:
+                await session.bye();
+                break;
+        }
+    }
+
+    /**
+     * REFER this leg's party to the other leg's party, with Replaces: the
+     * party calls the other one, whose dialog with the host is replaced.
+     * Resolves {ok: true} on a NOTIFY of a 2xx, else {ok: false, reason}.
+     */
+    transferTo(other, {timeoutMs = TRANSFER_TIMEOUT_MS} = {}) {
+        return new Promise((resolve) => {
+            let done = false;
+            const finish = (result) => {
+                if (!done) {
+                    done = true;
+                    window.clearTimeout(timer);
+                    resolve(result);
+                }
+            };
+            const timer = window.setTimeout(
+                () => finish({ok: false, reason: "timeout"}),
+                timeoutMs
+            );
+            this.session
+                .refer(other.session, {
+                    requestDelegate: {
+                        onReject: (response) =>
+                            finish({
+                                ok: false,
+                                reason: `${response.message.statusCode} ${response.message.reasonPhrase}`,
+                            }),
+                    },
+                    onNotify: (notification) => {
+                        notification.accept();
+                        const status = parseSipfrag(notification.request.body);
+                        if (!status || status.code < 200) {
+                            return;
+                        }
+                        finish(
+                            status.code < 300
+                                ? {ok: true}
+                                : {ok: false, reason: `${status.code} ${status.reason}`}
+                        );
+                    },
+                })
+                .catch((error) => finish({ok: false, reason: error.message}));
+        });
+    }
+
+    sendKey(key) {
+        return this.keypad.press(key);
+    }
+
+    _watch(session) {
+        const SIP = window.SIP;
+        session.delegate = {
+            ...(session.delegate || {}),
+            onBye: () => this._ended("hangup"),
+        };
+        session.stateChange.addListener((state) => {
+            if (state === SIP.SessionState.Established) {
+                this.onMedia(this);
+                this.callbacks.onAnswered?.();
+            } else if (state === SIP.SessionState.Terminated) {
+                this._ended("hangup");
+            }
+        });
+    }
+
+    _ended(reason) {
+        // After the host's own BYE/CANCEL the conference already knows the
+        // reason and ignores this report.
+        this.ended = true;
+        this.callbacks.onEnded?.(reason);
+    }
+}

@@ -1,0 +1,268 @@
+/* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
+import {
+    click,
+    contains,
+    insertText,
+    mailModels,
+    start,
+} from "@mail/../tests/mail_test_helpers";
+import {defineModels, onRpc, patchWithCleanup} from "@web/../tests/web_test_helpers";
+import {expect, test} from "@odoo/hoot";
+import {advanceTime} from "@odoo/hoot-mock";
+import {TEST_RING_MS} from "@voip_conference/adhoc_conference/test_leg.esm";
+import {session} from "@web/session";
+import {voipModels} from "@voip_oca/../tests/voip_test_helpers.esm";
+
+defineModels({...mailModels, ...voipModels});
+
+const A = "+3225550111";
+const B = "+3225550122";
+const C = "8003";
+
+/** The server side, as the widget sees it; every call is logged as a step. */
+function mockServer({maxParties = 5} = {}) {
+    let id = 0;
+    const calls = {};
+    const format = (call) => ({
+        id: call.id,
+        typeCall: "outgoing",
+        phoneNumber: call.number,
+        state: call.state,
+        display_name: call.number,
+        partner: false,
+        createDate: "2026-11-30 10:00:00",
+        startDate: false,
+        endDate: false,
+    });
+    const newCall = (number) => {
+        id += 1;
+        calls[id] = {id, number, state: "calling"};
+        return format(calls[id]);
+    };
+    onRpc("voip.call", "create_call", ({args}) => {
+        expect.step(`call ${args[0].phone_number}`);
+        return newCall(args[0].phone_number);
+    });
+    onRpc("voip.call", "terminate_call", ({args}) => {
+        expect.step(`terminate ${calls[args[0][0]].number}`);
+        return format(calls[args[0][0]]);
+    });
+    onRpc("voip.call.conference", "start_from_call", ({args}) => {
+        expect.step(`conference of ${calls[args[0]].number}`);
+        return {id: 1, max_parties: maxParties};
+    });
+    onRpc("voip.call.conference", "add_leg", ({args}) => {
+        expect.step(`add ${args[1].phone_number}`);
+        return newCall(args[1].phone_number);
+    });
+    onRpc("voip.call.conference", "answer_leg", ({args}) => {
+        expect.step(`answered ${calls[args[1]].number}`);
+        calls[args[1]].state = "ongoing";
+        return format(calls[args[1]]);
+    });
+    onRpc("voip.call.conference", "end_leg", ({args}) => {
+        expect.step(`ended ${calls[args[1]].number} ${args[2]}`);
+        calls[args[1]].state = "terminated";
+        return format(calls[args[1]]);
+    });
+}
+
+/** The softphone in test mode (no SIP session), in a call with A. */
+async function inCallWithA() {
+    const tones = {dialtone: "", calltone: "", ringbacktone: ""};
+    patchWithCleanup(session, {...session, voip: {pbx_id: 1, mode: "test", tones}});
+    patchWithCleanup(window.HTMLMediaElement.prototype, {
+        play: () => Promise.resolve(),
+        pause: () => undefined,
+    });
+    const env = await start();
+    await click(".o_menu_systray .o_nav_entry[title='Softphone']");
+    await click(".o_voip_softphone button[title='Open Numpad']");
+    await insertText(".o_voip_softphone .o_numpad_input", A);
+    await click(".o_voip_softphone button[title='Call']");
+    await contains(".o_voip_adhoc_add");
+    return env.services.voip_agent_oca;
+}
+
+async function add(number, button) {
+    await insertText(".o_voip_adhoc_number", number, {replace: true});
+    await click(`.o_voip_adhoc_${button}`);
+}
+
+const party = (number) => `.o_voip_adhoc_party[data-number='${number}']`;
+
+test("call view: single step, consult, merge with a choice, disconnect, end for all", async () => {
+    mockServer();
+    await inCallWithA();
+    // Single step: B is dialled, A stays connected, B rings.
+    await add(B, "conference");
+    await contains(".o_voip_adhoc_party", {count: 2});
+    await contains(`${party(A)}[data-state='connected']`);
+    await contains(`${party(B)}[data-state='ringing'] .o_voip_adhoc_party_state`, {
+        text: "Ringing",
+    });
+    await advanceTime(TEST_RING_MS);
+    await contains(`${party(B)}[data-state='connected']`);
+    await advanceTime(3000);
+    await contains(`${party(B)} .o_voip_adhoc_party_duration`, {text: "00:03"});
+    // Transfer and Pause are voip_oca's one-call actions: not in a conference.
+    await contains(".o_voip_softphone button[title='Transfer']", {count: 0});
+    // Consult C: A and B on hold, C rings.
+    await add(C, "consult");
+    await contains(".o_voip_adhoc_party[data-state='held']", {count: 2});
+    await contains(`${party(C)}[data-state='ringing']`);
+    await contains(`${party(A)} .o_voip_adhoc_party_state`, {text: "On hold"});
+    await advanceTime(TEST_RING_MS);
+    await contains(`${party(C)}[data-state='connected']`);
+    // Two calls on hold: Merge asks which.
+    await click(".o_voip_adhoc_merge");
+    await contains(".o_voip_adhoc_merge_choice .form-check", {count: 2});
+    await click(".o_voip_adhoc_merge_choice input:first");
+    await click(".o_voip_adhoc_merge_chosen");
+    await contains(`${party(A)}[data-state='connected']`);
+    await contains(`${party(B)}[data-state='held']`);
+    // Retrieve B: the others go on hold.
+    await click(`${party(B)} .o_voip_adhoc_retrieve`);
+    await contains(`${party(B)}[data-state='connected']`);
+    await contains(".o_voip_adhoc_party[data-state='held']", {count: 2});
+    // Disconnect B only.
+    await click(`${party(B)} .o_voip_adhoc_disconnect`);
+    await contains(".o_voip_adhoc_party", {count: 2});
+    // End for all, after a confirmation.
+    await click(".o_voip_adhoc_end");
+    await contains(".modal", {text: "Every party will be disconnected."});
+    await click(".modal button", {text: "End for everyone"});
+    await contains(".o_voip_adhoc_party", {count: 0});
+    await contains(".o_voip_softphone button[title='Open Numpad']");
+    expect.verifySteps([
+        `call ${A}`,
+        `conference of ${A}`,
+        `add ${B}`,
+        `answered ${B}`,
+        `add ${C}`,
+        `answered ${C}`,
+        `ended ${B} removed`,
+        `ended ${A} ended`,
+        `ended ${C} ended`,
+    ]);
+});
+
+test("call view: the red button in a conference asks before ending it for all", async () => {
+    mockServer();
+    await inCallWithA();
+    await add(B, "conference");
+    await contains(".o_voip_adhoc_party", {count: 2});
+    await click(".o_voip_softphone_footer .text-danger[title='Call']");
+    await contains(".modal", {text: "Every party will be disconnected."});
+    await click(".modal button", {text: "Cancel"});
+    await contains(".o_voip_adhoc_party", {count: 2});
+    expect.verifySteps([`call ${A}`, `conference of ${A}`, `add ${B}`]);
+});
+
+test("call view: leave hands the two others a direct call", async () => {
+    mockServer();
+    await inCallWithA();
+    await add(B, "conference");
+    await contains(".o_voip_adhoc_leave", {count: 0}); // B still rings
+    await advanceTime(TEST_RING_MS);
+    await click(".o_voip_adhoc_leave");
+    await contains(".o_voip_adhoc_party", {count: 0});
+    expect.verifySteps([
+        `call ${A}`,
+        `conference of ${A}`,
+        `add ${B}`,
+        `answered ${B}`,
+        `ended ${A} transferred`,
+        `ended ${B} transferred`,
+    ]);
+});
+
+test("call view: leave refused, the host is told why and stays", async () => {
+    mockServer();
+    const agent = await inCallWithA();
+    await add(B, "conference");
+    await advanceTime(TEST_RING_MS);
+    const [first] = agent.adhocConference.legs;
+    first.driver.transferTo = async () => ({ok: false, reason: "603 Declined"});
+    await click(".o_voip_adhoc_leave");
+    await contains(".o_voip_adhoc_error", {
+        text: "The transfer was refused (603 Declined): you are still in the conference.",
+    });
+    await contains(".o_voip_adhoc_party[data-state='connected']", {count: 2});
+    expect.verifySteps([
+        `call ${A}`,
+        `conference of ${A}`,
+        `add ${B}`,
+        `answered ${B}`,
+    ]);
+});
+
+test("call view: a held call stays held, the new party gets a two-way call", async () => {
+    mockServer();
+    const agent = await inCallWithA();
+    agent.isHolded = true; // the host paused A (voip_oca's Pause)
+    await add(B, "conference");
+    await contains(`${party(A)}[data-state='held']`);
+    await advanceTime(TEST_RING_MS);
+    await contains(`${party(B)}[data-state='connected']`);
+    const plan = agent.adhocConference.mixPlan();
+    const [a, b] = agent.adhocConference.legs;
+    expect(plan).toEqual({host: [b.id], legs: {[a.id]: [], [b.id]: ["host"]}});
+    expect.verifySteps([
+        `call ${A}`,
+        `conference of ${A}`,
+        `add ${B}`,
+        `answered ${B}`,
+    ]);
+});
+
+test("call view: no more parties than the PBX allows, and the keypad target", async () => {
+    mockServer({maxParties: 2});
+    const agent = await inCallWithA();
+    await add(B, "conference");
+    await contains(".o_voip_adhoc_add", {count: 0}); // full: nothing to add
+    await contains(`${party(B)}.active`);
+    await click(`${party(A)} .o_voip_adhoc_party_name`);
+    await contains(`${party(A)}.active`);
+    await click(".o_voip_softphone_footer button[title='Open Numpad']");
+    await contains(".o_voip_adhoc_keypad_target", {text: `Keypad tones to: ${A}`});
+    expect(agent.sendKey("5")).toBe("test");
+    expect.verifySteps([`call ${A}`, `conference of ${A}`, `add ${B}`]);
+});
+
+test("call view: an empty number is refused with a message, nothing dialled", async () => {
+    mockServer();
+    await inCallWithA();
+    await click(".o_voip_adhoc_conference");
+    await contains(".o_voip_adhoc_error", {text: "Enter or pick a number to call."});
+    await contains(".o_voip_adhoc_party", {count: 0});
+    expect.verifySteps([`call ${A}`]);
+});
+
+test("call view: two parties added in a row both join the one conference", async () => {
+    mockServer();
+    const agent = await inCallWithA();
+    await Promise.all([
+        agent.adhocAdd({number: B}, "single"),
+        agent.adhocAdd({number: C}, "single"),
+    ]);
+    await contains(".o_voip_adhoc_party", {count: 3});
+    expect(agent.adhocConference.legs.map((leg) => leg.number)).toEqual([A, B, C]);
+    expect.verifySteps([`call ${A}`, `conference of ${A}`, `add ${B}`, `add ${C}`]);
+});
+
+test("call view: a call coming in during a conference gets busy, nothing else", async () => {
+    mockServer();
+    const agent = await inCallWithA();
+    await add(B, "conference");
+    await contains(".o_voip_adhoc_party", {count: 2});
+    const rejected = [];
+    await agent.onInvite({
+        reject: (options) => rejected.push(options.statusCode),
+        remoteIdentity: {uri: {user: "8009"}},
+        stateChange: {addListener: () => undefined},
+    });
+    expect(rejected).toEqual([486]);
+    await contains(".o_voip_adhoc_party", {count: 2});
+    expect.verifySteps([`call ${A}`, `conference of ${A}`, `add ${B}`]);
+});
