@@ -12,14 +12,12 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools import dial_string, numbering
+from ..tools import dial_string, numbering, sync_planner
 from ..tools.provider import (
     ConferenceStateError,
     NotFoundError,
     ProviderError,
-    Room,
 )
-from .voip_provider_sync_mixin import INBOUND
 
 _logger = logging.getLogger(__name__)
 
@@ -34,14 +32,20 @@ class VoipConference(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "voip.provider.sync.mixin"]
     _order = "name, id"
     _check_company_auto = True
-    _sync_fields = (
-        "name",
-        "extension",
-        "access_code",
-        "admin_user_id",
-        "wait_for_admin",
-        "max_participants",
-    )
+    _sync_resource = "rooms"
+    _sync_field_table = {
+        "name": ("name",),
+        "extension": ("extension",),
+        "access_code": ("access_code",),
+        "admin_extension": ("admin_user_id",),
+        "wait_for_admin": ("wait_for_admin",),
+        "max_participants": ("max_participants",),
+    }
+    _sync_key_field = "extension"
+    _sync_unique_key = "extension"
+    # Archiving deletes the room on the PBX; restoring or moving it to
+    # another PBX creates it there.
+    _sync_trigger_fields = ("active", "pbx_id")
 
     name = fields.Char(required=True, tracking=True)
     extension = fields.Char(
@@ -386,10 +390,7 @@ class VoipConference(models.Model):
         # The unique index reads what is in the database: write pending
         # archivings and renumberings before inserting.
         self.flush_model(["active", "extension", "pbx_id"])
-        rooms = super().create([self._clean_vals(vals) for vals in vals_list])
-        if not self.env.context.get(INBOUND):
-            self._register_push(rooms.pbx_id)
-        return rooms
+        return super().create([self._clean_vals(vals) for vals in vals_list])
 
     def write(self, vals):
         self._clean_vals(vals)
@@ -408,18 +409,7 @@ class VoipConference(models.Model):
         if "active" in vals and not vals["active"]:
             self._guard_routed_numbers()
             self.filtered("active")._queue_remote_deletion()
-        inbound = self.env.context.get(INBOUND)
-        if not inbound and (
-            self._sync_touches(vals) or vals.get("active") or "pbx_id" in vals
-        ):
-            vals["need_sync"] = True
-        if not (vals.get("need_sync") and not inbound):
-            return super().write(vals)
-        for records, values in self._sync_pending_writes(vals):
-            if records:
-                super(VoipConference, records).write(values)
-        self._register_push(self.pbx_id)
-        return True
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_routed(self):
@@ -434,7 +424,10 @@ class VoipConference(models.Model):
 
     def _queue_remote_deletion(self):
         """Delete these rooms on the PBX through the outbox (retried)."""
-        synced = self.sudo().filtered("remote_id")
+        # A room missing on the PBX has nothing left to delete there.
+        synced = self.sudo().filtered(
+            lambda r: r.remote_id and r.sync_state != "missing"
+        )
         if not synced:
             return
         self.env["voip.pbx.deletion"].sudo().create(
@@ -447,9 +440,16 @@ class VoipConference(models.Model):
                 for room in synced
             ]
         )
-        synced.with_context(**{INBOUND: True}).write(
-            {"remote_id": False, "sync_hash": False, "sync_state": "pending"}
-        )
+        for room in synced:
+            room._sync_write(
+                {
+                    "remote_id": False,
+                    "remote_version": 0,
+                    "sync_agreed": False,
+                    "sync_generation": room.sync_generation + 1,
+                    "sync_state": "pending",
+                }
+            )
         self._register_push(synced.pbx_id)
 
     def _guard_routed_numbers(self):
@@ -545,54 +545,57 @@ class VoipConference(models.Model):
     # Provider sync
     # ------------------------------------------------------------------
 
-    def _sync_values(self):
-        room = self.sudo()
-        return Room(
-            name=room.name,
-            extension=room.extension,
-            access_code=room.access_code or "",
-            admin_extension=room.admin_user_id.voip_extension or "",
-            wait_for_admin=room.wait_for_admin,
-            max_participants=room.max_participants,
-        ).values()
+    @api.model
+    def _sync_domain(self, pbx):
+        return super()._sync_domain(pbx) + [("active", "=", True)]
 
-    def _sync_key(self):
-        return self.extension
+    def _sync_export_admin_extension(self):
+        # The engine runs as superuser: no sudo() here, it would read each
+        # record alone (one query per room).
+        return self.admin_user_id.voip_extension or ""
 
     def _sync_secrets(self):
         room = self.sudo()
         return [room.access_code, (room.remote_values or {}).get("access_code")]
 
     @api.model
-    def _sync_vals_from_remote(self, remote, pbx):
-        admin = self.env["res.users"]
-        if remote.admin_extension:
-            admin = admin.sudo().search(
-                [
-                    ("voip_pbx_id", "=", pbx.id),
-                    ("voip_extension", "=", remote.admin_extension),
-                ],
-                limit=1,
-            )
-        return {
-            "name": remote.name,
-            "extension": remote.extension,
-            "access_code": remote.access_code or False,
-            "admin_user_id": admin.id,
-            "wait_for_admin": remote.wait_for_admin,
-            "max_participants": remote.max_participants,
-        }
-
-    def _push_to(self, backend):
-        self.ensure_one()
-        room = Room(**self._sync_values())
-        if self.remote_id:
-            return backend.update_room(self.remote_id, room)
-        # The same key for every retry of this creation: never two rooms.
-        key = "{}:voip.conference:{}".format(
-            self.env["ir.config_parameter"].sudo().get_param("database.uuid"), self.id
+    def _sync_import_admin_extension(self, values, pbx):
+        extension = values["admin_extension"]
+        if not extension:
+            return {"admin_user_id": False}
+        users = self._sync_memo(
+            ("admin_users", pbx.id),
+            lambda: {
+                user.voip_extension: user.id
+                for user in self.env["res.users"]
+                .sudo()
+                .search([("voip_pbx_id", "=", pbx.id), ("voip_extension", "!=", False)])
+            },
         )
-        return backend.create_room(room, idempotency_key=key)
+        # None: no user of this PBX has it; the PBX's value is kept as is.
+        return {"admin_user_id": users[extension]} if extension in users else None
+
+    def _sync_label(self, key):
+        if key == "admin_extension":
+            return self._fields["admin_extension"]._description_string(self.env)
+        return super()._sync_label(key)
+
+    def _sync_display(self, key, value):
+        if key == "access_code" and not self.env.user.has_group(
+            "voip_conference.voip_conference_group_manager"
+        ):
+            return "•" * len(value or "")
+        return super()._sync_display(key, value)
+
+    @api.model
+    def _sync_temporary_key(self, pbx, taken):
+        """The highest free 8-digit extension: a parking place for a swap."""
+        taken = set(taken)
+        while True:
+            candidate = sync_planner.temporary_extension(taken)
+            if not self._extension_owners(pbx, [candidate]):
+                return candidate
+            taken.add(candidate)
 
     def action_apply_changes(self):
         """Push what is pending and put it in production on the PBXs of
@@ -604,18 +607,6 @@ class VoipConference(models.Model):
     def action_sync_now(self):
         self.env["res.users"]._voip_conference_check_rights("manager")
         return self.pbx_id.sudo().action_sync()
-
-    def action_resolve_conflict(self):
-        self.env["res.users"]._voip_conference_check_rights("manager")
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Resolve the Conflict of %(room)s", room=self.name),
-            "res_model": "voip.conference.conflict",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_conference_id": self.id},
-        }
 
     def action_join(self):
         """Join from the form or the kanban card: the phone widget dials."""

@@ -6,8 +6,6 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..tools import dial_string, numbering
-from ..tools.provider import IncomingNumber, NotFoundError
-from .voip_provider_sync_mixin import INBOUND
 
 # Destination types of a voice call, as in the Axivox console.
 DESTINATION_TYPES = [
@@ -31,12 +29,15 @@ class VoipIncomingNumber(models.Model):
     _name = "voip.incoming.number"
     _description = "Incoming Number"
     _inherit = ["mail.thread", "mail.activity.mixin", "voip.provider.sync.mixin"]
-    _sync_fields = (
-        "destination_type",
-        "conference_id",
-        "destination_extension",
-        "dial_plan",
-    )
+    _sync_resource = "numbers"
+    # The number and its label belong to the PBX's operator: Odoo syncs the
+    # voice destination only.
+    _sync_field_table = {
+        "destination_type": ("destination_type",),
+        "destination": ("conference_id", "destination_extension", "dial_plan"),
+    }
+    _sync_key_field = "number"
+    _sync_creatable = False
     _order = "number, id"
     _rec_name = "number"
     _check_company_auto = True
@@ -272,22 +273,13 @@ class VoipIncomingNumber(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        numbers = super().create([self._prepare_vals(vals) for vals in vals_list])
-        if not self.env.context.get(INBOUND):
-            self._register_push(numbers.pbx_id)
-        return numbers
+        return super().create([self._prepare_vals(vals) for vals in vals_list])
 
     def write(self, vals):
         if vals.get("number") and len(self) > 1:
             raise UserError(self.env._("Several records cannot share one number."))
         self._prepare_vals(vals, record=self[:1])
-        if not self._sync_touches(vals):
-            return super().write(vals)
-        for records, values in self._sync_pending_writes(vals):
-            if records:
-                super(VoipIncomingNumber, records).write(values)
-        self._register_push(self.pbx_id)
-        return True
+        return super().write(vals)
 
     # ------------------------------------------------------------------
     # Constraints
@@ -356,56 +348,81 @@ class VoipIncomingNumber(models.Model):
     # Provider sync
     # ------------------------------------------------------------------
 
-    def _sync_destination(self):
+    def _sync_export_destination(self):
         fname = DESTINATION_FIELDS.get(self.destination_type)
         if fname == "conference_id":
             return self.conference_id.remote_id or ""
         return (fname and self[fname]) or ""
 
-    def _sync_values(self):
-        return IncomingNumber(
-            number=self.number,
-            destination_type=self.destination_type,
-            destination=self._sync_destination(),
-        ).values()
-
-    def _sync_key(self):
-        return self.number
+    @api.model
+    def _sync_import_destination_type(self, values, pbx):
+        destination_type = values["destination_type"]
+        destination = values.get("destination") or ""
+        vals = self._sync_unmapped_vals("destination") | {
+            "destination_type": destination_type
+        }
+        fname = DESTINATION_FIELDS.get(destination_type)
+        if fname == "conference_id":
+            rooms = self._sync_memo(
+                ("rooms", pbx.id),
+                lambda: {
+                    room.remote_id: room.id
+                    for room in self.env["voip.conference"].search_fetch(
+                        [("pbx_id", "=", pbx.id), ("remote_id", "!=", False)],
+                        ["remote_id"],
+                    )
+                },
+            )
+            if destination not in rooms:
+                return None  # a room Odoo does not know: kept as the PBX has it
+            vals["conference_id"] = rooms[destination]
+        elif fname:
+            vals[fname] = destination
+        return vals
 
     @api.model
-    def _sync_vals_from_remote(self, remote, pbx):
-        vals = {
-            "number": remote.number,
-            "destination_type": remote.destination_type,
+    def _sync_import_destination(self, values, pbx):
+        # Imported with its type; unmapped with it too.
+        if "destination_type" not in values:
+            values = values | {"destination_type": "none"}
+        mapped = self._sync_import_destination_type(values, pbx)
+        return None if mapped is None else {}
+
+    def _sync_touched_keys(self, vals):
+        # A type and its destination go together: setting one replaces both.
+        touched = super()._sync_touched_keys(vals)
+        return set(self._sync_field_table) if touched else touched
+
+    @api.model
+    def _sync_unmapped_vals(self, key):
+        return {
+            "destination_type": "none",
             "conference_id": False,
             "destination_extension": False,
             "dial_plan": False,
         }
-        fname = DESTINATION_FIELDS.get(remote.destination_type)
-        if fname == "conference_id":
+
+    @api.model
+    def _sync_create_vals(self, remote, pbx):
+        vals = super()._sync_create_vals(remote, pbx)
+        return vals | ({"name": remote.name} if remote.name else {})
+
+    def _sync_label(self, key):
+        if key == "destination":
+            return self._fields["destination_display"]._description_string(self.env)
+        return super()._sync_label(key)
+
+    def _sync_display(self, key, value):
+        if key == "destination" and value:
             room = self.env["voip.conference"].search(
-                [("pbx_id", "=", pbx.id), ("remote_id", "=", remote.destination)],
-                limit=1,
+                [("pbx_id", "=", self.pbx_id.id), ("remote_id", "=", value)], limit=1
             )
             if room:
-                vals["conference_id"] = room.id
-            else:  # a room Odoo cannot see: keep the number, drop the route
-                vals["destination_type"] = "none"
-        elif fname:
-            vals[fname] = remote.destination
-        if remote.name:
-            vals["name"] = remote.name
-        return vals
+                return room.display_name
+        return super()._sync_display(key, value)
 
-    def _push_to(self, backend):
-        self.ensure_one()
-        if not self.remote_id:
-            raise NotFoundError(
-                self.env._(
-                    "This number is not provisioned on the PBX: ask the operator "
-                    "to add it, then sync."
-                )
-            )
-        return backend.set_number_destination(
-            self.remote_id, self.destination_type, self._sync_destination()
+    def _sync_not_creatable_message(self):
+        return self.env._(
+            "This number is not provisioned on the PBX: ask the operator to add "
+            "it, then sync."
         )

@@ -12,9 +12,10 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools import numbering, sync_planner, webhook
+from ..tools import numbering, webhook
 from ..tools.provider import (
     CAPABILITIES,
+    RESOURCES,
     AuthError,
     BadResponseError,
     Event,
@@ -27,7 +28,7 @@ from ..tools.provider import (
 )
 from ..tools.rest_client import RestPbxClient
 from ..tools.simulated_pbx import Fault, SimulatedPbx
-from .voip_provider_sync_mixin import INBOUND
+from .voip_provider_sync_mixin import MEMO
 
 _logger = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ PBX_FAILURES = (
 # What a run catches: the provider's failures and Odoo refusing what the PBX
 # sent; the run's savepoint undoes whatever the run did before.
 RUN_FAILURES = (ProviderError, UserError, psycopg2.Error)
+# Records pushed per transaction by the scheduled sync.
+SYNC_BATCH = 200
 
 
 class VoipPbx(models.Model):
@@ -98,6 +101,8 @@ class VoipPbx(models.Model):
         string="Sync Runs",
         groups="voip_conference.voip_conference_group_manager",
     )
+    # {resource: cursor}: where the next incremental list starts.
+    sync_cursors = fields.Json(copy=False, readonly=True)
     conference_receptionist_delay = fields.Float(
         string="Receptionist Delay (s)",
         default=2.0,
@@ -385,11 +390,17 @@ class VoipPbx(models.Model):
         try:
             yield backend
         finally:
-            if isinstance(backend, SimulatedPbx):
-                state = backend.to_state()
-                if backend.faults:
-                    state["faults"] = [vars(fault) for fault in backend.faults]
-                self.sudo().simulator_state = state
+            self._provider_save(backend)
+
+    def _provider_save(self, backend):
+        """Keep the built-in simulator's state in the database."""
+        if isinstance(backend, SimulatedPbx) and not getattr(
+            backend, "released", False
+        ):
+            state = backend.to_state()
+            if backend.faults:
+                state["faults"] = [vars(fault) for fault in backend.faults]
+            self.sudo().simulator_state = state
 
     def _simulator_add_fault(self, operation, status=500, **kwargs):
         """Make the built-in simulator fail (tests and demos)."""
@@ -454,16 +465,6 @@ class VoipPbx(models.Model):
     # Sync
     # ------------------------------------------------------------------
 
-    def _sync_lock(self):
-        """Lock this PBX for the transaction; False when a sync already holds it."""
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM voip_pbx WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
-                self.id,
-            )
-        )
-        return bool(self.env.cr.fetchone())
-
     def action_sync(self):
         self.env["res.users"]._voip_conference_check_rights("manager")
         self.check_access("read")
@@ -504,16 +505,35 @@ class VoipPbx(models.Model):
             # One PBX's failure never stops the others: a run records what
             # it can; anything else is logged and the next PBX is synced.
             try:
-                with self.env.cr.savepoint():
-                    pbx._sync(trigger="cron")
+                if in_cron:
+                    # Batches committed as they go: the cron's own commits.
+                    pbx._sync(trigger="cron", batch=SYNC_BATCH)
+                else:
+                    with self.env.cr.savepoint():
+                        pbx._sync(trigger="cron")
             except Exception:
                 _logger.exception("Scheduled sync of PBX %s failed", pbx.display_name)
+                if in_cron:
+                    self.env.cr.rollback()
             if in_cron:
                 # One PBX's work is kept even if a later one fails.
                 self.env["ir.cron"]._commit_progress(1, remaining=len(pbxs) - index)
 
-    def _sync(self, trigger="manual", pull=True, push=True, apply=None):
-        """One sync run: pull, push, apply; one run per PBX at a time."""
+    @api.model
+    def _sync_models(self):
+        """The synced models, in the order of their provider resources."""
+        names = self.env.registry.descendants(["voip.provider.sync.mixin"], "_inherit")
+        models_ = [self.env[name] for name in names if not self.env[name]._abstract]
+        return sorted(models_, key=lambda m: RESOURCES.index(m._sync_resource))
+
+    def _sync(self, trigger="manual", pull=True, push=True, apply=None, batch=None):
+        """One sync run of this PBX: pull, push, deletions, apply.
+
+        One run per PBX at a time (row lock). With ``batch``, the pushes are
+        committed every ``batch`` records (the scheduled sync): the lock is
+        taken again after each commit, and a run that loses it stops, the
+        other one going on; nothing is pushed twice.
+        """
         self.ensure_one()
         if self.pbx_backend == "none":
             return self.env["voip.pbx.sync.run"]
@@ -529,7 +549,7 @@ class VoipPbx(models.Model):
             )
         )
         start = time.perf_counter()
-        if not self._sync_lock():
+        if not self.try_lock_for_update(allow_referencing=True):
             run.write(
                 {
                     "status": "skipped",
@@ -537,48 +557,53 @@ class VoipPbx(models.Model):
                 }
             )
             return run
-        counts = dict.fromkeys(
-            ("created", "updated", "deleted", "conflicts", "errors", "pushed"), 0
-        )
+        pbx = self.with_context(**{MEMO: {}})
         backend = None
-        notes = counts["notes"] = []
         try:
-            with self._provider() as backend, self.env.cr.savepoint():
-                if pull:
-                    self._sync_pull(backend, counts)
-                if push:
-                    self._sync_push(backend, counts)
-                if apply or (apply is None and self.auto_apply and counts["pushed"]):
-                    self._sync_apply(backend)
-            status, message = "done", "\n".join(notes) or False
+            with pbx._provider() as backend:
+                # Batches commit as they go; otherwise the run is one unit:
+                # a failure undoes it all (its counts too, on the run).
+                with contextlib.nullcontext() if batch else self.env.cr.savepoint():
+                    pbx._sync_steps(backend, run, pull, push, apply, batch)
+            status = "done"
             self.write(
                 {
                     "sync_status": "ok",
-                    "sync_message": message,
+                    "sync_message": run.message,
                     "last_sync_date": fields.Datetime.now(),
                 }
             )
         except RUN_FAILURES as error:
-            # The savepoint undid the run: records keep their pending state
-            # for next time, nothing is half-applied.
+            # Records keep their pending state for next time.
             self.env.invalidate_all()
-            counts = dict.fromkeys(counts, 0)
-            status, message = "failed", self._sync_failure_message(error)
-            self.write({"sync_status": "error", "sync_message": message})
+            status = "failed"
+            run._sync_note(self._sync_failure_message(error))
+            self.write({"sync_status": "error", "sync_message": run.message})
             _logger.info("Sync of PBX %s failed: %s", self.display_name, error)
-        counts.pop("notes", None)
         run.write(
             {
-                **counts,
-                "status": "partial"
-                if status == "done" and counts["errors"]
-                else status,
-                "message": message,
+                "status": "partial" if status == "done" and run.errors else status,
                 "requests": backend.request_count if backend else 0,
                 "duration": time.perf_counter() - start,
             }
         )
         return run
+
+    def _sync_steps(self, backend, run, pull, push, apply, batch):
+        capabilities = backend.capabilities()
+        if pull:
+            with self.env.cr.savepoint():
+                for Model in self._sync_models():
+                    Model._sync_pull(
+                        self, backend, run, capabilities.get("incremental")
+                    )
+        if push:
+            if not self._sync_push_all(backend, run, capabilities, batch):
+                return  # another run holds the PBX now and goes on
+            with self.env.cr.savepoint():
+                self.env["voip.pbx.deletion"]._process(self, backend, run)
+        if apply or (apply is None and self.auto_apply and run.pushed):
+            self._sync_apply(backend)
 
     def _sync_failure_message(self, error):
         """The translated reason a whole run failed."""
@@ -591,212 +616,60 @@ class VoipPbx(models.Model):
             )
         return str(error.args[0] if error.args else error)
 
-    def _sync_guarded(self, counts, apply_change, record=None, name=""):
-        """Apply one change the PBX sent, in its own savepoint.
-
-        When Odoo's rules refuse it (an extension another room holds, a
-        value out of range), nothing of it is kept: the record, if any, is
-        flagged with the reason and left unsynced, the run notes it, and the
-        other changes go on.
-        """
-        try:
-            with self.env.cr.savepoint():
-                apply_change()
-                self.env.flush_all()
-        except (UserError, psycopg2.IntegrityError) as error:
-            self.env.invalidate_all()
-            reason = (
-                error.args[0]
-                if isinstance(error, UserError)
-                else self.env._(
-                    "another active record of this PBX already uses the same "
-                    "extension or number"
+    def _sync_push_all(self, backend, run, capabilities, batch=None):
+        """Push every pending record, model after model, ``batch`` records per
+        transaction when set (else all in this one). False when another run
+        took the PBX over between two batches."""
+        for Model in self._sync_models():
+            cursor = (self.sync_cursors or {}).get(Model._sync_resource, "")
+            versions, last_id = [], 0
+            while True:
+                with self.env.cr.savepoint():
+                    records = Model._sync_pending(self, batch or None, last_id)
+                    if not records:
+                        break
+                    versions += records._sync_push(self, backend, run, capabilities)
+                    last_id = records[-1].id
+                if not batch or len(records) < batch:
+                    break
+                # Commit this batch; go on only while we hold the PBX.
+                self._sync_advance_cursor(Model._sync_resource, cursor, versions)
+                self._provider_save(backend)
+                self.env["ir.cron"]._commit_progress(len(records))
+                cursor, versions = (
+                    (self.sync_cursors or {}).get(Model._sync_resource, ""),
+                    [],
                 )
-            )
-            reason = self.env._(
-                "The PBX's values of %(name)s were not taken: %(reason)s",
-                name=name or (record and record.display_name) or "-",
-                reason=reason,
-            )
-            if record:
-                record._sync_mark("error", error=reason)
-            counts["errors"] += 1
-            counts["notes"].append(reason)
-            return False
+                if not self.try_lock_for_update(allow_referencing=True):
+                    run._sync_note(self.env._("Another sync took over this PBX."))
+                    # Its state is the other run's now (the simulator's too).
+                    backend.released = True
+                    return False
+            self._sync_advance_cursor(Model._sync_resource, cursor, versions)
         return True
 
-    # -- pull -----------------------------------------------------------
+    def _sync_advance_cursor(self, resource, cursor, versions):
+        """Skip our own writes in the next incremental list.
 
-    def _sync_pull(self, backend, counts):
-        deleting = set(
-            self.env["voip.pbx.deletion"]
-            .search([("pbx_id", "=", self.id)])
-            .mapped("remote_id")
-        )
-        Room_ = self.env["voip.conference"].with_context(active_test=False)
-        rooms = Room_.search([("pbx_id", "=", self.id), ("active", "=", True)])
-        remote_rooms = [r for r in backend.list_rooms() if r.id not in deleting]
-        self._sync_apply_plan(Room_, rooms, remote_rooms, lambda r: r.extension, counts)
-        Number = self.env["voip.incoming.number"].with_context(active_test=False)
-        numbers = Number.search([("pbx_id", "=", self.id)])
-        remote_numbers = backend.list_numbers()
-        self._sync_apply_plan(
-            Number, numbers, remote_numbers, lambda n: n.number, counts
-        )
-
-    def _sync_apply_plan(self, Model, records, remotes, key_of, counts):
-        by_id = {record.id: record for record in records}
-        actions = sync_planner.plan(
-            [record._sync_local_state() for record in records], remotes, key_of
-        )
-        to_create = []
-        for action in actions:
-            record = by_id.get(action.local.local_id) if action.local else None
-            if action.kind == sync_planner.CREATE_LOCAL:
-                to_create.append(action.remote)
-            elif action.kind == sync_planner.UPDATE_LOCAL:
-
-                def update(record=record, remote=action.remote):
-                    record.with_context(**{INBOUND: True}).write(
-                        Model._sync_vals_from_remote(remote, self)
-                    )
-                    record._sync_mark("synced", remote=remote)
-
-                if self._sync_guarded(counts, update, record=record):
-                    counts["updated"] += 1
-            elif action.kind == sync_planner.MARK_SYNCED:
-                record._sync_mark("synced", remote=action.remote)
-            elif action.kind == sync_planner.CONFLICT:
-                record.with_context(**{INBOUND: True}).write(
-                    {
-                        "sync_state": "conflict",
-                        "remote_values": action.remote.values()
-                        | {"id": action.remote.id},
-                        "sync_error": False,
-                    }
-                )
-                counts["conflicts"] += 1
-            elif action.kind == sync_planner.MISSING:
-                if record.sync_state != "missing":
-                    record._sync_mark(
-                        "missing",
-                        error=self.env._("It is no longer on the PBX: deleted there?"),
-                    )
-            elif (
-                action.kind == sync_planner.PUSH
-                and not action.remote
-                and Model._name == "voip.incoming.number"
-            ):
-                if record.sync_state != "missing":
-                    record._sync_mark(
-                        "missing",
-                        error=self.env._(
-                            "This number is not provisioned on the PBX: ask the "
-                            "operator to add it, then sync."
-                        ),
-                    )
-            elif (
-                action.kind == sync_planner.PUSH
-                and action.remote
-                and not record.remote_id
-            ):
-                # Matched by its key: adopt the PBX's id, push Odoo's values.
-                record.with_context(**{INBOUND: True}).write(
-                    {"remote_id": action.remote.id}
-                )
-        if to_create:
-            self._sync_create_local(Model, to_create, counts)
-
-    def _sync_create_local(self, Model, remotes, counts):
-        """Create the records that exist only on the PBX, as synced."""
-        inbound = Model.with_context(**{INBOUND: True, "tracking_disable": True})
-        vals_list = [
-            Model._sync_vals_from_remote(remote, self)
-            | {
-                "pbx_id": self.id,
-                "company_id": (self.company_id or self.env.company).id,
-                "remote_id": remote.id,
-                "sync_state": "synced",
-                "need_sync": False,
-                "sync_hash": sync_planner.values_hash(remote.values()),
-                "last_sync_date": fields.Datetime.now(),
+        A PBX numbers its changes of a resource; if ours are exactly the
+        next ones after the cursor, nobody else changed anything meanwhile
+        and the cursor may move past them. Otherwise the next list brings
+        them back with the others' changes (and they match: nothing to do).
+        """
+        if not versions or not str(cursor).isdigit():
+            return
+        start = int(cursor)
+        if sorted(versions) == list(range(start + 1, start + len(versions) + 1)):
+            self.sync_cursors = dict(self.sync_cursors or {}) | {
+                resource: str(start + len(versions))
             }
-            for remote in remotes
-        ]
-        # All at once; one by one when Odoo refuses one of them.
-        if vals_list and not self._sync_guarded(
-            dict(counts, notes=[], errors=0), lambda: inbound.create(vals_list)
-        ):
-            for vals, remote in zip(vals_list, remotes, strict=True):
-
-                def create_one(vals=vals):
-                    inbound.create([vals])
-
-                # The PBX's name and key: nothing in Odoo names it yet.
-                key = getattr(remote, "extension", "") or getattr(remote, "number", "")
-                name = getattr(remote, "name", "") or remote.id
-                if self._sync_guarded(counts, create_one, name=f"{name} ({key})"):
-                    counts["created"] += 1
-        elif vals_list:
-            counts["created"] += len(vals_list)
-
-    # -- push -----------------------------------------------------------
-
-    def _sync_push(self, backend, counts):
-        rooms = self.env["voip.conference"].search(
-            [
-                ("pbx_id", "=", self.id),
-                ("need_sync", "=", True),
-                ("sync_state", "!=", "conflict"),
-            ]
-        )
-        for room in rooms:
-            self._push_record(room, lambda r: r._push_to(backend), counts)
-        numbers = self.env["voip.incoming.number"].search(
-            [
-                ("pbx_id", "=", self.id),
-                ("need_sync", "=", True),
-                ("sync_state", "!=", "conflict"),
-                ("remote_id", "!=", False),
-            ]
-        )
-        for number in numbers:
-            self._push_record(number, lambda n: n._push_to(backend), counts)
-        self.env["voip.pbx.deletion"]._process(self, backend, counts)
-
-    def _push_record(self, record, push, counts):
-        try:
-            remote = push(record)
-        except PBX_FAILURES:
-            raise
-        except NotFoundError as error:
-            record._sync_mark(
-                "missing",
-                error=self._provider_error_message(error, record._sync_secrets()),
-            )
-            counts["errors"] += 1
-        except ProviderError as error:
-            record._sync_mark(
-                "error",
-                error=self._provider_error_message(error, record._sync_secrets()),
-            )
-            counts["errors"] += 1
-        else:
-            if remote is not None:
-                record._sync_mark("pushed", remote=remote)
-                counts["pushed"] += 1
-
-    # -- apply ----------------------------------------------------------
 
     def _sync_apply(self, backend):
         backend.apply_changes()
-        for model in ("voip.conference", "voip.incoming.number"):
-            pushed = (
-                self.env[model]
-                .with_context(active_test=False)
-                .search([("pbx_id", "=", self.id), ("sync_state", "=", "pushed")])
-            )
-            pushed._sync_mark("synced")
+        for Model in self._sync_models():
+            Model.with_context(active_test=False).search(
+                [("pbx_id", "=", self.id), ("sync_state", "=", "pushed")]
+            )._sync_write({"sync_state": "synced"})
 
     # ------------------------------------------------------------------
     # Host controls: capabilities, events, webhooks

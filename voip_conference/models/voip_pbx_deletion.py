@@ -20,28 +20,33 @@ class VoipPbxDeletion(models.Model):
     _order = "id"
 
     pbx_id = fields.Many2one("voip.pbx", required=True, ondelete="cascade", index=True)
+    resource = fields.Selection(
+        [("rooms", "Conference room"), ("numbers", "Incoming number")],
+        required=True,
+        default="rooms",
+    )
     remote_id = fields.Char(string="Provider ID", required=True)
     name = fields.Char()
     attempts = fields.Integer(default=0)
     next_attempt = fields.Datetime(default=fields.Datetime.now)
     last_error = fields.Text()
 
-    def _process(self, pbx, backend, counts):
+    def _process(self, pbx, backend, run):
         due = self.search(
             [("pbx_id", "=", pbx.id), ("next_attempt", "<=", fields.Datetime.now())]
         )
         for deletion in due:
             try:
-                backend.delete_room(deletion.remote_id)
+                backend.delete_object(deletion.resource, deletion.remote_id)
             except PBX_FAILURES:
                 raise
             except NotFoundError:
                 deletion.unlink()  # already gone: that is what we wanted
-                counts["deleted"] += 1
+                run._sync_count(deleted=1)
             except ProviderError as error:
                 # The reason reaches managers: on the run and in this outbox.
                 reason = pbx._provider_error_message(error)
-                counts.setdefault("notes", []).append(
+                run._sync_note(
                     self.env._(
                         "%(room)s could not be deleted on the PBX; it is tried "
                         "again later: %(reason)s",
@@ -57,8 +62,7 @@ class VoipPbxDeletion(models.Model):
                         + timedelta(minutes=min(2**deletion.attempts, 24 * 60)),
                     }
                 )
-                counts["errors"] += 1
+                run._sync_count(errors=1)
             else:
                 deletion.unlink()
-                counts["deleted"] += 1
-                counts["pushed"] += 1
+                run._sync_count(deleted=1, pushed=1)

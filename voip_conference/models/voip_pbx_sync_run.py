@@ -54,6 +54,16 @@ class VoipPbxSyncRun(models.Model):
     message = fields.Text()
     summary = fields.Char(compute="_compute_summary")
 
+    def _sync_count(self, **counts):
+        """Add to the run's counts: ``_sync_count(pushed=3, errors=1)``."""
+        counts = {key: value for key, value in counts.items() if value}
+        if counts:
+            self.write({key: self[key] + value for key, value in counts.items()})
+
+    def _sync_note(self, message):
+        """Add a line to the run's message."""
+        self.message = "\n".join(filter(None, [self.message, message]))
+
     @api.depends(
         "status", "created", "updated", "deleted", "pushed", "conflicts", "errors"
     )

@@ -1,15 +1,30 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+import collections
 import functools
+import json
 import logging
 
+import psycopg2
+
 from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..tools import sync_planner
+from ..tools.provider import (
+    BULK_MAX,
+    CursorExpiredError,
+    NotFoundError,
+    PbxBackend,
+    PreconditionFailedError,
+)
 
 # Context key of writes that come from the PBX: they must not be pushed back.
 INBOUND = "voip_sync_inbound"
 PUSH_KEY = "voip_conference_push_pbx_ids"
+# Context key of the memo a sync run shares between its hooks (lookups).
+MEMO = "voip_sync_memo"
 
 _logger = logging.getLogger(__name__)
 
@@ -34,20 +49,47 @@ SYNC_STATES = [
     ("conflict", "Conflict"),
     ("missing", "Missing on the provider"),
 ]
+# States a push leaves alone until a manager acts.
+HELD_STATES = ("conflict", "missing")
 
 
 class VoipProviderSyncMixin(models.AbstractModel):
-    """What rooms and incoming numbers share to stay in sync with the PBX.
+    """The sync engine of every record kept in sync with the PBX.
 
-    A record remembers the hash of the values last agreed with the PBX
-    (``sync_hash``) and whether it changed since (``need_sync``). Editing a
-    synced field marks it; the push runs after the transaction commits.
+    Learned from google_calendar's ``google.calendar.sync``: the mixin owns
+    ``create``/``write`` (need-sync marking, pending or conflict) and the
+    pull, push and resolve steps; each model gives a field table and a few
+    hooks. ``voip.pbx._sync`` only orchestrates.
+
+    The field table ``_sync_field_table`` maps each provider key to the Odoo
+    fields it is made of; it alone decides what a change marks, what is
+    pushed, what is pulled and what a conflict compares. Per key, a model may
+    define ``_sync_export_<key>()`` (the provider value of a record) and
+    ``_sync_import_<key>(values, pbx)`` (Odoo values from the provider's, or
+    None when Odoo cannot map it: the PBX's value is then kept in
+    ``sync_unmapped``, shown on the record and pushed back unchanged).
+
+    A record remembers the values last agreed with the PBX (``sync_agreed``)
+    and the PBX's version of them (``remote_version``): a push sends only
+    what changed since, on condition that the PBX's object is still at that
+    version.
     """
 
     _name = "voip.provider.sync.mixin"
     _description = "PBX Provider Sync"
-    # Fields whose change must reach the PBX; set by each model.
-    _sync_fields = ()
+
+    # The provider's resource (tools/provider.py RESOURCES).
+    _sync_resource = None
+    # {provider key: (Odoo field, ...)}
+    _sync_field_table = {}
+    # The natural key: an Odoo field and the provider object's attribute.
+    _sync_key_field = None
+    # Odoo fields that are not synced values but still need a push.
+    _sync_trigger_fields = ()
+    # False when Odoo cannot create the object on the PBX (the operator does).
+    _sync_creatable = True
+    # The provider key the PBX keeps unique, whose pushes must be ordered.
+    _sync_unique_key = None
 
     remote_id = fields.Char(
         string="Provider ID", copy=False, readonly=True, index="btree_not_null"
@@ -63,36 +105,140 @@ class VoipProviderSyncMixin(models.AbstractModel):
     )
     sync_error = fields.Text(string="Provider Message", copy=False, readonly=True)
     need_sync = fields.Boolean(default=True, copy=False, readonly=True, index=True)
-    # The PBX's values hold the access code, and a short code is recovered
-    # from its hash by trying every code: both for managers only.
-    sync_hash = fields.Char(
+    # The agreed and the PBX's values hold a room's access code: for managers
+    # only (the engine reads them as superuser).
+    sync_agreed = fields.Json(
+        string="Values Agreed with the PBX",
         copy=False,
         readonly=True,
         groups="voip_conference.voip_conference_group_manager",
     )
+    remote_version = fields.Integer(
+        string="Provider Version", copy=False, readonly=True
+    )
+    # Bumped at each re-creation on the PBX: a new idempotency key.
+    sync_generation = fields.Integer(copy=False, readonly=True)
     remote_values = fields.Json(
         string="Provider's Values",
         copy=False,
         readonly=True,
         groups="voip_conference.voip_conference_group_manager",
     )
+    sync_unmapped = fields.Json(
+        string="PBX Values Odoo Cannot Map", copy=False, readonly=True
+    )
+    sync_unmapped_display = fields.Char(
+        string="Kept from the PBX",
+        compute="_compute_sync_unmapped_display",
+        help="Values the PBX holds that Odoo cannot show in its own fields "
+        "(an administrator extension no user of this PBX has, a destination "
+        "Odoo does not know). They are kept on the PBX as they are until "
+        "you change the field in Odoo.",
+    )
     last_sync_date = fields.Datetime(string="Last Synced", copy=False, readonly=True)
 
+    @api.depends("sync_unmapped")
+    def _compute_sync_unmapped_display(self):
+        for record in self:
+            record.sync_unmapped_display = ", ".join(
+                f"{record._sync_label(key)}: {value}"
+                for key, value in (record.sync_unmapped or {}).items()
+            )
+
     # ------------------------------------------------------------------
-    # To override
+    # The field table
     # ------------------------------------------------------------------
 
-    def _sync_values(self):
-        """The values the PBX holds for this record (a dict)."""
-        raise NotImplementedError
+    def _sync_label(self, key):
+        """The user's name of a provider key: its first Odoo field's."""
+        return self._fields[self._sync_field_table[key][0]]._description_string(
+            self.env
+        )
 
-    def _sync_key(self):
-        """The natural key matched against the PBX: extension, number."""
-        raise NotImplementedError
+    def _sync_export(self):
+        """The provider values Odoo has now: ``{provider key: value}``."""
+        self.ensure_one()
+        unmapped = self.sync_unmapped or {}
+        values = {}
+        for key, fnames in self._sync_field_table.items():
+            if key in unmapped:
+                values[key] = unmapped[key]
+                continue
+            hook = getattr(self, f"_sync_export_{key}", None)
+            values[key] = hook() if hook else self._sync_export_field(fnames[0])
+        return values
+
+    def _sync_export_field(self, fname):
+        value, field = self[fname], self._fields[fname]
+        if field.type == "boolean":
+            return bool(value)
+        if field.type in ("integer", "float"):
+            return value or 0
+        return value or ""
 
     @api.model
-    def _sync_vals_from_remote(self, remote, pbx):
-        """Odoo values of a provider object."""
+    def _sync_import(self, values, pbx):
+        """Odoo values from provider values: ``(vals, unmapped)``, where
+        ``unmapped`` holds the PBX values Odoo cannot map."""
+        vals, unmapped = {}, {}
+        for key, fnames in self._sync_field_table.items():
+            if key not in values:
+                continue
+            hook = getattr(self, f"_sync_import_{key}", None)
+            if hook:
+                mapped = hook(values, pbx)
+            else:
+                field = self._fields[fnames[0]]
+                value = values[key]
+                if field.type not in ("boolean", "integer", "float"):
+                    value = value or False
+                mapped = {fnames[0]: value}
+            if mapped is None:
+                unmapped[key] = values[key]
+                mapped = self._sync_unmapped_vals(key)
+            vals.update(mapped)
+        return vals, unmapped
+
+    @api.model
+    def _sync_unmapped_vals(self, key):
+        """The Odoo values of a key whose PBX value Odoo cannot map."""
+        return dict.fromkeys(self._sync_field_table[key], False)
+
+    @api.model
+    def _sync_create_vals(self, remote, pbx):
+        """The values of a record created in Odoo from a provider object."""
+        vals, unmapped = self._sync_import(remote.values(), pbx)
+        return vals | {
+            self._sync_key_field: getattr(remote, self._sync_key_field),
+            "pbx_id": pbx.id,
+            "company_id": (pbx.company_id or self.env.company).id,
+            "sync_unmapped": unmapped or False,
+        }
+
+    def _sync_display(self, key, value):
+        """How a provider value reads in the conflict wizard."""
+        if isinstance(value, bool):
+            return self.env._("Yes") if value else self.env._("No")
+        return str(value) if value not in (None, "") else ""
+
+    @api.model
+    def _sync_domain(self, pbx):
+        """The records of ``pbx`` that the PBX should have."""
+        return [("pbx_id", "=", pbx.id)]
+
+    @api.model
+    def _sync_memo(self, key, compute):
+        """A lookup computed once per sync run (e.g. users by extension)."""
+        memo = self.env.context.get(MEMO)
+        if memo is None:
+            return compute()
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
+
+    @api.model
+    def _sync_temporary_key(self, pbx, taken):
+        """A value of the unique key free on ``pbx`` and not in ``taken``."""
         raise NotImplementedError
 
     def _sync_secrets(self):
@@ -100,50 +246,47 @@ class VoipProviderSyncMixin(models.AbstractModel):
         return ()
 
     # ------------------------------------------------------------------
+    # CRUD: local edits mark the record and push after commit
+    # ------------------------------------------------------------------
 
-    def _sync_local_state(self):
-        self.ensure_one()
-        return sync_planner.LocalState(
-            local_id=self.id,
-            key=self._sync_key(),
-            values=self._sync_values(),
-            remote_id=self.remote_id or "",
-            synced_hash=self.sync_hash or "",
-            need_sync=self.need_sync,
-        )
+    def _sync_touched_keys(self, vals):
+        return {
+            key
+            for key, fnames in self._sync_field_table.items()
+            if set(fnames) & set(vals)
+        }
 
-    def _sync_mark(self, state, remote=None, error=False):
-        """Record the outcome of a sync operation, without pushing again."""
-        vals = {"sync_state": state, "sync_error": error or False}
-        if remote is not None:
-            vals.update(
-                remote_id=remote.id or self.remote_id,
-                sync_hash=sync_planner.values_hash(remote.values()),
-                need_sync=False,
-                remote_values=False,
-                last_sync_date=fields.Datetime.now(),
-            )
-        self.with_context(**{INBOUND: True}).write(vals)
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        if not self.env.context.get(INBOUND):
+            records._register_push(records.pbx_id)
+        return records
 
-    def _sync_touches(self, vals):
-        return not self.env.context.get(INBOUND) and bool(
-            set(vals) & set(self._sync_fields)
-        )
-
-    def _sync_pending_writes(self, vals):
-        """Split a local change of synced values into (records, values) writes.
-
-        Records go back to "pending push", except those in conflict: they
-        stay so until a manager resolves the conflict. The caller writes
-        (through its own ``super()``, so that tracking and other overrides
-        run) and registers the push.
-        """
+    def write(self, vals):
+        if self.env.context.get(INBOUND):
+            return super().write(vals)
+        touched = self._sync_touched_keys(vals)
+        if not touched and not set(vals) & set(self._sync_trigger_fields):
+            return super().write(vals)
+        # A PBX value Odoo could not map gives way to what the user sets.
+        for record in self.filtered("sync_unmapped"):
+            kept = {k: v for k, v in record.sync_unmapped.items() if k not in touched}
+            if kept != record.sync_unmapped:
+                super(VoipProviderSyncMixin, record).write(
+                    {"sync_unmapped": kept or False}
+                )
         vals = vals | {"need_sync": True}
-        conflicts = self.filtered(lambda r: r.sync_state == "conflict")
-        return [
-            (self - conflicts, vals | {"sync_state": "pending"}),
-            (conflicts, vals),
-        ]
+        # Records in conflict or missing stay so until a manager acts.
+        held = self.filtered(lambda r: r.sync_state in HELD_STATES)
+        if held:
+            super(VoipProviderSyncMixin, held).write(vals)
+        if self - held:
+            super(VoipProviderSyncMixin, self - held).write(
+                vals | {"sync_state": "pending"}
+            )
+        self._register_push(self.pbx_id)
+        return True
 
     def _register_push(self, pbxs):
         """Push the PBXs' pending records once the transaction commits.
@@ -163,3 +306,558 @@ class VoipProviderSyncMixin(models.AbstractModel):
                 functools.partial(push_after_commit, self.env.registry, pbx_ids)
             )
         pbx_ids.update(pbxs.ids)
+
+    # ------------------------------------------------------------------
+    # Outcomes (written as inbound: they never trigger a push)
+    # ------------------------------------------------------------------
+
+    def _sync_write(self, vals):
+        return self.with_context(**{INBOUND: True}).write(vals)
+
+    def _sync_agree(self, remote, state):
+        """Odoo and the PBX agree on ``remote`` (a provider object)."""
+        self.ensure_one()
+        agreed = sync_planner.synced_part(remote.values(), self._sync_field_table)
+        need_sync = self._sync_export() != agreed
+        self._sync_write(
+            {
+                "remote_id": remote.id,
+                "remote_version": remote.version,
+                "sync_agreed": agreed,
+                "need_sync": need_sync,
+                "sync_state": "pending" if need_sync else state,
+                "sync_error": False,
+                "remote_values": False,
+                "last_sync_date": fields.Datetime.now(),
+            }
+        )
+
+    def _sync_take(self, remote, pbx):
+        """Odoo takes the PBX's values of ``remote``."""
+        vals, unmapped = self._sync_import(remote.values(), pbx)
+        self._sync_write(vals | {"sync_unmapped": unmapped or False})
+        self._sync_agree(remote, "synced")
+
+    def _sync_conflict(self, remote):
+        self._sync_write(
+            {
+                "sync_state": "conflict",
+                "remote_values": remote.values()
+                | {"id": remote.id, "version": remote.version},
+                "sync_error": False,
+            }
+        )
+
+    def _sync_missing(self, message):
+        self._sync_write({"sync_state": "missing", "sync_error": message})
+
+    def _sync_missing_message(self):
+        return self.env._(
+            "It is no longer on the PBX: deleted there? Re-create it on the PBX "
+            "or delete it in Odoo."
+        )
+
+    # ------------------------------------------------------------------
+    # Pull
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _sync_pull(self, pbx, backend, run, incremental=True):
+        """Bring the PBX's changes into Odoo (everything the first time or
+        when the PBX refuses the cursor, as google_calendar does with a stale
+        sync token)."""
+        resource = self._sync_resource
+        cursors = dict(pbx.sync_cursors or {})
+        cursor = cursors.get(resource, "") if incremental else ""
+        try:
+            changes = backend.changes(resource, cursor)
+        except CursorExpiredError:
+            _logger.info("PBX %s refused the %s cursor: full resync", pbx.id, resource)
+            changes = backend.changes(resource, "")
+        outbox = set(
+            self.env["voip.pbx.deletion"]
+            .search_fetch(
+                [("pbx_id", "=", pbx.id), ("resource", "=", resource)], ["remote_id"]
+            )
+            .mapped("remote_id")
+        )
+        remotes = [remote for remote in changes.items if remote.id not in outbox]
+        if remotes or changes.deleted or changes.full:
+            domain = self._sync_domain(pbx)
+            if not changes.full:
+                key = self._sync_key_field
+                domain += [
+                    "|",
+                    "|",
+                    ("remote_id", "in", [r.id for r in remotes] + changes.deleted),
+                    (key, "in", [getattr(r, key) for r in remotes]),
+                    ("sync_state", "=", "missing"),
+                ]
+            records = self.with_context(active_test=False).search(domain)
+            actions = sync_planner.plan(
+                [record._sync_local_state() for record in records],
+                remotes,
+                lambda remote: getattr(remote, self._sync_key_field),
+                full=changes.full,
+                deleted=changes.deleted,
+            )
+            self._sync_apply_pull(pbx, actions, run)
+        cursors[resource] = changes.cursor
+        pbx.sync_cursors = cursors
+
+    def _sync_local_state(self):
+        self.ensure_one()
+        return sync_planner.LocalState(
+            local_id=self.id,
+            key=self[self._sync_key_field],
+            values=self._sync_export(),
+            remote_id=self.remote_id or "",
+            agreed=self.sync_agreed or {},
+            need_sync=self.need_sync,
+            missing=self.sync_state == "missing",
+        )
+
+    @api.model
+    def _sync_apply_pull(self, pbx, actions, run):
+        counts = dict.fromkeys(("updated", "conflicts"), 0)
+        by_id = {
+            record.id: record
+            for record in self.browse(
+                [action.local.local_id for action in actions if action.local]
+            )
+        }
+        to_create, to_take = [], []
+        for action in actions:
+            record = by_id[action.local.local_id] if action.local else None
+            kind, remote = action.kind, action.remote
+            if kind == sync_planner.CREATE_LOCAL:
+                to_create.append(remote)
+            elif kind == sync_planner.UPDATE_LOCAL:
+                to_take.append((record, remote))
+            elif kind == sync_planner.MARK_SYNCED:
+                record._sync_agree(remote, "synced")
+            elif kind == sync_planner.CONFLICT:
+                record._sync_conflict(remote)
+                counts["conflicts"] += 1
+            elif kind == sync_planner.MISSING:
+                if record.sync_state != "missing":
+                    record._sync_missing(record._sync_missing_message())
+            elif kind == sync_planner.PUSH and record.remote_id != remote.id:
+                # Met by its key: adopt the PBX's object, push Odoo's edit.
+                record._sync_write(
+                    {
+                        "remote_id": remote.id,
+                        "remote_version": remote.version,
+                        "sync_agreed": sync_planner.synced_part(
+                            remote.values(), self._sync_field_table
+                        ),
+                        "sync_state": "pending",
+                        "sync_error": False,
+                    }
+                )
+            elif (
+                kind == sync_planner.NOTHING and record.remote_version != remote.version
+            ):
+                record._sync_write({"remote_version": remote.version})
+        counts["updated"] = self._sync_take_all(pbx, to_take, run)
+        run._sync_count(**counts, created=self._sync_create_all(pbx, to_create, run))
+
+    @api.model
+    def _sync_take_all(self, pbx, pairs, run):
+        """Take the PBX's values, ordered so that a unique key moving between
+        records (a swap made on the PBX) never collides in Odoo; a record
+        Odoo refuses keeps its values and shows why. Returns the count."""
+        by_id = {record.id: (record, remote) for record, remote in pairs}
+        unique = self._sync_unique_key
+        moves = [
+            (
+                record.id,
+                record[self._sync_key_field] if unique else "",
+                getattr(remote, unique) if unique else "",
+            )
+            for record, remote in pairs
+        ]
+        pbx_ = pbx
+        steps = sync_planner.order_updates(
+            moves, lambda taken: self._sync_temporary_key(pbx_, taken)
+        )
+        taken = 0
+        for local_id, temporary in steps:
+            record, remote = by_id[local_id]
+            if temporary:
+                change = functools.partial(
+                    record._sync_write, {self._sync_key_field: temporary}
+                )
+            else:
+                change = functools.partial(record._sync_take, remote, pbx)
+            if self._sync_guarded(run, change, record.display_name, record):
+                taken += 0 if temporary else 1
+        return taken
+
+    @api.model
+    def _sync_guarded(self, run, change, name, record=None):
+        """Apply one change the PBX sent, in its own savepoint.
+
+        When Odoo's rules refuse it (an extension a user or another room
+        holds, a value out of range), nothing of it is kept: the record, if
+        any, is flagged with the reason, the run notes it, the other changes
+        go on.
+        """
+        try:
+            with self.env.cr.savepoint():
+                change()
+                self.env.flush_all()
+        except (UserError, psycopg2.IntegrityError) as error:
+            self.env.invalidate_all()
+            reason = (
+                error.args[0]
+                if isinstance(error, UserError)
+                else self.env._(
+                    "another active record of this PBX already uses the same "
+                    "extension or number"
+                )
+            )
+            reason = self.env._(
+                "The PBX's values of %(name)s were not taken: %(reason)s",
+                name=name,
+                reason=reason,
+            )
+            if record:
+                record._sync_write({"sync_state": "error", "sync_error": reason})
+            run._sync_count(errors=1)
+            run._sync_note(reason)
+            return False
+        return True
+
+    @api.model
+    def _sync_create_all(self, pbx, remotes, run):
+        """Create the records that exist only on the PBX; one Odoo refuses is
+        reported on the run, the others are created. Returns the count."""
+        if not remotes:
+            return 0
+        Inbound = self.with_context(**{INBOUND: True, "tracking_disable": True})
+
+        def vals_of(remote):
+            agreed = sync_planner.synced_part(remote.values(), self._sync_field_table)
+            return self._sync_create_vals(remote, pbx) | {
+                "remote_id": remote.id,
+                "remote_version": remote.version,
+                "sync_agreed": agreed,
+                "sync_state": "synced",
+                "need_sync": False,
+                "last_sync_date": fields.Datetime.now(),
+            }
+
+        try:
+            with self.env.cr.savepoint():
+                created = Inbound.create([vals_of(remote) for remote in remotes])
+                self.env.flush_all()
+                return len(created)
+        except (UserError, psycopg2.IntegrityError):
+            self.env.invalidate_all()
+        # One by one: Odoo refuses one of them.
+        created = 0
+        for remote in remotes:
+            # The PBX's name and key: nothing in Odoo names it yet.
+            key = getattr(remote, self._sync_key_field)
+            name = f"{getattr(remote, 'name', '') or remote.id} ({key})"
+            if self._sync_guarded(
+                run, functools.partial(Inbound.create, [vals_of(remote)]), name
+            ):
+                created += 1
+        return created
+
+    # ------------------------------------------------------------------
+    # Push
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _sync_pending(self, pbx, limit=None, after_id=0):
+        return self.with_context(active_test=False).search(
+            self._sync_domain(pbx)
+            + [
+                ("need_sync", "=", True),
+                ("sync_state", "not in", HELD_STATES),
+                ("id", ">", after_id),
+            ],
+            order="id",
+            limit=limit,
+        )
+
+    def _sync_push(self, pbx, backend, run, capabilities):
+        """Push these records: only the values changed since the last agreed
+        ones, conditional on the PBX's version, in bulk when the PBX offers
+        it (else one request per object). Returns the versions the PBX gave
+        our writes (see ``voip.pbx._sync_advance_cursor``)."""
+        send = (
+            backend.bulk
+            if capabilities.get("bulk")
+            else functools.partial(PbxBackend.bulk, backend)
+        )
+        use_versions = capabilities.get("versions")
+        creates = self.filtered(lambda r: not r.remote_id)
+        if not self._sync_creatable:
+            for record in creates:
+                record._sync_missing(record._sync_not_creatable_message())
+            creates = self.browse()
+        updates = self - creates - self.filtered(lambda r: not r.remote_id)
+        steps = [(record.id, None) for record in creates]
+        steps += self._sync_push_order(pbx, updates)
+        versions = []
+        operations, records = [], []
+
+        def flush():
+            if operations:
+                results = send(self._sync_resource, list(operations))
+                counts = collections.Counter()
+                done = []
+                for record, operation, result in zip(
+                    records, operations, results, strict=True
+                ):
+                    if isinstance(result, Exception):
+                        counts[record._sync_push_failed(operation, result)] += 1
+                    else:
+                        done.append((record, result))
+                        versions.append(result.version)
+                counts["pushed"] += self._sync_agree_all(done, "pushed")
+                counts.pop(None, None)
+                run._sync_count(**counts)
+                operations.clear()
+                records.clear()
+
+        # Records of this recordset: they prefetch together (a browse of one
+        # id would read each record's fields alone).
+        by_id = {record.id: record for record in self}
+        for local_id, temporary in steps:
+            record = by_id[local_id]
+            if local_id in {r.id for r in records} or len(operations) >= BULK_MAX:
+                flush()  # a record's second step needs its first one's version
+            operation = record._sync_operation(temporary, use_versions)
+            if operation is None:
+                record._sync_write(
+                    {"need_sync": False, "sync_state": "synced", "sync_error": False}
+                )
+                continue
+            operations.append(operation)
+            records.append(record)
+        flush()
+        return versions
+
+    def _sync_push_order(self, pbx, updates):
+        """Updates in an order the PBX accepts (see sync_planner.order_updates)."""
+        unique = self._sync_unique_key
+        if not unique:
+            return [(record.id, None) for record in updates]
+        moves = [
+            (
+                record.id,
+                (record.sync_agreed or {}).get(unique, ""),
+                record._sync_export()[unique],
+            )
+            for record in updates
+        ]
+        return sync_planner.order_updates(
+            moves, lambda taken: self._sync_temporary_key(pbx, taken)
+        )
+
+    def _sync_operation(self, temporary=None, use_versions=True):
+        """The bulk operation that pushes this record, or None if nothing
+        differs from what the PBX has."""
+        self.ensure_one()
+        values = self._sync_export()
+        if not self.remote_id:
+            return {
+                "op": "create",
+                "values": values,
+                "idempotency_key": self._sync_idempotency_key(),
+            }
+        if temporary:
+            changes = {self._sync_unique_key: temporary}
+        else:
+            changes = sync_planner.changed_values(values, self.sync_agreed)
+        if not changes:
+            return None
+        operation = {"op": "update", "id": self.remote_id, "values": changes}
+        # Version 0: never agreed on one (a record of the first sync): no
+        # condition, as then.
+        if use_versions and self.remote_version:
+            operation["if_match"] = self.remote_version
+        return operation
+
+    def _sync_idempotency_key(self):
+        # The same key for every retry of one creation: never two objects.
+        return "{}:{}:{}:{}".format(
+            self.env["ir.config_parameter"].sudo().get_param("database.uuid"),
+            self._name,
+            self.id,
+            self.sync_generation,
+        )
+
+    def _sync_push_failed(self, operation, error):
+        """Record a push the PBX refused; return the run's count to add
+        ("conflicts", "errors" or None)."""
+        self.ensure_one()
+        if isinstance(error, PreconditionFailedError):
+            current = error.current
+            if current is None:
+                self._sync_write(
+                    {"sync_state": "conflict", "sync_error": error.message}
+                )
+            elif (
+                sync_planner.synced_part(current.values(), self._sync_field_table)
+                == self._sync_export()
+            ):
+                # The PBX already has Odoo's values (an earlier push of ours).
+                self._sync_agree(current, "pushed")
+                return None
+            else:
+                self._sync_conflict(current)
+            return "conflicts"
+        if isinstance(error, NotFoundError) and operation["op"] == "update":
+            self._sync_missing(self._sync_missing_message())
+            return "errors"
+        message = self.pbx_id._provider_error_message(error, self._sync_secrets())
+        self._sync_write({"sync_state": "error", "sync_error": message})
+        return "errors"
+
+    @api.model
+    def _sync_agree_all(self, pairs, state):
+        """``_sync_agree`` for many ``(record, remote)`` at once: the values
+        that differ per record in one UPDATE, the others in one write. Returns
+        how many records are now in ``state`` (not pending again).
+
+        Why SQL: a first push of 10,000 rooms would otherwise make 10,000
+        ORM writes of three fields each, the bulk of its time.
+        """
+        if not pairs:
+            return 0
+        table = self._sync_field_table
+        agreed = {
+            record.id: sync_planner.synced_part(remote.values(), table)
+            for record, remote in pairs
+        }
+        records = self.browse([record.id for record, _remote in pairs])
+        columns = ["remote_id", "remote_version", "sync_agreed"]
+        records.flush_recordset(columns)
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s AS t SET remote_id = v.remote_id, "
+                "remote_version = v.version, sync_agreed = v.agreed::jsonb "
+                "FROM (VALUES %s) AS v(id, remote_id, version, agreed) "
+                "WHERE t.id = v.id",
+                SQL.identifier(self._table),
+                SQL(", ").join(
+                    SQL(
+                        "(%s, %s, %s, %s)",
+                        record.id,
+                        remote.id,
+                        remote.version,
+                        json.dumps(agreed[record.id]),
+                    )
+                    for record, remote in pairs
+                ),
+            )
+        )
+        records.invalidate_recordset(columns)
+        pending = records.filtered(lambda r: r._sync_export() != agreed[r.id])
+        common = {
+            "sync_error": False,
+            "remote_values": False,
+            "last_sync_date": fields.Datetime.now(),
+        }
+        (records - pending)._sync_write(
+            common | {"need_sync": False, "sync_state": state}
+        )
+        pending._sync_write(common | {"need_sync": True, "sync_state": "pending"})
+        return len(records - pending)
+
+    def _sync_not_creatable_message(self):
+        return self.env._("Odoo cannot create it on the PBX.")
+
+    # ------------------------------------------------------------------
+    # Manager actions
+    # ------------------------------------------------------------------
+
+    def action_recreate_on_pbx(self):
+        """Create again on the PBX the records deleted there (new provider
+        ids); their Odoo values are pushed at once."""
+        self.env["res.users"]._voip_conference_check_rights("manager")
+        self.check_access("write")
+        if not self._sync_creatable:
+            raise UserError(
+                self.env._(
+                    "Odoo cannot create these on the PBX: ask the PBX's operator."
+                )
+            )
+        missing = self.sudo().filtered(lambda r: r.sync_state == "missing")
+        for record in missing:
+            record._sync_write(
+                {
+                    "remote_id": False,
+                    "remote_version": 0,
+                    "sync_agreed": False,
+                    "sync_generation": record.sync_generation + 1,
+                    "sync_state": "pending",
+                    "sync_error": False,
+                    "need_sync": True,
+                }
+            )
+            if hasattr(record, "message_post"):
+                record.message_post(
+                    body=self.env._("Re-created on the PBX at a manager's request.")
+                )
+        self._register_push(missing.pbx_id)
+        return True
+
+    def action_resolve_conflict(self):
+        self.env["res.users"]._voip_conference_check_rights("manager")
+        self.ensure_one()
+        self.check_access("write")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._(
+                "Resolve the Conflict of %(record)s", record=self.display_name
+            ),
+            "res_model": "voip.provider.sync.conflict",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_res_model": self._name, "default_res_id": self.id},
+        }
+
+    def _sync_resolve(self, choices):
+        """Resolve a conflict: ``choices`` maps each provider key to
+        ``"odoo"`` or ``"pbx"``. The PBX's chosen values are taken, Odoo's
+        chosen values are pushed (only them, on condition of the PBX's
+        current version)."""
+        self.ensure_one()
+        record = self.sudo()
+        if record.sync_state != "conflict" or not record.remote_values:
+            raise UserError(
+                self.env._(
+                    "%(record)s has no conflict to resolve.", record=self.display_name
+                )
+            )
+        remote_values = dict(record.remote_values)
+        taken = {k: v for k, v in remote_values.items() if choices.get(k) == "pbx"}
+        vals, unmapped = record._sync_import(taken, record.pbx_id)
+        kept = {
+            k: v
+            for k, v in (record.sync_unmapped or {}).items()
+            if choices.get(k) != "pbx"
+        }
+        record._sync_write(vals | {"sync_unmapped": (kept | unmapped) or False})
+        agreed = {key: remote_values.get(key) for key in record._sync_field_table}
+        need_sync = record._sync_export() != agreed
+        record._sync_write(
+            {
+                "remote_id": remote_values.get("id") or record.remote_id,
+                "remote_version": remote_values.get("version", 0),
+                "sync_agreed": agreed,
+                "remote_values": False,
+                "need_sync": need_sync,
+                "sync_state": "pending" if need_sync else "synced",
+                "sync_error": False,
+            }
+        )
+        if need_sync:
+            record._register_push(record.pbx_id)

@@ -58,6 +58,8 @@ def addon_public_methods(env):
     """
     found = set()
     for model_name in env.registry:
+        if env[model_name]._abstract:
+            continue  # walked on the models that inherit it
         for cls in type(env[model_name]).__mro__:
             if not getattr(cls, "__module__", "").startswith(ADDON_MODULE):
                 continue
@@ -94,8 +96,8 @@ class AccessWalk:
             "voip.conference": cls.room,
             "voip.incoming.number": cls.number,
             "voip.call": cls.call,
-            "voip.conference.conflict": env["voip.conference.conflict"].create(
-                {"conference_id": cls.room.id}
+            "voip.provider.sync.conflict": env["voip.provider.sync.conflict"].create(
+                {"res_model": "voip.conference", "res_id": cls.room.id}
             ),
             "voip.conference.invite": env["voip.conference.invite"].create(
                 {"conference_id": cls.room.id, "target": "201"}
@@ -189,7 +191,7 @@ class AccessWalk:
             ("voip.conference", "action_apply_changes"),
             ("voip.conference", "action_sync_now"),
             ("voip.pbx", "action_sync"),
-            ("voip.conference.conflict", "action_keep_odoo"),
+            ("voip.provider.sync.conflict", "action_keep_odoo"),
         ]:
             self.assertIn(expected, methods)
         for method in methods:
@@ -315,7 +317,7 @@ class TestSecrets(VoipConferenceCase):
                 if Room._fields[name].type not in ("one2many", "many2many")
             ]
             self.assertNotIn("remote_values", readable)
-            self.assertNotIn("sync_hash", readable)
+            self.assertNotIn("sync_agreed", readable)
             self._assert_clean(room.read(readable), "read")
             self._assert_clean(
                 Room.search_read([("id", "=", self.room.id)], readable), "search_read"
@@ -331,7 +333,7 @@ class TestSecrets(VoipConferenceCase):
                 ),
                 "read_group",
             )
-            for fname in ("remote_values", "sync_hash", "access_code"):
+            for fname in ("remote_values", "sync_agreed", "access_code"):
                 with self.assertRaises(AccessError):
                     room.read([fname])
                 with self.assertRaises(AccessError):

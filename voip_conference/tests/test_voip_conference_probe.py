@@ -106,7 +106,7 @@ class TestVoipConferenceProbe(VoipConferenceCase):
                 {}, [], {"access_code": {}}
             ),
             lambda: Room.onchange({}, [], {"access_code": {}}),
-            lambda: self.room.with_user(self.conf_user).read(["sync_hash"]),
+            lambda: self.room.with_user(self.conf_user).read(["sync_agreed"]),
             lambda: self.room.with_user(self.conf_user).read(["remote_values"]),
         ):
             with self.assertRaises(AccessError):

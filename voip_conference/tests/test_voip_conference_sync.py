@@ -2,6 +2,7 @@
 """Push, apply, pull, conflicts, deletions and invites, against the built-in
 simulator and against the REST backend talking to a loopback server."""
 
+import threading
 from urllib.parse import urlsplit
 
 from odoo import SUPERUSER_ID, api
@@ -11,6 +12,7 @@ from odoo.sql_db import db_connect
 from odoo.tests import new_test_user, tagged
 from odoo.tests.common import _super_send
 
+from ..models.voip_provider_sync_mixin import INBOUND
 from ..tools.provider import Room
 from ..tools.rest_server import SimulatedPbxServer
 from ..tools.simulated_pbx import SimulatedPbx
@@ -35,7 +37,7 @@ class SyncTests:
     def _rename_on_pbx(self, room, name):
         """A change made in the PBX's own console."""
         remote = self._remote()
-        remote.update_room(room.remote_id, Room(name=name, extension=room.extension))
+        remote.update_room(room.remote_id, {"name": name})
         self._save_remote(remote)
 
     def _commit(self):
@@ -159,8 +161,9 @@ class SyncTests:
         wizard = (
             self.env[action["res_model"]].with_context(**action["context"]).create({})
         )
-        self.assertIn("PBX name", wizard.comparison)
-        self.assertIn("Odoo name", wizard.comparison)
+        name = wizard.line_ids.filtered(lambda line: line.key == "name")
+        self.assertEqual((name.odoo_value, name.pbx_value), ("Odoo name", "PBX name"))
+        self.assertTrue(name.differs)
         wizard.action_keep_odoo()
         self._commit()
         self.assertEqual(self._remote().list_rooms()[0].name, "Odoo name")
@@ -173,7 +176,10 @@ class SyncTests:
         room.name = "Odoo name"
         self.pbx._sync(trigger="manual", push=False)
         self.assertEqual(room.sync_state, "conflict")
-        wizard = self.env["voip.conference.conflict"].create({"conference_id": room.id})
+        action = room.action_resolve_conflict()
+        wizard = (
+            self.env[action["res_model"]].with_context(**action["context"]).create({})
+        )
         wizard.action_take_provider()
         self.assertEqual((room.name, room.sync_state), ("PBX name", "synced"))
         self.assertFalse(room.need_sync)
@@ -187,6 +193,113 @@ class SyncTests:
         self.pbx._sync(trigger="manual")
         self.assertTrue(room.exists())
         self.assertEqual(room.sync_state, "missing")
+
+    # -- the observations of issue 13 ---------------------------------------
+
+    def _console_edit(self, room, **changes):
+        """A change made in the PBX's own console, on some fields only."""
+        remote = self._remote()
+        remote.update_room(room.remote_id, changes)
+        self._save_remote(remote)
+
+    def test_unmapped_admin_extension_survives_a_rename(self):
+        self.conf_user.voip_extension = "299"  # no Odoo user holds 201 now
+        remote = self._remote()
+        created = remote.create_room(
+            Room(name="Console", extension="8600", admin_extension="201")
+        )
+        self._save_remote(remote)
+        self.pbx._sync(trigger="manual")
+        room = self.Room.search([("remote_id", "=", created.id)])
+        self.assertFalse(room.admin_user_id)
+        room.name = "Renamed"
+        self._commit()
+        pushed = next(r for r in self._remote().list_rooms() if r.id == created.id)
+        self.assertEqual((pushed.name, pushed.admin_extension), ("Renamed", "201"))
+        self.assertIn("201", room.sync_unmapped_display, "shown on the record")
+
+    def test_extension_swap_converges_in_one_sync(self):
+        first, second = self._room("8001"), self._room("8002")
+        self._commit()
+        first.extension = "8999"  # through a temporary value, as users do
+        second.extension = "8001"
+        first.extension = "8002"
+        run = self.pbx._sync(trigger="manual")
+        self.assertEqual((run.status, run.errors), ("done", 0))
+        remote = {r.id: r.extension for r in self._remote().list_rooms()}
+        self.assertEqual(remote, {first.remote_id: "8002", second.remote_id: "8001"})
+        self.assertEqual((first.sync_state, second.sync_state), ("pushed", "pushed"))
+        again = self.pbx._sync(trigger="manual")
+        self.assertEqual((again.pushed, again.errors), (0, 0))
+
+    def test_save_after_a_console_change_is_a_conflict(self):
+        room = self._room("8001")
+        self._commit()
+        self._console_edit(room, name="Console name", wait_for_admin=True)
+        room.max_participants = 5
+        self._commit()  # the push after Save, with no pull before it
+        self.assertEqual(room.sync_state, "conflict")
+        pbx_room = self._remote().list_rooms()[0]
+        self.assertEqual(
+            (pbx_room.name, pbx_room.wait_for_admin, pbx_room.max_participants),
+            ("Console name", True, 0),
+            "nothing overwritten",
+        )
+
+    def test_room_deleted_on_the_pbx_can_be_recreated_or_unlinked(self):
+        room, other = self._room("8001"), self._room("8002")
+        self._commit()
+        old_id = room.remote_id
+        remote = self._remote()
+        remote.delete_room(room.remote_id)
+        remote.delete_room(other.remote_id)
+        self._save_remote(remote)
+        self.pbx._sync(trigger="manual")
+        self.assertEqual((room.sync_state, other.sync_state), ("missing", "missing"))
+        room.name = "Saved again"
+        self.pbx._sync(trigger="manual")
+        self.assertEqual(room.sync_state, "missing", "Save alone re-creates nothing")
+        room.with_user(self.manager).action_recreate_on_pbx()
+        self._commit()
+        self.assertEqual(room.sync_state, "pushed")
+        self.assertNotEqual(room.remote_id, old_id)
+        self.assertEqual(
+            [(r.id, r.name) for r in self._remote().list_rooms()],
+            [(room.remote_id, "Saved again")],
+        )
+        other.unlink()
+        run = self.pbx._sync(trigger="manual")
+        self.assertEqual((run.status, run.errors), ("done", 0))
+        self.assertFalse(
+            self.env["voip.pbx.deletion"].search([("pbx_id", "=", self.pbx.id)])
+        )
+
+    def test_number_changed_on_both_sides_is_resolvable(self):
+        remote = self._remote()
+        remote.add_number("+3225550193", "Line")
+        self._save_remote(remote)
+        self.pbx._sync(trigger="manual")
+        number = self.Number.search([("number", "=", "+3225550193")])
+        remote = self._remote()
+        remote.set_number_destination(number.remote_id, "hangup")
+        self._save_remote(remote)
+        number.write({"destination_type": "extension", "destination_extension": "200"})
+        self.pbx._sync(trigger="manual")
+        self.assertEqual(number.sync_state, "conflict")
+        action = number.with_user(self.manager).action_resolve_conflict()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.manager)
+            .with_context(**action["context"])
+            .create({})
+        )
+        wizard.action_keep_odoo()
+        self._commit()
+        pushed = self._remote().list_numbers()[0]
+        self.assertEqual(
+            (pushed.destination_type, pushed.destination), ("extension", "200")
+        )
+        self.assertEqual(number.sync_state, "pushed")
 
     # -- deletions -------------------------------------------------------------
 
@@ -429,7 +542,11 @@ class TestSyncSimulator(SyncTests, VoipConferenceCase):
         second = connection.cursor()
         try:
             first = api.Environment(holder, SUPERUSER_ID, {})
-            self.assertTrue(first["voip.pbx"].browse(pbx_id)._sync_lock())
+            self.assertTrue(
+                first["voip.pbx"]
+                .browse(pbx_id)
+                .try_lock_for_update(allow_referencing=True)
+            )
             env = api.Environment(second, SUPERUSER_ID, {})
             run = env["voip.pbx"].browse(pbx_id)._sync(trigger="cron")
             self.assertEqual(run.status, "skipped")
@@ -545,8 +662,79 @@ class TestSyncRest(SyncTests, VoipConferenceCase):
     def test_requests_go_over_loopback_http(self):
         self._room("8001")
         self.pbx._sync(trigger="manual")
-        self.assertIn(("POST", "/v1/conferences"), self.server.requests)
+        self.assertIn(("POST", "/v1/conferences/bulk"), self.server.requests)
         self.assertIn(("GET", "/v1/conferences"), self.server.requests)
+
+    def test_two_workers_never_push_twice(self):
+        """Two Odoo workers run the scheduled sync of one PBX at once, each
+        on its own database connection, committing every 3 rooms: every room
+        is created on the PBX once, by one of them."""
+        self.server.pbx.set_capabilities(bulk=False)
+        self.server.slow["create_room"] = 0.02
+        registry = self.registry
+        with registry.cursor() as cr:  # committed, as a running Odoo has it
+            env = api.Environment(cr, SUPERUSER_ID, {INBOUND: True})
+            pbx = env["voip.pbx"].create(
+                {
+                    "name": "Shared PBX",
+                    "pbx_backend": "rest",
+                    "api_url": self.server.url,
+                    "api_token": TOKEN,
+                }
+            )
+            env["voip.conference"].create(
+                [
+                    {"name": f"R{i}", "extension": str(7000 + i), "pbx_id": pbx.id}
+                    for i in range(12)
+                ]
+            )
+            pbx_id = pbx.id
+        runs = []
+
+        def worker():
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+                run = env["voip.pbx"].browse(pbx_id)._sync(trigger="cron", batch=3)
+                runs.append((run.status, run.pushed))
+
+        try:
+            threads = [threading.Thread(target=worker) for _index in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(120)
+            creations = [
+                r for r in self.server.requests if r == ("POST", "/v1/conferences")
+            ]
+            self.assertEqual(len(creations), 12, "each room created once")
+            self.assertEqual(len(self.server.pbx.list_rooms()), 12)
+            self.assertEqual(len(runs), 2)
+            self.assertEqual(sum(pushed for _status, pushed in runs), 12)
+            self.assertLessEqual(
+                {status for status, _pushed in runs}, {"done", "skipped"}
+            )
+        finally:
+            with registry.cursor() as cr:
+                cr.execute("DELETE FROM voip_conference WHERE pbx_id = %s", [pbx_id])
+                cr.execute("DELETE FROM voip_pbx WHERE id = %s", [pbx_id])
+
+    def test_without_bulk_one_request_per_object(self):
+        self.server.pbx.set_capabilities(bulk=False)
+        self._room("8001")
+        self._room("8002")
+        self.pbx._sync(trigger="manual")
+        posts = [r for r in self.server.requests if r[0] == "POST"]
+        self.assertEqual(posts, [("POST", "/v1/conferences")] * 2)
+
+    def test_refused_cursor_means_a_full_resync(self):
+        room = self._room("8001")
+        self.pbx._sync(trigger="manual")
+        self.server.pbx.forget_changes("rooms")
+        self.server.pbx.delete_room(room.remote_id)
+        self.server.requests.clear()
+        run = self.pbx._sync(trigger="manual")
+        self.assertEqual(run.status, "done")
+        self.assertEqual(room.sync_state, "missing", "found by the full list")
 
     def test_wrong_token(self):
         self.pbx.sudo().api_token = "wrong"

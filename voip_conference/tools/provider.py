@@ -29,7 +29,25 @@ DESTINATION_TYPES = (
 # mute all and unmute all; lock covers unlock);
 # events: participant and conference events, readable by cursor and pushed as
 # signed webhooks (see webhook.py).
-CAPABILITIES = ("participants", "mute", "remove", "lock", "end", "events")
+# bulk: POST /v1/<resource>/bulk, up to BULK_MAX operations per request;
+# incremental: lists accept ``updated_since`` (a change sequence) and return
+# the ids deleted since; versions: objects carry a version, updates accept
+# ``If-Match`` and answer 412 when the object changed meanwhile.
+CAPABILITIES = (
+    "participants",
+    "mute",
+    "remove",
+    "lock",
+    "end",
+    "events",
+    "bulk",
+    "incremental",
+    "versions",
+)
+# The synced resources, in the order a sync handles them (numbers route to
+# rooms, so rooms first).
+RESOURCES = ("rooms", "numbers")
+BULK_MAX = 200
 
 
 class _FromDict:
@@ -49,11 +67,14 @@ class Room(_FromDict):
     wait_for_admin: bool = False
     max_participants: int = 0
     id: str = ""
+    # The PBX's change sequence number at the room's last change (its ETag).
+    version: int = 0
 
     def values(self):
-        """The synced values, without the provider's id."""
+        """The synced values, without the provider's id and version."""
         data = dataclasses.asdict(self)
         data.pop("id")
+        data.pop("version")
         return data
 
 
@@ -66,6 +87,7 @@ class IncomingNumber(_FromDict):
     # and "voicemail", a dial plan's name for "dial_plan"; else empty.
     destination: str = ""
     id: str = ""
+    version: int = 0
 
     def values(self):
         """What the API changes: the voice destination. The number is the
@@ -155,6 +177,21 @@ class Event:
 
     def to_dict(self):
         return dataclasses.asdict(self)
+
+
+RESOURCE_TYPES = {"rooms": Room, "numbers": IncomingNumber}
+
+
+@dataclasses.dataclass(frozen=True)
+class Changes:
+    """What a list answered: ``items`` changed since the cursor (every item
+    when ``full``), ``deleted`` ids deleted since, and ``cursor`` to send next
+    time. With ``full``, an object not in ``items`` is gone from the PBX."""
+
+    items: list
+    deleted: list = dataclasses.field(default_factory=list)
+    cursor: str = ""
+    full: bool = True
 
 
 @dataclasses.dataclass(frozen=True)
@@ -257,6 +294,20 @@ class BadResponseError(ProviderError):
         return f"{self.message} ({self.detail})" if self.detail else self.message
 
 
+class PreconditionFailedError(ProviderError):
+    """The object changed on the PBX since the version sent in If-Match
+    (412); ``current`` is the object as the PBX has it now (or None)."""
+
+    def __init__(self, message="", status=412, current=None):
+        super().__init__(message, status)
+        self.current = current
+
+
+class CursorExpiredError(ProviderError):
+    """The PBX no longer knows what changed since this cursor (410): list
+    everything again."""
+
+
 class PbxBackend(ABC):
     """What every backend does. Lists return every item (pagination is the
     backend's business); writes are *staged* until :meth:`apply_changes`."""
@@ -269,29 +320,97 @@ class PbxBackend(ABC):
         that declares nothing supports nothing beyond rooms and invites."""
         return dict.fromkeys(CAPABILITIES, False)
 
+    # -- the generic verbs of the sync, per resource ("rooms", "numbers") --
+
     @abstractmethod
+    def changes(self, resource, cursor=""):
+        """What changed since ``cursor`` (everything when empty): Changes.
+
+        Raises CursorExpiredError when the PBX refuses the cursor. A backend
+        without the ``incremental`` capability always answers everything."""
+
+    @abstractmethod
+    def create_object(self, resource, values, idempotency_key=None):
+        """Create an object from ``values`` (a dict); return it with its id
+        and version. The same ``idempotency_key`` never creates twice."""
+
+    @abstractmethod
+    def update_object(self, resource, object_id, values, if_match=None):
+        """Change only the keys of ``values`` of object ``object_id``; return
+        the object. With ``if_match`` (a version), raise
+        PreconditionFailedError if the object's version differs."""
+
+    @abstractmethod
+    def delete_object(self, resource, object_id):
+        """Delete an object. Deleting a missing object raises NotFoundError."""
+
+    def bulk(self, resource, operations):
+        """Carry out up to BULK_MAX operations in order, in one request when
+        the PBX has the ``bulk`` capability.
+
+        :param operations: dicts ``{"op": "create", "values", "idempotency_key"}``
+            or ``{"op": "update", "id", "values", "if_match"}``
+        :return: one result per operation: the object, or the ProviderError
+            that operation raised. Failures of the PBX as a whole
+            (AuthError, UnavailableError, ...) are raised.
+        """
+        results = []
+        for operation in operations:
+            try:
+                if operation["op"] == "create":
+                    result = self.create_object(
+                        resource,
+                        operation["values"],
+                        operation.get("idempotency_key"),
+                    )
+                else:
+                    result = self.update_object(
+                        resource,
+                        operation["id"],
+                        operation["values"],
+                        operation.get("if_match"),
+                    )
+            except (
+                NotFoundError,
+                ProviderValidationError,
+                PreconditionFailedError,
+            ) as e:
+                result = e
+            results.append(result)
+        return results
+
+    # -- the named verbs, for callers that are not the sync --------------
+
     def list_rooms(self):
         """Return the rooms as the PBX has them now (staged state): [Room]."""
+        return self.changes("rooms").items
 
-    @abstractmethod
     def create_room(self, room, idempotency_key=None):
         """Create ``room``; return it with its provider ``id``."""
+        return self.create_object("rooms", room.values(), idempotency_key)
 
-    @abstractmethod
-    def update_room(self, room_id, room):
-        """Replace the values of room ``room_id``; return the room."""
+    def update_room(self, room_id, values, if_match=None):
+        """Change room ``room_id``: ``values`` is a dict of the keys to change
+        (or a Room, all of them); return the room."""
+        if isinstance(values, Room):
+            values = values.values()
+        return self.update_object("rooms", room_id, values, if_match)
 
-    @abstractmethod
     def delete_room(self, room_id):
         """Delete room ``room_id``. Deleting a missing room raises NotFoundError."""
+        return self.delete_object("rooms", room_id)
 
-    @abstractmethod
     def list_numbers(self):
         """Return the incoming numbers: [IncomingNumber]."""
+        return self.changes("numbers").items
 
-    @abstractmethod
     def set_number_destination(self, number_id, destination_type, destination=""):
         """Set the voice destination of number ``number_id``; return it."""
+        return self.update_object(
+            "numbers",
+            number_id,
+            {"destination_type": destination_type, "destination": destination or ""},
+        )
 
     @abstractmethod
     def apply_changes(self):

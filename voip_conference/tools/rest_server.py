@@ -30,14 +30,16 @@ if __package__ in (None, ""):  # run as a script: load the tools package by path
     __package__ = "tools"  # noqa: A001
 
 from .provider import (  # noqa: E402
+    BULK_MAX,
     AuthError,
     BadResponseError,
     ConferenceStateError,
+    CursorExpiredError,
     NotFoundError,
+    PreconditionFailedError,
     ProviderTimeout,
     ProviderValidationError,
     RateLimitedError,
-    Room,
     UnavailableError,
 )
 from .simulated_pbx import SimulatedPbx  # noqa: E402
@@ -58,6 +60,8 @@ ERROR_CODES = {
     401: "unauthorized",
     403: "unauthorized",
     404: "not_found",
+    410: "cursor_expired",
+    412: "precondition_failed",
     409: "validation_error",  # "conflict" when a room refuses (a reason)
     422: "validation_error",
     429: "rate_limited",
@@ -199,7 +203,10 @@ class SimulatedPbxServer:
         raise ApiError(404, f"No route {method} {path}.")
 
 
-def _page(items, query):
+RESOURCE_PATHS = {"rooms": "conferences", "numbers": "incoming-numbers"}
+
+
+def _page(changes, query):
     try:
         page = int(query.get("page", ["1"])[0])
         per_page = int(query.get("per_page", ["100"])[0])
@@ -207,11 +214,15 @@ def _page(items, query):
         raise ApiError(400, "page and per_page are integers.") from error
     if page < 1 or not 1 <= per_page <= 1000:
         raise ApiError(400, "page >= 1 and 1 <= per_page <= 1000.")
+    items = changes.items
     start = (page - 1) * per_page
     chunk = items[start : start + per_page]
     has_next = start + per_page < len(items)
     return 200, {
         "items": [dataclasses.asdict(item) for item in chunk],
+        "deleted": changes.deleted,
+        "cursor": changes.cursor,
+        "full": changes.full,
         "page": page,
         "per_page": per_page,
         "total": len(items),
@@ -219,7 +230,21 @@ def _page(items, query):
     }
 
 
-def _room_input(body):
+def _etag(version):
+    return {"ETag": f'"{version}"'}
+
+
+def _if_match(headers):
+    value = headers.get("If-Match")
+    if value is None:
+        return None
+    try:
+        return int(value.strip().strip('"'))
+    except ValueError as error:
+        raise ApiError(400, "If-Match is a version in double quotes.") from error
+
+
+def _room_input(body, partial=False):
     if not isinstance(body, dict):
         raise ApiError(400, "A JSON object is expected.")
     errors = {}
@@ -231,34 +256,122 @@ def _room_input(body):
             expected is int and isinstance(value, bool)
         ):
             errors[key] = f"Must be a {expected.__name__}."
-    for key in ("name", "extension"):
-        if key not in body:
-            errors[key] = "Required."
+    if not partial:
+        for key in ("name", "extension"):
+            if key not in body:
+                errors[key] = "Required."
+    elif not body:
+        errors["body"] = "Nothing to change."
     if errors:
         raise ApiError(422, "The conference room is invalid.", errors)
-    return Room.from_dict(body)
+    return body
 
 
-def _list_rooms(app, query, **_kw):
-    return _page(app.pbx.list_rooms(), query)
+def _number_input(body):
+    if not isinstance(body, dict) or not body:
+        raise ApiError(422, "The destination is invalid.", {"body": "Required."})
+    errors = {
+        key: "Unknown field."
+        for key in body
+        if key not in ("destination_type", "destination")
+    }
+    errors.update(
+        {
+            key: "Must be a str."
+            for key in ("destination_type", "destination")
+            if key in body and not isinstance(body[key], str)
+        }
+    )
+    if errors:
+        raise ApiError(422, "The destination is invalid.", errors)
+    return body
+
+
+INPUTS = {
+    "rooms": lambda body: _room_input(body, partial=True),
+    "numbers": _number_input,
+}
+
+
+def _list(resource):
+    def handler(app, query, **_kw):
+        cursor = query.get("updated_since", [""])[0]
+        return _page(app.pbx.changes(resource, cursor), query)
+
+    return handler
 
 
 def _create_room(app, body, headers, **_kw):
-    room = _room_input(body)
+    values = _room_input(body)
     key = headers.get("Idempotency-Key")
     replay = bool(key) and key in app.pbx.state["idempotency"]
-    created = app.pbx.create_room(room, idempotency_key=key)
-    return (200 if replay else 201), dataclasses.asdict(created)
+    created = app.pbx.create_object("rooms", values, idempotency_key=key)
+    return (200 if replay else 201), dataclasses.asdict(created), _etag(created.version)
 
 
-def _update_room(app, room_id, body, **_kw):
-    room = _room_input(body)
-    updated = app.pbx.update_room(room_id, room)
-    return 200, dataclasses.asdict(updated)
+def _update(resource):
+    def handler(app, object_id, body, headers, **_kw):
+        values = INPUTS[resource](body)
+        updated = app.pbx.update_object(resource, object_id, values, _if_match(headers))
+        return 200, dataclasses.asdict(updated), _etag(updated.version)
+
+    return handler
+
+
+def _bulk(resource):
+    def handler(app, body, **_kw):
+        operations = body.get("operations") if isinstance(body, dict) else None
+        if not isinstance(operations, list) or not operations:
+            raise ApiError(
+                422, "operations: a list is required.", {"operations": "Required."}
+            )
+        if len(operations) > BULK_MAX:
+            raise ApiError(
+                422,
+                f"At most {BULK_MAX} operations per request.",
+                {"operations": "Too many."},
+            )
+        checked = []
+        for operation in operations:
+            verb = operation.get("op") if isinstance(operation, dict) else None
+            if verb not in ("create", "update") or (
+                verb == "create" and resource != "rooms"
+            ):
+                raise ApiError(422, "Unknown operation.", {"op": str(verb)})
+            if verb == "create":
+                values = _room_input(operation.get("values"))
+            else:
+                values = INPUTS[resource](operation.get("values"))
+            checked.append(operation | {"values": values})
+        results = []
+        for result in app.pbx.bulk(resource, checked):
+            if isinstance(result, Exception):
+                results.append(_error_result(result))
+            else:
+                results.append({"status": 200, "item": dataclasses.asdict(result)})
+        return 200, {"results": results}
+
+    return handler
+
+
+def _error_result(error):
+    status = error.status if isinstance(error.status, int) else 422
+    result = {
+        "status": status,
+        "error": {
+            "code": ERROR_CODES.get(status, "unavailable"),
+            "message": error.message,
+        },
+    }
+    if getattr(error, "field_errors", None):
+        result["error"]["fields"] = error.field_errors
+    if getattr(error, "current", None) is not None:
+        result["current"] = dataclasses.asdict(error.current)
+    return result
 
 
 def _delete_room(app, room_id, **_kw):
-    app.pbx.delete_room(room_id)
+    app.pbx.delete_object("rooms", room_id)
     return 204, None
 
 
@@ -308,21 +421,6 @@ def _events(app, query, **_kw):
     return 200, {"items": [event.to_dict() for event in events], "cursor": cursor}
 
 
-def _list_numbers(app, query, **_kw):
-    return _page(app.pbx.list_numbers(), query)
-
-
-def _set_destination(app, number_id, body, **_kw):
-    if not isinstance(body, dict) or not isinstance(body.get("destination_type"), str):
-        raise ApiError(
-            422, "The destination is invalid.", {"destination_type": "Required."}
-        )
-    number = app.pbx.set_number_destination(
-        number_id, body["destination_type"], body.get("destination") or ""
-    )
-    return 200, dataclasses.asdict(number)
-
-
 def _capabilities(app, **_kw):
     return 200, app.pbx.capabilities()
 
@@ -335,9 +433,10 @@ def _apply(app, **_kw):
 # (method, path, handler, operation name used by ``delays``)
 ROUTES = [
     ("GET", re.compile(r"/v1/capabilities"), _capabilities, "capabilities"),
-    ("GET", re.compile(r"/v1/conferences"), _list_rooms, "list_rooms"),
+    ("GET", re.compile(r"/v1/conferences"), _list("rooms"), "list_rooms"),
     ("POST", re.compile(r"/v1/conferences"), _create_room, "create_room"),
-    ("PUT", re.compile(r"/v1/conferences/([^/]+)"), _update_room, "update_room"),
+    ("POST", re.compile(r"/v1/conferences/bulk"), _bulk("rooms"), "bulk_rooms"),
+    ("PATCH", re.compile(r"/v1/conferences/([^/]+)"), _update("rooms"), "update_room"),
     ("DELETE", re.compile(r"/v1/conferences/([^/]+)"), _delete_room, "delete_room"),
     ("POST", re.compile(r"/v1/conferences/([^/]+)/invite"), _invite, "invite"),
     (
@@ -366,11 +465,17 @@ ROUTES = [
         "room_action",
     ),
     ("GET", re.compile(r"/v1/events"), _events, "events"),
-    ("GET", re.compile(r"/v1/incoming-numbers"), _list_numbers, "list_numbers"),
+    ("GET", re.compile(r"/v1/incoming-numbers"), _list("numbers"), "list_numbers"),
+    (
+        "POST",
+        re.compile(r"/v1/incoming-numbers/bulk"),
+        _bulk("numbers"),
+        "bulk_numbers",
+    ),
     (
         "PATCH",
         re.compile(r"/v1/incoming-numbers/([^/]+)"),
-        _set_destination,
+        _update("numbers"),
         "set_number_destination",
     ),
     ("POST", re.compile(r"/v1/apply"), _apply, "apply_changes"),
@@ -408,14 +513,20 @@ class _Handler(BaseHTTPRequestHandler):
                 body = json.loads(raw) if raw else None
             except ValueError as error:
                 raise ApiError(400, "The body is not JSON.") from error
-            status, payload = app.dispatch(
+            status, payload, *headers = app.dispatch(
                 self.command, url.path, parse_qs(url.query), body, self.headers
             )
-            self._send(status, payload)
+            self._send(status, payload, headers[0] if headers else None)
         except ApiError as error:
             self._send_error(error.status, error.message, error.fields, error.headers)
         except ConferenceStateError as error:
             self._send_error(409, error.message, reason=error.reason)
+        except PreconditionFailedError as error:
+            body = _error_result(error)
+            body.pop("status")
+            self._send(412, body)
+        except CursorExpiredError as error:
+            self._send_error(410, error.message)
         except ProviderValidationError as error:
             self._send_error(error.status or 422, error.message, error.field_errors)
         except NotFoundError as error:

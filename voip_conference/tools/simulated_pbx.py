@@ -24,14 +24,19 @@ import time
 from . import numbering
 from .conference_runtime import ConferenceRuntime
 from .provider import (
+    BULK_MAX,
     CAPABILITIES,
     DESTINATION_TYPES,
+    RESOURCE_TYPES,
     ApplyResult,
     AuthError,
     BadResponseError,
+    Changes,
+    CursorExpiredError,
     IncomingNumber,
     NotFoundError,
     PbxBackend,
+    PreconditionFailedError,
     ProviderTimeout,
     ProviderValidationError,
     RateLimitedError,
@@ -79,6 +84,12 @@ def _empty_state():
         "limits": {"max_rooms": 0, "max_participants": 0},
         "capabilities": dict.fromkeys(CAPABILITIES, True),
         "next_id": 1,
+        # Change sequence per resource: every write takes the next number as
+        # the object's version; deletions leave a tombstone with theirs.
+        "seq": {"rooms": 0, "numbers": 0},
+        "tombstones": {"rooms": {}, "numbers": {}},
+        # Cursors older than this are refused (410): changes were forgotten.
+        "horizon": {"rooms": 0, "numbers": 0},
         # Every API call ever made, kept with the state: tests prove with it
         # that a refused action reached nothing.
         "requests": 0,
@@ -90,6 +101,8 @@ class SimulatedPbx(ConferenceRuntime, PbxBackend):
         self.state = copy.deepcopy(state) if state else _empty_state()
         for key, value in _empty_state().items():
             self.state.setdefault(key, value)
+        for key in CAPABILITIES:
+            self.state["capabilities"].setdefault(key, True)
         self.faults = []
         self.sleep = sleep
         if clock:
@@ -146,10 +159,21 @@ class SimulatedPbx(ConferenceRuntime, PbxBackend):
             destination_type=destination_type,
             destination=destination,
             id=number_id,
+            version=self._next_version("numbers"),
         )
         self.state["numbers"][number_id] = dataclasses.asdict(record)
         self.state["production"]["numbers"][number_id] = dataclasses.asdict(record)
         return record
+
+    def forget_changes(self, resource):
+        """Forget the change history of ``resource``: every cursor given out
+        so far is refused (410), as a PBX does after its retention period."""
+        self.state["horizon"][resource] = self._next_version(resource)
+        self.state["tombstones"][resource] = {}
+
+    def _next_version(self, resource):
+        self.state["seq"][resource] += 1
+        return self.state["seq"][resource]
 
     def _new_id(self, prefix):
         value = self.state["next_id"]
@@ -224,6 +248,8 @@ class SimulatedPbx(ConferenceRuntime, PbxBackend):
             self.sleep(fault.latency)
         if fault and fault.status is not None and not fault.after:
             self._raise(fault)
+        # Rebuilt per request: tests edit the state directly.
+        self._extension_index = None
         result = func()
         if fault and fault.status is not None and fault.after:
             self._raise(fault)
@@ -233,6 +259,15 @@ class SimulatedPbx(ConferenceRuntime, PbxBackend):
     # Rules
     # ------------------------------------------------------------------
 
+    def _extensions(self):
+        """{extension: room id} of the rooms, kept up to date by this request's
+        writes (a PBX's unique index: checking a room costs no scan)."""
+        if getattr(self, "_extension_index", None) is None:
+            self._extension_index = {
+                r["extension"]: rid for rid, r in self.state["rooms"].items()
+            }
+        return self._extension_index
+
     def _validate_room(self, room, room_id=None):
         errors = {}
         if not (room.name or "").strip():
@@ -241,12 +276,8 @@ class SimulatedPbx(ConferenceRuntime, PbxBackend):
         if extension_error:
             errors["extension"] = f"Invalid extension ({extension_error})."
         else:
-            taken = {
-                r["extension"]
-                for rid, r in self.state["rooms"].items()
-                if rid != room_id
-            } | set(self.state["user_extensions"])
-            if room.extension in taken:
+            holder = self._extensions().get(room.extension, room_id)
+            if holder != room_id or room.extension in self.state["user_extensions"]:
                 errors["extension"] = "This extension is already used."
         code_error = numbering.check_access_code(room.access_code)
         if code_error:
@@ -265,16 +296,6 @@ class SimulatedPbx(ConferenceRuntime, PbxBackend):
                 "The conference room is invalid.", 422, errors
             )
 
-    def _room(self, room_id):
-        if room_id not in self.state["rooms"]:
-            raise NotFoundError(f"No conference room {room_id}.", 404)
-        return self.state["rooms"][room_id]
-
-    def _number(self, number_id):
-        if number_id not in self.state["numbers"]:
-            raise NotFoundError(f"No incoming number {number_id}.", 404)
-        return self.state["numbers"][number_id]
-
     # ------------------------------------------------------------------
     # API
     # ------------------------------------------------------------------
@@ -282,91 +303,211 @@ class SimulatedPbx(ConferenceRuntime, PbxBackend):
     def capabilities(self):
         return self._call("capabilities", "", lambda: dict(self.state["capabilities"]))
 
-    def list_rooms(self):
-        return self._call(
-            "list_rooms",
-            "",
-            lambda: [Room.from_dict(r) for r in self.state["rooms"].values()],
-        )
+    # Operation names, as faults and ``calls`` know them.
+    OPERATIONS = {
+        ("rooms", "list"): "list_rooms",
+        ("rooms", "create"): "create_room",
+        ("rooms", "update"): "update_room",
+        ("rooms", "delete"): "delete_room",
+        ("rooms", "bulk"): "bulk_rooms",
+        ("numbers", "list"): "list_numbers",
+        ("numbers", "update"): "set_number_destination",
+        ("numbers", "bulk"): "bulk_numbers",
+    }
 
-    def create_room(self, room, idempotency_key=None):
-        def create():
-            if idempotency_key and idempotency_key in self.state["idempotency"]:
-                known = self.state["idempotency"][idempotency_key]
-                if known in self.state["rooms"]:
-                    return Room.from_dict(self.state["rooms"][known])
-            self._validate_room(room)
-            room_id = self._new_id("conf")
-            created = dataclasses.replace(room, id=room_id)
-            self.state["rooms"][room_id] = dataclasses.asdict(created)
-            if idempotency_key:
-                self.state["idempotency"][idempotency_key] = room_id
-            return created
+    def _operation(self, resource, verb):
+        try:
+            return self.OPERATIONS[(resource, verb)]
+        except KeyError:
+            raise ProviderValidationError(
+                f"The PBX API cannot {verb} {resource}.", 405
+            ) from None
 
-        return self._call("create_room", room.extension, create)
+    def _object(self, resource, data):
+        return RESOURCE_TYPES[resource].from_dict(data)
 
-    def update_room(self, room_id, room):
-        def update():
-            self._room(room_id)
-            self._validate_room(room, room_id)
-            updated = dataclasses.replace(room, id=room_id)
-            self.state["rooms"][room_id] = dataclasses.asdict(updated)
-            return updated
-
-        return self._call("update_room", room_id, update)
-
-    def delete_room(self, room_id):
-        def delete():
-            self._room(room_id)
-            routed = [
-                n["number"]
-                for n in self.state["numbers"].values()
-                if n["destination_type"] == "conference" and n["destination"] == room_id
+    def changes(self, resource, cursor=""):
+        def changes():
+            objects = self.state[resource]
+            seq = self.state["seq"][resource]
+            if not cursor or not self.state["capabilities"]["incremental"]:
+                items = [self._object(resource, o) for o in objects.values()]
+                return Changes(items=items, cursor=str(seq), full=True)
+            try:
+                since = int(cursor)
+            except ValueError:
+                since = -1
+            if since < self.state["horizon"][resource] or since > seq:
+                raise CursorExpiredError(
+                    "This cursor is too old: list everything again.", 410
+                )
+            items = sorted(
+                (o for o in objects.values() if o.get("version", 0) > since),
+                key=lambda o: o["version"],
+            )
+            deleted = [
+                object_id
+                for object_id, version in self.state["tombstones"][resource].items()
+                if version > since
             ]
-            if routed:
-                raise ProviderValidationError(
-                    "Incoming numbers still reach this room.",
-                    422,
-                    {"numbers": ", ".join(sorted(routed))},
-                )
-            del self.state["rooms"][room_id]
+            return Changes(
+                items=[self._object(resource, o) for o in items],
+                deleted=deleted,
+                cursor=str(seq),
+                full=False,
+            )
 
-        return self._call("delete_room", room_id, delete)
+        return self._call(self._operation(resource, "list"), "", changes)
 
-    def list_numbers(self):
+    def create_object(self, resource, values, idempotency_key=None):
+        operation = self._operation(resource, "create")
+        target = values.get("extension", "")
         return self._call(
-            "list_numbers",
-            "",
-            lambda: [
-                IncomingNumber.from_dict(n) for n in self.state["numbers"].values()
-            ],
+            operation, target, lambda: self._create(resource, values, idempotency_key)
         )
 
-    def set_number_destination(self, number_id, destination_type, destination=""):
-        def update():
-            number = self._number(number_id)
-            errors = {}
-            if destination_type not in DESTINATION_TYPES:
-                errors["destination_type"] = "Unknown destination type."
-            elif destination_type == "conference":
-                if destination not in self.state["rooms"]:
-                    errors["destination"] = "No such conference room."
-            elif destination_type in ("extension", "voicemail"):
-                if numbering.check_extension(destination):
-                    errors["destination"] = "Invalid extension."
-            elif destination_type == "dial_plan":
-                if not destination:
-                    errors["destination"] = "A dial plan is required."
-            elif destination:
-                errors["destination"] = "This destination type takes no destination."
-            if errors:
-                raise ProviderValidationError(
-                    "The destination is invalid.", 422, errors
-                )
-            number.update(destination_type=destination_type, destination=destination)
-            return IncomingNumber.from_dict(number)
+    def _create(self, resource, values, idempotency_key=None):
+        if idempotency_key and idempotency_key in self.state["idempotency"]:
+            known = self.state["idempotency"][idempotency_key]
+            if known in self.state[resource]:
+                return self._object(resource, self.state[resource][known])
+        room = Room.from_dict(values)
+        self._validate_room(room)
+        created = dataclasses.replace(
+            room, id=self._new_id("conf"), version=self._next_version(resource)
+        )
+        self.state[resource][created.id] = dataclasses.asdict(created)
+        self._extensions()[created.extension] = created.id
+        if idempotency_key:
+            self.state["idempotency"][idempotency_key] = created.id
+        return created
 
-        return self._call("set_number_destination", number_id, update)
+    def update_object(self, resource, object_id, values, if_match=None):
+        operation = self._operation(resource, "update")
+        return self._call(
+            operation,
+            object_id,
+            lambda: self._update(resource, object_id, values, if_match),
+        )
+
+    def _update(self, resource, object_id, values, if_match=None):
+        current = self._get(resource, object_id)
+        if if_match is not None and int(if_match) != current.get("version", 0):
+            raise PreconditionFailedError(
+                "The object changed on the PBX since you read it.",
+                412,
+                self._object(resource, current),
+            )
+        allowed = set(self._object(resource, current).values())
+        unknown = set(values) - allowed
+        if unknown:
+            raise ProviderValidationError(
+                "Unknown fields.", 422, dict.fromkeys(sorted(unknown), "Unknown field.")
+            )
+        merged = self._object(resource, current | values)
+        if resource == "rooms":
+            self._validate_room(merged, object_id)
+        else:
+            self._validate_destination(merged)
+        updated = dataclasses.replace(merged, version=self._next_version(resource))
+        self.state[resource][object_id] = dataclasses.asdict(updated)
+        if resource == "rooms" and current["extension"] != updated.extension:
+            self._extensions().pop(current["extension"], None)
+            self._extensions()[updated.extension] = object_id
+        return updated
+
+    def delete_object(self, resource, object_id):
+        operation = self._operation(resource, "delete")
+        return self._call(operation, object_id, lambda: self._delete(object_id))
+
+    def _delete(self, room_id):
+        self._get("rooms", room_id)
+        routed = [
+            n["number"]
+            for n in self.state["numbers"].values()
+            if n["destination_type"] == "conference" and n["destination"] == room_id
+        ]
+        if routed:
+            raise ProviderValidationError(
+                "Incoming numbers still reach this room.",
+                422,
+                {"numbers": ", ".join(sorted(routed))},
+            )
+        self._extensions().pop(self.state["rooms"][room_id]["extension"], None)
+        del self.state["rooms"][room_id]
+        self.state["tombstones"]["rooms"][room_id] = self._next_version("rooms")
+
+    def bulk(self, resource, operations):
+        """One request for up to BULK_MAX operations, carried out in order;
+        each operation may fail on its own (faults of its single verb apply)."""
+        if not self.state["capabilities"]["bulk"]:
+            return super().bulk(resource, operations)
+
+        def bulk():
+            if len(operations) > BULK_MAX:
+                raise ProviderValidationError(
+                    f"At most {BULK_MAX} operations per request.", 422
+                )
+            results = []
+            for operation in operations:
+                verb = operation["op"]
+                target = (
+                    operation["values"].get("extension", "")
+                    if verb == "create"
+                    else operation["id"]
+                )
+                try:
+                    fault = self._fault_for(self._operation(resource, verb), target)
+                    if fault and fault.status is not None and not fault.after:
+                        self._raise(fault)
+                    if verb == "create":
+                        result = self._create(
+                            resource,
+                            operation["values"],
+                            operation.get("idempotency_key"),
+                        )
+                    else:
+                        result = self._update(
+                            resource,
+                            operation["id"],
+                            operation["values"],
+                            operation.get("if_match"),
+                        )
+                except (
+                    NotFoundError,
+                    ProviderValidationError,
+                    PreconditionFailedError,
+                ) as error:
+                    result = error
+                results.append(result)
+            return results
+
+        return self._call(self._operation(resource, "bulk"), "", bulk)
+
+    def _get(self, resource, object_id):
+        if object_id not in self.state[resource]:
+            label = "conference room" if resource == "rooms" else "incoming number"
+            raise NotFoundError(f"No {label} {object_id}.", 404)
+        return self.state[resource][object_id]
+
+    def _validate_destination(self, number):
+        errors = {}
+        destination_type, destination = number.destination_type, number.destination
+        if destination_type not in DESTINATION_TYPES:
+            errors["destination_type"] = "Unknown destination type."
+        elif destination_type == "conference":
+            if destination not in self.state["rooms"]:
+                errors["destination"] = "No such conference room."
+        elif destination_type in ("extension", "voicemail"):
+            if numbering.check_extension(destination):
+                errors["destination"] = "Invalid extension."
+        elif destination_type == "dial_plan":
+            if not destination:
+                errors["destination"] = "A dial plan is required."
+        elif destination:
+            errors["destination"] = "This destination type takes no destination."
+        if errors:
+            raise ProviderValidationError("The destination is invalid.", 422, errors)
 
     def apply_changes(self):
         def apply():

@@ -199,7 +199,7 @@ class TestCalendarConferenceProbe(CalendarConferenceCase):
                 for domain in (
                     [("conference_id.access_code", "=", CODE)],
                     [("conference_id.access_code", "=like", "1%")],
-                    [("conference_id.sync_hash", "!=", False)],
+                    [("conference_id.sync_agreed", "!=", False)],
                 ):
                     with self.assertRaises(AccessError):
                         Event.search(domain)
