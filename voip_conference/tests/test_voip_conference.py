@@ -157,8 +157,8 @@ class TestVoipConference(VoipConferenceCase):
         with self.assertRefused(psycopg2.errors.UniqueViolation):
             self.env.cr.execute(
                 "INSERT INTO voip_conference"
-                " (name, extension, pbx_id, company_id, active)"
-                " VALUES ('x', '8001', %s, %s, true)",
+                " (name, extension, pbx_id, company_id, active, live_state)"
+                " VALUES ('x', '8001', %s, %s, true, 'idle')",
                 (self.pbx.id, self.company.id),
             )
 
