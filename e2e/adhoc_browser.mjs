@@ -125,10 +125,19 @@ async function waitMedia(timeout = 15000) {
     );
 }
 
-/** What the host hears: tone levels (dB over the floor) in the mix it plays. */
+/**
+ * What the host hears: tone levels (dB over the floor) in the mix it plays.
+ *
+ * The mix is read in BLOCKS short snapshots (Hann-windowed, 8192 samples,
+ * about 170 ms each) spread over a second and a half, and each tone's level
+ * is the median over the snapshots. The browser's jitter buffer stretches or
+ * drops a few milliseconds of a stream now and then (a click to the ear):
+ * a phase jump inside one long coherent window cancels a tone that is plainly
+ * there, while a median over short windows reads what a listener hears.
+ */
 async function hostHears(label) {
     const levels = await page.evaluate(
-        async ({freqs, floorFreqs}) => {
+        async ({freqs, floorFreqs, blocks}) => {
             const agent = odoo.__WOWL_DEBUG__.root.env.services.voip_agent_oca;
             const audio = agent._adhocAudio;
             if (!audio) {
@@ -137,36 +146,62 @@ async function hostHears(label) {
             const ctx = audio.context;
             const source = ctx.createMediaStreamSource(audio.hostSink.stream);
             const analyser = ctx.createAnalyser();
-            analyser.fftSize = 32768;
+            analyser.fftSize = 8192;
             source.connect(analyser);
-            await new Promise((resolve) => setTimeout(resolve, 1000));
-            const samples = new Float32Array(analyser.fftSize);
-            analyser.getFloatTimeDomainData(samples);
+            const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+            await sleep(500);
+            const snapshots = [];
+            for (let i = 0; i < blocks; i++) {
+                await sleep(200);
+                const samples = new Float32Array(analyser.fftSize);
+                analyser.getFloatTimeDomainData(samples);
+                snapshots.push(samples);
+            }
             source.disconnect();
-            const level = (freq) => {
+            const size = analyser.fftSize;
+            const hann = Float32Array.from(
+                {length: size},
+                (_, n) => 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / (size - 1))
+            );
+            const windowSum = hann.reduce((sum, w) => sum + w, 0);
+            // Goertzel amplitude of `freq` in one windowed snapshot.
+            const level = (samples, freq) => {
                 const coeff = 2 * Math.cos((2 * Math.PI * freq) / ctx.sampleRate);
                 let s1 = 0;
                 let s2 = 0;
-                for (const x of samples) {
-                    const s0 = x + coeff * s1 - s2;
+                for (let n = 0; n < size; n++) {
+                    const s0 = samples[n] * hann[n] + coeff * s1 - s2;
                     s2 = s1;
                     s1 = s0;
                 }
                 const power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
-                return (2 * Math.sqrt(Math.max(power, 0))) / samples.length;
+                return (2 * Math.sqrt(Math.max(power, 0))) / windowSum;
             };
-            const floor = Math.max(
-                floorFreqs.reduce((sum, f) => sum + level(f), 0) / floorFreqs.length,
-                1e-7
+            const perBlock = snapshots.map((samples) => {
+                const floor = Math.max(
+                    floorFreqs.reduce((sum, f) => sum + level(samples, f), 0) /
+                        floorFreqs.length,
+                    1e-7
+                );
+                return Object.fromEntries(
+                    freqs.map((freq) => {
+                        const value = level(samples, freq);
+                        return [freq, value > 0 ? 20 * Math.log10(value / floor) : -99];
+                    })
+                );
+            });
+            const median = (values) => {
+                const sorted = [...values].sort((a, b) => a - b);
+                const mid = sorted.length >> 1;
+                return sorted.length % 2
+                    ? sorted[mid]
+                    : (sorted[mid - 1] + sorted[mid]) / 2;
+            };
+            return Object.fromEntries(
+                freqs.map((freq) => [freq, median(perBlock.map((b) => b[freq]))])
             );
-            const out = {};
-            for (const freq of freqs) {
-                const value = level(freq);
-                out[freq] = value > 0 ? 20 * Math.log10(value / floor) : -99;
-            }
-            return out;
         },
-        {freqs: config.far_end_freqs, floorFreqs: config.floor_freqs}
+        {freqs: config.far_end_freqs, floorFreqs: config.floor_freqs, blocks: 7}
     );
     emit("host_hears", {label, levels});
 }
