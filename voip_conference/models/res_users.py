@@ -97,6 +97,8 @@ class ResUsers(models.Model):
         # How the widget dials E.164 numbers and sends keypad tones.
         info["international_prefix"] = pbx.dial_international_prefix or ""
         info["dtmf_method"] = pbx.conference_dtmf_method or "auto"
+        # Test mode records nothing: the widget needs the party limit itself.
+        info["adhoc_max_parties"] = pbx.adhoc_conference_max_parties or 5
         return info
 
     @api.constrains("voip_extension", "voip_pbx_id")

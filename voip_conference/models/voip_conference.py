@@ -9,7 +9,7 @@ import psycopg2.errors
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import dial_string, numbering, sync_planner
@@ -385,6 +385,47 @@ class VoipConference(models.Model):
                 vals[fname] = numbering.clean(vals[fname])
         return vals
 
+    def copy_data(self, default=None):
+        """A copy takes the next free extension of its PBX (an extension is
+        unique in the numbering plan, so the original's cannot be kept)."""
+        vals_list = super().copy_data(default=default)
+        default = default or {}
+        taken = None
+        for room, vals in zip(self, vals_list, strict=True):
+            if "name" not in default:
+                vals["name"] = self.env._("%(room)s (copy)", room=room.name)
+            if default.get("extension"):
+                continue
+            pbx = self.env["voip.pbx"].browse(vals.get("pbx_id") or room.pbx_id.id)
+            if taken is None:
+                taken = self._taken_extensions(pbx)
+            extension = numbering.next_free_extension(room.extension, taken)
+            if not extension:
+                raise UserError(
+                    self.env._(
+                        "No free extension follows %(extension)s on PBX %(pbx)s: "
+                        "create the room with an extension of your choice.",
+                        extension=room.extension,
+                        pbx=pbx.display_name,
+                    )
+                )
+            taken.add(extension)
+            vals["extension"] = extension
+        return vals_list
+
+    @api.model
+    def _taken_extensions(self, pbx):
+        """The extensions in use on ``pbx``: its active rooms' and users'."""
+        rooms = (
+            self.sudo().with_context(active_test=True).search([("pbx_id", "=", pbx.id)])
+        )
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .search([("voip_pbx_id", "=", pbx.id), ("voip_extension", "!=", False)])
+        )
+        return set(rooms.mapped("extension")) | set(users.mapped("voip_extension"))
+
     @api.model_create_multi
     def create(self, vals_list):
         # The unique index reads what is in the database: write pending
@@ -407,13 +448,13 @@ class VoipConference(models.Model):
             # Deleted on the old PBX, created on the new one.
             moved._queue_remote_deletion()
         if "active" in vals and not vals["active"]:
-            self._guard_routed_numbers()
+            self._guard_routed_numbers(mode="archive")
             self.filtered("active")._queue_remote_deletion()
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_routed(self):
-        self._guard_routed_numbers()
+        self._guard_routed_numbers(mode="delete")
 
     def unlink(self):
         self.filtered("active")._queue_remote_deletion()
@@ -452,11 +493,13 @@ class VoipConference(models.Model):
             )
         self._register_push(synced.pbx_id)
 
-    def _guard_routed_numbers(self):
+    def _guard_routed_numbers(self, mode="delete"):
         """Refuse to leave numbers routed to a room that goes away.
 
         With the user's confirmation (context key), the numbers are reset to
-        "not configured" instead, in the same transaction.
+        "not configured" instead, in the same transaction. Without it, the
+        refusal offers the confirmation itself (``mode``: "archive" or
+        "delete"), wherever the user asked: card, list, form or gear menu.
         """
         numbers = self.sudo().incoming_number_ids
         if not numbers:
@@ -464,16 +507,31 @@ class VoipConference(models.Model):
         if self.env.context.get(UNROUTE_CONTEXT_KEY):
             numbers.write({"destination_type": "none", "conference_id": False})
             return
-        raise UserError(
-            self.env._(
+        listed = "\n".join(
+            f"- {n.display_name} → {n.conference_id.display_name}" for n in numbers
+        )
+        if mode == "archive":
+            message = self.env._(
                 "These incoming numbers are routed to the rooms you want to "
-                "delete or archive:\n%(numbers)s\n\nRoute them elsewhere first, "
-                "or use 'Unroute and archive' or 'Unroute and delete' to reset "
-                "them to 'Not configured'.",
-                numbers="\n".join(
-                    f"- {n.number} → {n.conference_id.display_name}" for n in numbers
-                ),
+                "archive:\n%(numbers)s\n\nRoute them elsewhere first, or reset "
+                "them to 'Not configured' and archive the rooms in one step.",
+                numbers=listed,
             )
+            button = self.env._("Unroute and Archive")
+        else:
+            message = self.env._(
+                "These incoming numbers are routed to the rooms you want to "
+                "delete:\n%(numbers)s\n\nRoute them elsewhere first, or reset "
+                "them to 'Not configured' and delete the rooms in one step.",
+                numbers=listed,
+            )
+            button = self.env._("Unroute and Delete")
+        raise RedirectWarning(
+            message,
+            self.with_context(
+                voip_conference_unroute_mode=mode
+            ).action_unroute_wizard(),
+            button,
         )
 
     # ------------------------------------------------------------------
@@ -508,6 +566,7 @@ class VoipConference(models.Model):
             else self.env._("Unroute and Delete"),
             "res_model": "voip.conference.unroute",
             "view_mode": "form",
+            "views": [(False, "form")],
             "target": "new",
             "context": {
                 "default_conference_ids": self.ids,
@@ -1042,7 +1101,8 @@ class VoipConference(models.Model):
 
     def _invite(self, target):
         """Invite ``target`` (an extension or E.164); record it in the chatter.
-        Returns ``{"ok", "message", "panel", "outcome_unknown"}``."""
+        Returns ``{"ok", "message", "panel", "outcome_unknown", "simulated"}``;
+        ``simulated``: the built-in simulator accepted it and nobody is called."""
         self.ensure_one()
         if not self.sudo().remote_id:
             raise UserError(
@@ -1064,20 +1124,38 @@ class VoipConference(models.Model):
 
         result, error = self._live_do(call)
         if invited:
+            shown = self._invite_shown(invited[0].number)
+            if room.pbx_id.pbx_backend == "simulator":
+                # Nobody is called: say what a real PBX would do, plainly.
+                result["simulated"] = True
+                room.message_post(
+                    body=self.env._(
+                        "Test invitation of %(target)s on the built-in simulator: "
+                        "nobody was called.",
+                        target=shown,
+                    )
+                )
+                result["message"] = self.env._(
+                    "Built-in simulator: nobody is called. A real PBX would now "
+                    "call %(target)s into %(room)s.",
+                    target=shown,
+                    room=room.name,
+                )
+                return result
             message = self.env._(
                 "%(target)s invited: the PBX is calling them into the room.",
-                target=invited[0].number,
+                target=shown,
             )
             room.message_post(body=message)
             result["message"] = self.env._(
-                "The PBX is calling %(target)s.", target=invited[0].number
+                "The PBX is calling %(target)s.", target=shown
             )
         elif error is not None and error.outcome_unknown:
             result["outcome_unknown"] = True
             result["message"] = self.env._(
                 "The PBX may already be calling %(target)s: its answer was "
                 "lost. Check who is in the room before inviting again. %(reason)s",
-                target=target,
+                target=self._invite_shown(target),
                 reason=result["message"],
             )
             room.message_post(body=result["message"])
@@ -1085,16 +1163,20 @@ class VoipConference(models.Model):
             room.message_post(
                 body=self.env._(
                     "Invitation of %(target)s failed: %(error)s",
-                    target=target,
+                    target=self._invite_shown(target),
                     error=result["message"],
                 )
             )
             result["message"] = self.env._(
                 "The PBX could not call %(target)s: %(error)s",
-                target=target,
+                target=self._invite_shown(target),
                 error=result["message"],
             )
         return result
+
+    def _invite_shown(self, target):
+        """An invitee as people read it: +32 2 555 01 99, or the extension."""
+        return numbering.format_international(target) if target[:1] == "+" else target
 
     def _live_do(self, call, row=None):
         """Run one host action on the PBX, then read the room again, so the

@@ -51,11 +51,22 @@ class VoipIncomingNumber(models.Model):
         "national numbers are read with the number's country.",
     )
     name = fields.Char(string="Label", tracking=True)
+    number_display = fields.Char(
+        string="Phone Number",
+        compute="_compute_number_display",
+        inverse="_inverse_number_display",
+        help="The number as people read it (+32 2 555 01 00); type it as you "
+        "like, it is stored in international form (E.164).",
+    )
     country_id = fields.Many2one(
         "res.country",
-        help="Used to read a number typed without its country prefix. "
-        "Defaults to the company's country.",
-        default=lambda self: self.env.company.country_id,
+        compute="_compute_country_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="The number's country, read from the number itself. Used to read "
+        "a number typed without its country prefix; defaults to the company's "
+        "country.",
     )
     pbx_id = fields.Many2one(
         "voip.pbx",
@@ -120,12 +131,33 @@ class VoipIncomingNumber(models.Model):
             label = labels.get(number.destination_type, "")
             number.destination_display = f"{label}: {target}" if target else label
 
+    @api.depends("number")
+    def _compute_number_display(self):
+        for number in self:
+            number.number_display = numbering.format_international(number.number)
+
+    def _inverse_number_display(self):
+        for number in self:
+            if number.number_display:
+                number.number = number.number_display
+
+    @api.depends("number")
+    def _compute_country_id(self):
+        for number in self:
+            region = numbering.region_of(number.number)
+            country = region and self.env["res.country"].search(
+                [("code", "=", region)], limit=1
+            )
+            if country:
+                number.country_id = country
+            elif not number.country_id:
+                number.country_id = self.env.company.country_id
+
     @api.depends("number", "name")
     def _compute_display_name(self):
         for number in self:
-            number.display_name = (
-                f"{number.number} ({number.name})" if number.name else number.number
-            )
+            shown = numbering.format_international(number.number)
+            number.display_name = f"{shown} ({number.name})" if number.name else shown
 
     @api.model
     def _search_display_name(self, operator, value):
@@ -251,6 +283,10 @@ class VoipIncomingNumber(models.Model):
 
     @api.model
     def _prepare_vals(self, vals, record=None):
+        # The form edits the number as people read it.
+        if vals.get("number_display") and not vals.get("number"):
+            vals["number"] = vals.pop("number_display")
+        vals.pop("number_display", None)
         if vals.get("number"):
             country_id = vals.get("country_id", record and record.country_id.id)
             country = (
@@ -259,6 +295,13 @@ class VoipIncomingNumber(models.Model):
                 else self.env.company.country_id
             )
             vals["number"] = self._normalize_number(vals["number"], country)
+            # The number says its country; a country chosen to read a
+            # national number cannot contradict it.
+            region = numbering.region_of(vals["number"])
+            if region:
+                vals["country_id"] = self.env["res.country"].search(
+                    [("code", "=", region)], limit=1
+                ).id or vals.get("country_id")
         if vals.get("destination_extension"):
             vals["destination_extension"] = numbering.clean(
                 vals["destination_extension"]
@@ -275,8 +318,18 @@ class VoipIncomingNumber(models.Model):
     def create(self, vals_list):
         return super().create([self._prepare_vals(vals) for vals in vals_list])
 
+    def copy(self, default=None):
+        if not (default or {}).get("number"):
+            raise UserError(
+                self.env._(
+                    "A phone number exists only once on its PBX, so it cannot be "
+                    "duplicated: add the other number with New."
+                )
+            )
+        return super().copy(default=default)
+
     def write(self, vals):
-        if vals.get("number") and len(self) > 1:
+        if (vals.get("number") or vals.get("number_display")) and len(self) > 1:
             raise UserError(self.env._("Several records cannot share one number."))
         self._prepare_vals(vals, record=self[:1])
         return super().write(vals)
@@ -301,7 +354,7 @@ class VoipIncomingNumber(models.Model):
                     self.env._(
                         "%(number)s sends voice calls to '%(type)s': choose the "
                         "%(field)s.",
-                        number=number.number,
+                        number=number.number_display,
                         type=labels[number.destination_type],
                         field=self._fields[needed]._description_string(self.env),
                     )
@@ -312,7 +365,7 @@ class VoipIncomingNumber(models.Model):
                         self.env._(
                             "%(number)s sends voice calls to '%(type)s' and cannot "
                             "also have a %(field)s.",
-                            number=number.number,
+                            number=number.number_display,
                             type=labels[number.destination_type],
                             field=self._fields[fname]._description_string(self.env),
                         )
@@ -323,7 +376,7 @@ class VoipIncomingNumber(models.Model):
                     self.env._(
                         "%(number)s is on PBX %(pbx)s and cannot reach room %(room)s "
                         "of PBX %(room_pbx)s.",
-                        number=number.number,
+                        number=number.number_display,
                         pbx=number.pbx_id.display_name,
                         room=room.display_name,
                         room_pbx=room.pbx_id.display_name,
@@ -333,7 +386,7 @@ class VoipIncomingNumber(models.Model):
                 raise ValidationError(
                     self.env._(
                         "%(number)s cannot be routed to the archived room %(room)s.",
-                        number=number.number,
+                        number=number.number_display,
                         room=room.display_name,
                     )
                 )

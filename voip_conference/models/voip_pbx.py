@@ -103,6 +103,12 @@ class VoipPbx(models.Model):
     )
     # {resource: cursor}: where the next incremental list starts.
     sync_cursors = fields.Json(copy=False, readonly=True)
+    sync_run_retention_days = fields.Integer(
+        string="Keep Sync Runs (days)",
+        default=90,
+        help="Sync runs older than this are deleted by the daily clean-up. "
+        "Empty keeps them forever.",
+    )
     conference_receptionist_delay = fields.Float(
         string="Receptionist Delay (s)",
         default=2.0,
@@ -582,7 +588,9 @@ class VoipPbx(models.Model):
             _logger.info("Sync of PBX %s failed: %s", self.display_name, error)
         run.write(
             {
-                "status": "partial" if status == "done" and run.errors else status,
+                "status": run._final_status(
+                    status, {name: run[name] for name in ("errors", "conflicts")}
+                ),
                 "requests": backend.request_count if backend else 0,
                 "duration": time.perf_counter() - start,
             }
@@ -603,7 +611,7 @@ class VoipPbx(models.Model):
             with self.env.cr.savepoint():
                 self.env["voip.pbx.deletion"]._process(self, backend, run)
         if apply or (apply is None and self.auto_apply and run.pushed):
-            self._sync_apply(backend)
+            run._sync_count(applied=self._sync_apply(backend))
 
     def _sync_failure_message(self, error):
         """The translated reason a whole run failed."""
@@ -665,11 +673,16 @@ class VoipPbx(models.Model):
             }
 
     def _sync_apply(self, backend):
+        """Put the pushed changes in production; return how many records."""
         backend.apply_changes()
+        applied = 0
         for Model in self._sync_models():
-            Model.with_context(active_test=False).search(
+            pushed = Model.with_context(active_test=False).search(
                 [("pbx_id", "=", self.id), ("sync_state", "=", "pushed")]
-            )._sync_write({"sync_state": "synced"})
+            )
+            pushed._sync_write({"sync_state": "synced"})
+            applied += len(pushed)
+        return applied
 
     # ------------------------------------------------------------------
     # Host controls: capabilities, events, webhooks

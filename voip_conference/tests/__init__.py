@@ -9,6 +9,8 @@ from . import test_voip_conference_ui
 from . import test_js
 from . import test_voip_conference_sync
 from . import test_voip_conference_join
+from . import test_voip_conference_screens
+from . import test_voip_conference_screens_ui
 from . import test_voip_conference_participation
 from . import test_voip_conference_live
 from . import test_voip_conference_webhook

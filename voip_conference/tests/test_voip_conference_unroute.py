@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import psycopg2
 
-from odoo.exceptions import UserError
+from odoo.exceptions import RedirectWarning
 from odoo.tests import tagged
 
 from .common import VoipConferenceCase
@@ -20,17 +20,23 @@ class TestVoipConferenceUnroute(VoipConferenceCase):
         )
 
     def test_delete_refused_with_the_list_of_numbers(self):
-        with self.assertRefused(UserError) as caught:
+        with self.assertRefused(RedirectWarning) as caught:
             self.room.unlink()
-        message = str(caught.exception)
-        self.assertIn("+3225550100", message)
-        self.assertIn("+3225550101", message)
+        message, action, button = caught.exception.args[:3]
+        self.assertIn("+32 2 555 01 00", message)
+        self.assertIn("+32 2 555 01 01", message)
+        # The refusal offers the confirmation, wherever Delete was clicked.
+        self.assertEqual(action["res_model"], "voip.conference.unroute")
+        self.assertEqual(action["context"]["default_mode"], "delete")
+        self.assertEqual(action["context"]["default_conference_ids"], self.room.ids)
+        self.assertEqual(button, "Unroute and Delete")
         self.assertTrue(self.room.exists())
         self.assertEqual(self.numbers.conference_id, self.room)
 
     def test_archive_refused_with_the_list_of_numbers(self):
-        with self.assertRefused(UserError, r"\+3225550100"):
+        with self.assertRefused(RedirectWarning, r"\+32 2 555 01 00") as caught:
             self.room.action_archive()
+        self.assertEqual(caught.exception.args[1]["context"]["default_mode"], "archive")
         self.assertTrue(self.room.active)
         self.assertEqual(set(self.numbers.mapped("destination_type")), {"conference"})
 

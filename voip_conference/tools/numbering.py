@@ -7,6 +7,8 @@ than a message: the caller owns the wording and its translation.
 
 import re
 
+import phonenumbers
+
 from . import dial_string
 
 EXTENSION_MIN_DIGITS = 2
@@ -78,3 +80,52 @@ def is_recommended_extension(value):
 def one_tap(number, access_code=None, pause=",,"):
     """The one-tap dial string of a room: see :func:`dial_string.one_tap`."""
     return dial_string.one_tap(number, access_code, pause=pause)
+
+
+def format_international(number):
+    """Return an E.164 number as people read it: ``+32 2 555 01 00``.
+
+    Formatting is phonenumbers' (Google's libphonenumber metadata), grouped
+    as in the number's own country. A value phonenumbers cannot read is
+    returned unchanged, never lost.
+    """
+    if not number:
+        return ""
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return number
+    return phonenumbers.format_number(
+        parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+
+
+def region_of(number):
+    """Return the ISO 3166-1 alpha-2 code of an E.164 number's country
+    (``"BE"`` for ``+3225550100``), or ``None`` when it has none."""
+    if not number:
+        return None
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return None
+    region = phonenumbers.region_code_for_number(parsed)
+    return region if region and region != "ZZ" else None
+
+
+def next_free_extension(extension, taken):
+    """Return the first extension after ``extension`` that is not ``taken``.
+
+    The number of digits is kept (``8009`` is followed by ``8010``, ``099``
+    by ``100``); ``None`` when every extension of that length above it is
+    taken.
+    """
+    extension = clean(extension)
+    if not is_digits(extension):
+        return None
+    width = len(extension)
+    for value in range(int(extension) + 1, 10**width):
+        candidate = str(value).zfill(width)
+        if candidate not in taken:
+            return candidate
+    return None

@@ -29,7 +29,9 @@ class VoipConferenceInvite(models.TransientModel):
         room = self.conference_id
         room.check_access("write")
         result = room._invite(self._target())
-        if result["ok"]:
+        if result.get("simulated"):
+            kind = "info"
+        elif result["ok"]:
             kind = "success"
         else:
             kind = "warning" if result.get("outcome_unknown") else "danger"

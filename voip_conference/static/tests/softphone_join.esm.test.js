@@ -87,6 +87,17 @@ function mockCalls() {
         id: args[0][0],
         state: "terminated",
     }));
+    // Test mode records no call (test_mode.esm.test.js): what it would dial
+    // is read where the agent creates its call in the browser.
+    patchWithCleanup(VoipAgent.prototype, {
+        createCall(options) {
+            if (this.voip.mode !== "prod") {
+                const room = options.conference_id || this._pendingConference?.id;
+                expect.step(`create_call ${options.phone_number} ${room || "-"}`);
+            }
+            return super.createCall(...arguments);
+        },
+    });
 }
 
 async function openSoftphone(voip = {}) {

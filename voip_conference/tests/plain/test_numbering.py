@@ -101,3 +101,38 @@ def test_tools_never_import_odoo():
     assert tools_dir.name == "tools"
     assert len(list(tools_dir.glob("*.py"))) >= 2
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    "number, shown, region",
+    [
+        ("+3225550100", "+32 2 555 01 00", "BE"),
+        ("+33142685300", "+33 1 42 68 53 00", "FR"),
+        ("+34915550100", "+34 915 55 01 00", "ES"),
+        ("+12025550100", "+1 202-555-0100", "US"),
+        ("+31201234567", "+31 20 123 4567", "NL"),
+    ],
+)
+def test_numbers_as_people_read_them_with_their_country(number, shown, region):
+    assert numbering.format_international(number) == shown
+    assert numbering.region_of(number) == region
+
+
+@pytest.mark.parametrize("value", ["", None, "not a number", "8001"])
+def test_unreadable_numbers_are_kept(value):
+    assert numbering.format_international(value) == (value or "")
+    assert numbering.region_of(value) is None
+
+
+@pytest.mark.parametrize(
+    "extension, taken, expected",
+    [
+        ("8001", {"8001"}, "8002"),
+        ("8001", {"8001", "8002", "8003"}, "8004"),
+        ("8009", {"8009"}, "8010"),
+        ("099", {"099"}, "100"),
+        ("99", {"99"}, None),
+    ],
+)
+def test_next_free_extension_keeps_the_length(extension, taken, expected):
+    assert numbering.next_free_extension(extension, taken) == expected

@@ -14,6 +14,7 @@ import {
 } from "@web/../tests/web_test_helpers";
 import {expect, test} from "@odoo/hoot";
 import {session} from "@web/session";
+import {VoipAgent} from "@voip_oca/services/voip_agent_service.esm";
 import {voipModels} from "@voip_oca/../tests/voip_test_helpers.esm";
 
 defineModels({...mailModels, ...voipModels});
@@ -30,22 +31,16 @@ test("Reminder before a conference: Join dials the room and sends the code", asy
             dtmf_method: "auto",
         };
     });
-    onRpc("voip.call", "create_call", ({args}) => {
-        const [values] = args;
-        expect.step(`create_call ${values.phone_number} ${values.conference_id}`);
-        return {
-            id: 1,
-            typeCall: "outgoing",
-            phoneNumber: values.phone_number,
-            state: "calling",
-            display_name: values.phone_number,
-            partner: false,
-            creationDate: "2026-12-07 08:55:00",
-            createDate: "2026-12-07 08:55:00",
-            startDate: false,
-            endDate: false,
-        };
+    // Test mode records no call: what Join would dial is read where the
+    // agent creates its call in the browser, and no create_call reaches
+    // the server (onRpc below).
+    patchWithCleanup(VoipAgent.prototype, {
+        createCall(options) {
+            expect.step(`dial ${options.phone_number} ${this._pendingConference?.id}`);
+            return super.createCall(...arguments);
+        },
     });
+    onRpc("voip.call", "create_call", () => expect.step("create_call"));
     const tones = {dialtone: "", calltone: "", ringbacktone: ""};
     patchWithCleanup(session, {...session, voip: {pbx_id: 1, mode: "test", tones}});
     // Headless Chromium plays no sound.
@@ -72,5 +67,5 @@ test("Reminder before a conference: Join dials the room and sends the code", asy
     await contains(".o_voip_conference_join:contains('Board')");
     await contains(".o_voip_conference_join_digits:contains('••••#')");
     await contains(".o_voip_softphone:contains('1234')", {count: 0});
-    expect.verifySteps(["get_conference_join_sequence 7", "create_call 8101 3"]);
+    expect.verifySteps(["get_conference_join_sequence 7", "dial 8101 3"]);
 });

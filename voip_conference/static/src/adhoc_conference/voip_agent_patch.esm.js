@@ -60,9 +60,14 @@ patch(VoipAgent.prototype, {
         if (!call || !call.id) {
             throw new ConferenceError("no_call");
         }
-        const started = await this.orm.call("voip.call.conference", "start_from_call", [
-            call.id,
-        ]);
+        // A test-mode call lives in this tab only (negative id): its
+        // conference records nothing either, as the call view says.
+        const started =
+            call.id > 0
+                ? await this.orm.call("voip.call.conference", "start_from_call", [
+                      call.id,
+                  ])
+                : {id: false, max_parties: this.voip.adhoc_max_parties || 5};
         this._adhocRecordId = started.id;
         const conference = new AdhocConference({
             maxParties: started.max_parties,
@@ -227,11 +232,15 @@ patch(VoipAgent.prototype, {
             if (conference.isFull) {
                 throw new ConferenceError("full", {max: conference.maxParties});
             }
-            const call = await this.orm.call("voip.call.conference", "add_leg", [
-                [this._adhocRecordId],
-                {phone_number: number, partner_id: partner?.id || false},
-            ]);
-            this.store["voip.call"].insert(call);
+            const call = this._adhocRecordId
+                ? await this.orm.call("voip.call.conference", "add_leg", [
+                      [this._adhocRecordId],
+                      {phone_number: number, partner_id: partner?.id || false},
+                  ])
+                : {id: false, partner: false};
+            if (call.id) {
+                this.store["voip.call"].insert(call);
+            }
             const party = {
                 number,
                 name: partner?.name || call.partner?.name || "",

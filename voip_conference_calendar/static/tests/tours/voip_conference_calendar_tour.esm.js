@@ -35,5 +35,7 @@ registry.category("web_tour.tours").add("voip_conference_calendar_tour", {
         {trigger: ".o_voip_conference_join:contains(Board)"},
         {trigger: ".o_voip_conference_join_digits:contains('••••#')"},
         {trigger: ".o_voip_softphone:not(:contains(1234))"},
+        // Test mode says what Join would do, and runs no call timer.
+        {trigger: ".o_voip_softphone:contains('Test mode: no call is placed.')"},
     ],
 });
