@@ -1,8 +1,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tests.common import _super_send
+
+from ..tools.rest_server import SimulatedPbxServer
 
 MANAGER_GROUPS = "base.group_user,voip_conference.voip_conference_group_manager"
 USER_GROUPS = "base.group_user,voip_conference.voip_conference_group_user"
@@ -64,3 +68,34 @@ class VoipConferenceCase(TransactionCase):
             with self.env.cr.savepoint():
                 yield caught
         self.env.invalidate_all()
+
+
+class LoopbackPbxMixin:
+    """A test class whose PBX is our REST server (``tools/rest_server.py``)
+    on loopback, reached for real over HTTP.
+
+    Put it first among the bases. ``start_pbx_server(token, **kwargs)``
+    starts the server for the class (stopped at its end) and sets
+    ``cls.server``.
+    """
+
+    server = None
+
+    @classmethod
+    def start_pbx_server(cls, token, **kwargs):
+        cls.server = SimulatedPbxServer(token, **kwargs).start()
+        cls.addClassCleanup(cls.server.stop)
+        return cls.server
+
+    @classmethod
+    def _request_handler(cls, s, r, /, **kw):
+        # Odoo's test handler raises every timeout to 10 s and compares it
+        # with a number: the client's (connect, read) tuple and the short
+        # timeouts of these tests must reach our loopback server unchanged.
+        # Any other request still goes through Odoo's handler, which blocks
+        # what is not on this machine.
+        url = urlsplit(r.url)
+        ours = cls.server and cls.server.httpd.server_address[:2]
+        if ours and (url.hostname, url.port) == ours:
+            return _super_send(s, r, **kw)
+        return super()._request_handler(s, r, **kw)

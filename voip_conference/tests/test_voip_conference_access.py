@@ -12,17 +12,15 @@ walked too: give it a record in ``records`` and its arguments in
 
 import inspect
 import json
-from urllib.parse import urlsplit
 
 from odoo import models
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import JsonRpcException, _super_send
+from odoo.tests.common import JsonRpcException
 
 from ..tools.provider import Room
-from ..tools.rest_server import SimulatedPbxServer
 from ..tools.simulated_pbx import SimulatedPbx
-from .common import USER_GROUPS, VoipConferenceCase
+from .common import USER_GROUPS, LoopbackPbxMixin, VoipConferenceCase
 
 TOKEN = "access-test-token"
 ADDON_MODULE = "odoo.addons.voip_conference."
@@ -240,19 +238,11 @@ class TestAccessSimulator(AccessWalk, VoipConferenceCase):
 
 
 @tagged("post_install", "-at_install")
-class TestAccessRest(AccessWalk, VoipConferenceCase):
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        url = urlsplit(r.url)
-        if (url.hostname, url.port) == cls.server.httpd.server_address[:2]:
-            return _super_send(s, r, **kw)
-        return super()._request_handler(s, r, **kw)
-
+class TestAccessRest(LoopbackPbxMixin, AccessWalk, VoipConferenceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.server = SimulatedPbxServer(TOKEN, pbx=SimulatedPbx()).start()
-        cls.addClassCleanup(cls.server.stop)
+        cls.start_pbx_server(TOKEN, pbx=SimulatedPbx())
         cls.pbx.sudo().write(
             {"pbx_backend": "rest", "api_url": cls.server.url, "api_token": TOKEN}
         )

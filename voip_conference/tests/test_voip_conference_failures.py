@@ -26,18 +26,15 @@ Documented states (what a manager sees, what is kept):
 
 import contextlib
 import functools
-from urllib.parse import urlsplit
 
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
-from odoo.tests.common import _super_send
 
 from ..models import voip_pbx as voip_pbx_module
 from ..tools.provider import Room
 from ..tools.rest_client import RestPbxClient
-from ..tools.rest_server import SimulatedPbxServer
 from ..tools.simulated_pbx import SimulatedPbx
-from .common import VoipConferenceCase
+from .common import LoopbackPbxMixin, VoipConferenceCase
 
 TOKEN = "failure-test-token-42"
 
@@ -399,20 +396,11 @@ class TestFailuresSimulator(FailureTests, VoipConferenceCase):
 
 
 @tagged("post_install", "-at_install")
-class TestFailuresRest(FailureTests, VoipConferenceCase):
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        url = urlsplit(r.url)
-        if (url.hostname, url.port) == cls.server.httpd.server_address[:2]:
-            return _super_send(s, r, **kw)
-        return super()._request_handler(s, r, **kw)
-
+class TestFailuresRest(LoopbackPbxMixin, FailureTests, VoipConferenceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.server = SimulatedPbxServer(TOKEN).start()
-        cls.server.fault_timeout = 0.4
-        cls.addClassCleanup(cls.server.stop)
+        cls.start_pbx_server(TOKEN).fault_timeout = 0.4
         cls.pbx.sudo().write(
             {
                 "pbx_backend": "rest",

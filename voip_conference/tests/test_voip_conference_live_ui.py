@@ -1,35 +1,24 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
-from urllib.parse import urlsplit
 
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import _super_send
 
 from ..tools import webhook
-from ..tools.rest_server import SimulatedPbxServer
 from ..tools.simulated_pbx import SimulatedPbx
-from .common import USER_GROUPS
+from .common import USER_GROUPS, LoopbackPbxMixin
 
 TOKEN = "live-ui-token"
 SECRET = "live-ui-secret-0123456789"
 
 
 @tagged("post_install", "-at_install")
-class TestParticipantsLive(HttpCase):
+class TestParticipantsLive(LoopbackPbxMixin, HttpCase):
     """A second session sees a join and a removal without reload."""
-
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        url = urlsplit(r.url)
-        if (url.hostname, url.port) == cls.server.httpd.server_address[:2]:
-            return _super_send(s, r, **kw)
-        return super()._request_handler(s, r, **kw)
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.server = SimulatedPbxServer(TOKEN).start()
-        cls.addClassCleanup(cls.server.stop)
+        cls.start_pbx_server(TOKEN)
         cls.env.company.country_id = cls.env.ref("base.be")
         cls.pbx = cls.env["voip.pbx"].create(
             {

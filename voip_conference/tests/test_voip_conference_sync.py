@@ -3,20 +3,17 @@
 simulator and against the REST backend talking to a loopback server."""
 
 import threading
-from urllib.parse import urlsplit
 
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessError, UserError
 from odoo.modules.neutralize import get_neutralization_queries
 from odoo.sql_db import db_connect
 from odoo.tests import new_test_user, tagged
-from odoo.tests.common import _super_send
 
 from ..models.voip_provider_sync_mixin import INBOUND
 from ..tools.provider import Room
-from ..tools.rest_server import SimulatedPbxServer
 from ..tools.simulated_pbx import SimulatedPbx
-from .common import VoipConferenceCase
+from .common import LoopbackPbxMixin, VoipConferenceCase
 
 TOKEN = "sync-test-token-42"
 
@@ -612,24 +609,11 @@ class TestSyncSimulator(SyncTests, VoipConferenceCase):
 
 
 @tagged("post_install", "-at_install")
-class TestSyncRest(SyncTests, VoipConferenceCase):
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        # Odoo's test handler raises every timeout to 10 s and compares it
-        # with a number: the client's (connect, read) tuple and the short
-        # timeouts of these tests must reach our loopback server unchanged.
-        # Any other request still goes through Odoo's handler, which blocks
-        # what is not on this machine.
-        url = urlsplit(r.url)
-        if (url.hostname, url.port) == cls.server.httpd.server_address[:2]:
-            return _super_send(s, r, **kw)
-        return super()._request_handler(s, r, **kw)
-
+class TestSyncRest(LoopbackPbxMixin, SyncTests, VoipConferenceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.server = SimulatedPbxServer(TOKEN).start()
-        cls.addClassCleanup(cls.server.stop)
+        cls.start_pbx_server(TOKEN)
         cls.pbx.sudo().write(
             {
                 "pbx_backend": "rest",

@@ -5,35 +5,24 @@ deliveries get a bare 401."""
 
 import json
 import time
-from urllib.parse import urlsplit
 
 from odoo.exceptions import AccessError
 from odoo.modules.neutralize import get_neutralization_queries
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import _super_send
 
 from ..tools import webhook
-from ..tools.rest_server import SimulatedPbxServer
-from .common import MANAGER_GROUPS
+from .common import MANAGER_GROUPS, LoopbackPbxMixin
 
 TOKEN = "webhook-test-token"
 SECRET = "webhook-test-secret-0123456789"
 
 
 @tagged("post_install", "-at_install")
-class TestVoipConferenceWebhook(HttpCase):
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        url = urlsplit(r.url)
-        if (url.hostname, url.port) == cls.server.httpd.server_address[:2]:
-            return _super_send(s, r, **kw)
-        return super()._request_handler(s, r, **kw)
-
+class TestVoipConferenceWebhook(LoopbackPbxMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.server = SimulatedPbxServer(TOKEN).start()
-        cls.addClassCleanup(cls.server.stop)
+        cls.start_pbx_server(TOKEN)
         cls.pbx = cls.env["voip.pbx"].create(
             {
                 "name": "Webhook PBX",

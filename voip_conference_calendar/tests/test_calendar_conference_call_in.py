@@ -5,14 +5,12 @@ REST backend over loopback HTTP); logged on the event."""
 
 import threading
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from odoo import SUPERUSER_ID, Command, api, fields
-from odoo.tests.common import _super_send
 
 from odoo.addons.voip_conference.models.voip_provider_sync_mixin import INBOUND
+from odoo.addons.voip_conference.tests.common import LoopbackPbxMixin
 from odoo.addons.voip_conference.tools.provider import Room
-from odoo.addons.voip_conference.tools.rest_server import SimulatedPbxServer
 from odoo.addons.voip_conference.tools.simulated_pbx import SimulatedPbx
 
 from .common import CalendarConferenceCase
@@ -20,21 +18,11 @@ from .common import CalendarConferenceCase
 TOKEN = "calendar-call-in-token"
 
 
-class TestCalendarConferenceCallIn(CalendarConferenceCase):
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        # Our loopback server is reached for real; anything else still goes
-        # through Odoo's handler, which blocks what is not on this machine.
-        url = urlsplit(r.url)
-        if (url.hostname, url.port) == cls.server.httpd.server_address[:2]:
-            return _super_send(s, r, **kw)
-        return super()._request_handler(s, r, **kw)
-
+class TestCalendarConferenceCallIn(LoopbackPbxMixin, CalendarConferenceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.server = SimulatedPbxServer(TOKEN).start()
-        cls.addClassCleanup(cls.server.stop)
+        cls.start_pbx_server(TOKEN)
 
     def setUp(self):
         super().setUp()
