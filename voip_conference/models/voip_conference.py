@@ -390,15 +390,16 @@ class VoipConference(models.Model):
         unique in the numbering plan, so the original's cannot be kept)."""
         vals_list = super().copy_data(default=default)
         default = default or {}
-        taken = None
+        taken_by_pbx = {}
         for room, vals in zip(self, vals_list, strict=True):
             if "name" not in default:
                 vals["name"] = self.env._("%(room)s (copy)", room=room.name)
             if default.get("extension"):
                 continue
             pbx = self.env["voip.pbx"].browse(vals.get("pbx_id") or room.pbx_id.id)
-            if taken is None:
-                taken = self._taken_extensions(pbx)
+            if pbx.id not in taken_by_pbx:
+                taken_by_pbx[pbx.id] = self._taken_extensions(pbx)
+            taken = taken_by_pbx[pbx.id]
             extension = numbering.next_free_extension(room.extension, taken)
             if not extension:
                 raise UserError(

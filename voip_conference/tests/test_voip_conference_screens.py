@@ -36,6 +36,14 @@ class TestDuplicate(VoipConferenceCase):
         copies = rooms.with_user(self.manager).copy()
         self.assertEqual(copies.mapped("extension"), ["8003", "8004"])
 
+    def test_duplicate_of_rooms_of_two_pbxs_reads_each_numbering_plan(self):
+        # 8002 is taken on the first PBX only: the other PBX's copy may have it.
+        rooms = self._room("8001") | self._room("8001", pbx_id=self.other_pbx.id)
+        self._room("8002")
+        copies = rooms.with_user(self.manager).copy()
+        self.assertEqual(copies.mapped("extension"), ["8003", "8002"])
+        self.assertEqual(copies.mapped("pbx_id"), self.pbx | self.other_pbx)
+
     def test_duplicate_keeps_the_extension_asked_for(self):
         room = self._room("8001")
         copy = room.copy({"extension": "9000", "name": "Board"})

@@ -46,6 +46,24 @@ function assertOneLine(selector) {
     }
 }
 
+/**
+ * Delete (the gear menu's, not "Unroute and Delete") of the routed Tour room:
+ * no generic "delete?" first, but the one confirmation that says which
+ * numbers are reset; cancelled.
+ */
+const deleteOffersUnroute = () => [
+    {
+        trigger:
+            ".o-dropdown--menu .dropdown-item:not(:contains('Unroute')):contains('Delete')",
+        run: "click",
+    },
+    {trigger: ".modal .modal-title:contains('Unroute and Delete')"},
+    {trigger: ".modal .o_data_row:contains('+32 2 555 01 77')"},
+    {trigger: "body:not(:has(.modal:contains('Bye-bye')))"},
+    {trigger: ".modal .modal-footer button:contains('Cancel')", run: "click"},
+    {trigger: "body:not(:has(.modal))"},
+];
+
 /** Steps that check the screens do not wrap, in the user's language. */
 const noWrapSteps = () => [
     // Kanban: the card's footer.
@@ -221,16 +239,7 @@ registry.category("web_tour.tours").add("voip_conference_screens_tour", {
         {trigger: ".o-dropdown--menu .dropdown-item:contains('Unroute and Delete')"},
         // Delete of a routed room: no generic "delete?" first, but the one
         // confirmation that says which numbers are reset.
-        {
-            trigger:
-                ".o-dropdown--menu .dropdown-item:not(:contains('Unroute')):contains('Delete')",
-            run: "click",
-        },
-        {trigger: ".modal .modal-title:contains('Unroute and Delete')"},
-        {trigger: ".modal .o_data_row:contains('+32 2 555 01 77')"},
-        {trigger: "body:not(:has(.modal:contains('Bye-bye')))"},
-        {trigger: ".modal .modal-footer button:contains('Cancel')", run: "click"},
-        {trigger: "body:not(:has(.modal))"},
+        ...deleteOffersUnroute(),
         // Apply Changes: the form shows the outcome at once.
         {
             trigger:
@@ -276,16 +285,7 @@ registry.category("web_tour.tours").add("voip_conference_screens_tour", {
             run: "click",
         },
         {trigger: ".o_cp_action_menus .dropdown-toggle", run: "click"},
-        {
-            trigger:
-                ".o-dropdown--menu .dropdown-item:not(:contains('Unroute')):contains('Delete')",
-            run: "click",
-        },
-        {trigger: ".modal .modal-title:contains('Unroute and Delete')"},
-        {trigger: ".modal .o_data_row:contains('+32 2 555 01 77')"},
-        {trigger: "body:not(:has(.modal:contains('Bye-bye')))"},
-        {trigger: ".modal .modal-footer button:contains('Cancel')", run: "click"},
-        {trigger: "body:not(:has(.modal))"},
+        ...deleteOffersUnroute(),
         {trigger: ".o_list_view .o_data_row:contains('Tour room')"},
     ],
 });
