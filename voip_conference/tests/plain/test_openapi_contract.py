@@ -207,3 +207,71 @@ def test_error_answers_match(spec, server):
         response = _call(server, method, path, body, **kwargs)
         assert response.status_code == expected, (method, path, response.text)
         _check(spec, method, path, response)
+
+
+def _one_request_per_operation(server):
+    """{operation: (method, path, body)}: a valid request of every route."""
+    room_id = server.room_id
+    number_id = server.pbx.list_numbers()[0].id
+    room = f"/v1/conferences/{room_id}"
+    return {
+        "capabilities": ("GET", "/v1/capabilities", None),
+        "list_rooms": ("GET", "/v1/conferences", None),
+        "create_room": ("POST", "/v1/conferences", {"name": "B", "extension": "8002"}),
+        "bulk_rooms": (
+            "POST",
+            "/v1/conferences/bulk",
+            {"operations": [{"op": "update", "id": room_id, "values": {"name": "X"}}]},
+        ),
+        "update_room": ("PATCH", room, {"name": "A2"}),
+        "delete_room": ("DELETE", room, None),
+        "invite": ("POST", f"{room}/invite", {"target": "100"}),
+        "list_participants": ("GET", f"{room}/participants", None),
+        "room_live": ("GET", f"{room}/live", None),
+        "update_participant": ("PATCH", f"{room}/participants/p1", {"muted": True}),
+        "remove_participant": ("DELETE", f"{room}/participants/p1", None),
+        "room_action": ("POST", f"{room}/actions/lock", None),
+        "events": ("GET", "/v1/events", None),
+        "list_numbers": ("GET", "/v1/incoming-numbers", None),
+        "bulk_numbers": (
+            "POST",
+            "/v1/incoming-numbers/bulk",
+            {
+                "operations": [
+                    {
+                        "op": "update",
+                        "id": number_id,
+                        "values": {"destination_type": "hangup", "destination": ""},
+                    }
+                ]
+            },
+        ),
+        "set_number_destination": (
+            "PATCH",
+            f"/v1/incoming-numbers/{number_id}",
+            {"destination_type": "hangup", "destination": ""},
+        ),
+        "apply_changes": ("POST", "/v1/apply", None),
+    }
+
+
+@pytest.mark.parametrize(
+    "status, methods",
+    [
+        # A token without the right for this operation: any route.
+        (403, {"GET", "POST", "PATCH", "DELETE"}),
+        # The PBX refuses a change for a reason of its own (a room in use,
+        # locked or full, an extension taken meanwhile): every change.
+        (409, {"POST", "PATCH", "DELETE"}),
+    ],
+)
+def test_refusals_of_every_operation_are_documented(spec, server, status, methods):
+    requests_by_operation = _one_request_per_operation(server)
+    assert set(requests_by_operation) == {route[3] for route in ROUTES}
+    for operation, (method, path, body) in requests_by_operation.items():
+        if method not in methods:
+            continue
+        server.pbx.add_fault(operation, status)
+        response = _call(server, method, path, body)
+        assert response.status_code == status, (operation, response.text)
+        _check(spec, method, path, response)
