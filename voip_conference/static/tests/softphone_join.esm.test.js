@@ -283,18 +283,48 @@ const SALES = {
     dtmf_method: "auto",
 };
 
-/** A SIP.js stand-in for production mode: what voip_oca asks of it. */
-function fakeSip() {
+/**
+ * A SIP.js stand-in for production mode: what voip_oca asks of it.
+ * ``inviteError``: every INVITE fails before it is sent, as SIP.js's does
+ * when the offer cannot be made (the microphone refused): the session is
+ * terminated and ``invite()`` rejects.
+ */
+function fakeSip({inviteError = null} = {}) {
     const invited = [];
     class Inviter {
         constructor(agent, target) {
             this.target = target;
             this.state = "Initial";
-            this.stateChange = {addListener: () => undefined};
+            this.listeners = [];
+            this.stateChange = {
+                addListener: (listener) => this.listeners.push(listener),
+            };
             invited.push(this);
         }
-        invite() {
+        setState(state) {
+            this.state = state;
+            for (const listener of this.listeners) {
+                listener(state);
+            }
+        }
+        invite(options) {
+            this.requestDelegate = options?.requestDelegate;
+            if (inviteError) {
+                // SIP.js makes its offer asynchronously, then gives up.
+                return Promise.resolve().then(() => {
+                    this.setState("Terminated");
+                    throw inviteError;
+                });
+            }
+            this.setState("Establishing");
             return Promise.resolve();
+        }
+        /** A final answer other than 2xx, as SIP.js reports it. */
+        reject(code, reasonPhrase) {
+            this.setState("Terminated");
+            this.requestDelegate?.onReject?.({
+                message: {statusCode: code, reasonPhrase},
+            });
         }
         info(options) {
             expect.step(`INFO ${options.requestOptions.body.content.split("\r\n")[0]}`);
@@ -619,4 +649,59 @@ test("The in-call keypad follows the PBX's method: SIP INFO when set", async () 
     // A transfer to a number written any way reaches the PBX in its form.
     agent.transfer("+32 2 555 01 00");
     expect.verifySteps(["REFER sip:+3225550100@pbx.test"]);
+});
+
+test("A call whose INVITE cannot be sent ends: the next call is not refused", async () => {
+    mockCalls();
+    onRpc("voip.call", "reject_call", () => expect.step("reject_call"));
+    onRpc("voip.call", "terminate_call", ({args}) => {
+        expect.step("terminate_call");
+        return {id: args[0][0], state: "terminated"};
+    });
+    const invited = fakeSip({
+        inviteError: new Error("Permission denied: the microphone is not allowed"),
+    });
+    await openSoftphone({mode: "prod", pbx_domain: "pbx.test"});
+    const agent = getService("voip_agent_oca");
+    await agent.call({number: "8001"});
+    await runAllTimers();
+    await waitUntil(() => !agent.isBusy);
+    expect.verifySteps(["create_call 8001 -", "terminate_call"]);
+    // The phone is free: the next call is placed, not refused.
+    await agent.call({number: "8002"});
+    expect(invited.map((inviter) => inviter.target.uri)).toEqual([
+        "sip:8001@pbx.test",
+        "sip:8002@pbx.test",
+    ]);
+    await runAllTimers();
+    await waitUntil(() => !agent.isBusy);
+    await contains(".o_notification:contains('A call is in progress')", {count: 0});
+    expect.verifySteps(["create_call 8002 -", "terminate_call"]);
+});
+
+test("A rejected or cancelled call is ended once, by voip_oca", async () => {
+    mockCalls();
+    onRpc("voip.call", "reject_call", ({args}) => {
+        expect.step("reject_call");
+        return {id: args[0][0], state: "rejected"};
+    });
+    onRpc("voip.call", "terminate_call", ({args}) => {
+        expect.step("terminate_call");
+        return {id: args[0][0], state: "terminated"};
+    });
+    const invited = fakeSip();
+    await openSoftphone({mode: "prod", pbx_domain: "pbx.test"});
+    const agent = getService("voip_agent_oca");
+    await agent.call({number: "8001"});
+    invited[0].reject(486, "Busy Here");
+    await waitUntil(() => !agent.isBusy);
+    await runAllTimers();
+    expect.verifySteps(["create_call 8001 -", "reject_call"]);
+    // Hung up while it rings: the CANCEL's 487 arrives after the hang-up.
+    await agent.call({number: "8002"});
+    await agent.hangup();
+    await waitUntil(() => !agent.isBusy);
+    invited[1].reject(487, "Request Terminated");
+    await runAllTimers();
+    expect.verifySteps(["create_call 8002 -", "terminate_call"]);
 });

@@ -150,6 +150,7 @@ patch(VoipAgent.prototype, {
             pendingTarget = null;
             this._pendingConference = false;
         }
+        this._endWhenInviteFails(this.session);
         if (!dtmf) {
             return;
         }
@@ -198,12 +199,51 @@ patch(VoipAgent.prototype, {
         return this.keypad.press(key);
     },
 
+    /**
+     * End the call when its INVITE fails before any answer. voip_oca only
+     * notifies when ``invite()`` rejects (no microphone or access to it
+     * refused, a transport that cannot send): its session and call stay,
+     * and every later call or Join would be refused as "a call is in
+     * progress". SIP.js terminates such a session; a rejection (486, 603,
+     * or the 408/503 it makes up for a timeout or a transport error) and a
+     * hang-up end the call through voip_oca already, so the check waits for
+     * their handlers: only a session still current is ended here.
+     */
+    _endWhenInviteFails(session) {
+        const SessionState = window.SIP?.SessionState;
+        if (!session?.stateChange || !SessionState) {
+            return;
+        }
+        let established = false;
+        const onState = (state) => {
+            if (state === SessionState.Established) {
+                established = true;
+            }
+            if (state !== SessionState.Terminated || established) {
+                return;
+            }
+            setTimeout(() => {
+                if (this.session === session && !this._hangingUp) {
+                    this._onHanghup();
+                }
+            });
+        };
+        session.stateChange.addListener(onState);
+        // It may have failed already (the offer is made as voip_oca calls).
+        onState(session.state);
+    },
+
     async _onHanghup() {
         this.joinSequencer?.cancel();
         this.joinSequencer = null;
         this.keypad = null;
         // The dial pad is empty after a call: never redial "80011234#".
         this.voip.numpad.value = "";
-        return super._onHanghup(...arguments);
+        this._hangingUp = true;
+        try {
+            return await super._onHanghup(...arguments);
+        } finally {
+            this._hangingUp = false;
+        }
     },
 });
