@@ -327,6 +327,39 @@ const cases = {
             await hangUp("join_in_call");
         });
     },
+    async microphone_refused() {
+        // A Join whose call cannot start (the microphone refused once, as a
+        // user would at the browser's prompt): the phone is free again.
+        await runCase("microphone_refused", async () => {
+            await page.evaluate(() => {
+                const devices = navigator.mediaDevices;
+                const getUserMedia = devices.getUserMedia;
+                devices.getUserMedia = () => {
+                    devices.getUserMedia = getUserMedia;
+                    return Promise.reject(
+                        new DOMException("Permission denied", "NotAllowedError")
+                    );
+                };
+            });
+            await joinFromTab("microphone_refused", R.code.name);
+            await page
+                .locator(".o_notification", {hasText: config.labels.failed})
+                .waitFor({timeout: 10000});
+            emit("failed_notice", {case: "microphone_refused"});
+            await page.waitForFunction(
+                () => !odoo.__WOWL_DEBUG__.root.env.services.voip_agent_oca.isBusy,
+                null,
+                {timeout: 5000}
+            );
+            emit("free_again", {case: "microphone_refused"});
+            const failed = await lastCall();
+            await joinFromTab("microphone_refused", R.code.name);
+            await answered("microphone_refused", failed.id);
+            await waitStatus("microphone_refused", config.labels.sent);
+            await sleep(config.tones_ms);
+            await hangUp("microphone_refused");
+        });
+    },
     async label_one_tap() {
         // Issue 10, 1 and 2: a one-tap line pasted with its label.
         await page.goto(

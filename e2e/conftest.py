@@ -54,6 +54,7 @@ CASES = [
     "one_tap",
     "double_click",
     "join_in_call",
+    "microphone_refused",
     "label_one_tap",
 ]
 
@@ -378,6 +379,7 @@ def run(tmp_path_factory, odoo_database):
                         "waiting": "Waiting for the receptionist",
                         "sent": "Access code sent",
                         "busy": "A call is in progress",
+                        "failed": "Failed to establish the call",
                     },
                 }
             )

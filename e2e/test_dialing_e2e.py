@@ -2,6 +2,8 @@
 
 - double_click: Join double-clicked in the softphone's Conferences tab;
 - join_in_call: Join from a room's form while a call is up;
+- microphone_refused: a Join whose call cannot start (the browser refuses
+  the microphone once), then Join again;
 - label_one_tap: a contact's phone holding a one-tap line pasted from an
   invitation, label included (``+32 2 555 01 00,,1234# BE (Brussels)``).
 """
@@ -63,3 +65,18 @@ def test_one_tap_with_a_label_dials_e164_and_sends_only_the_tones(run):
     assert call.info_digits == ""
     # ",," = two pauses of 2 s, counted once the media connected.
     assert call.events[0][0] >= call.answer + 4.0
+
+
+def test_a_join_whose_call_cannot_start_leaves_the_phone_free(run):
+    _no_browser_error(run, "microphone_refused")
+    assert run.case_events("microphone_refused", "failed_notice")
+    # voip_oca kept the failed call: every later Join was refused as "a call
+    # is in progress" until the user hung up a call that never existed.
+    assert run.case_events("microphone_refused", "free_again")
+    # The failed INVITE never left the browser; the second Join reached the
+    # room and sent its code.
+    calls = _calls(run, "microphone_refused")
+    assert len(calls) == 1, f"{len(calls)} calls reached the far end"
+    [call] = calls
+    assert call.rfc4733_digits + call.info_digits == CODE
+    assert call.bye, "the call was never hung up"
