@@ -28,7 +28,7 @@ export default [
         rules: RULES,
     },
     // The end-to-end tier's browser driver: a Node.js module (page.evaluate
-    // callbacks run in the page, where `odoo` and `fetch` exist).
+    // callbacks run in the page, where `odoo`, `fetch` and `window` exist).
     {
         files: ["e2e/**/*.mjs"],
         languageOptions: {
@@ -44,6 +44,7 @@ export default [
                 String: "readonly",
                 fetch: "readonly",
                 odoo: "readonly",
+                window: "readonly",
             },
         },
         rules: RULES,

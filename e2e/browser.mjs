@@ -331,13 +331,14 @@ const cases = {
         // A Join whose call cannot start (the microphone refused once, as a
         // user would at the browser's prompt): the phone is free again.
         await runCase("microphone_refused", async () => {
+            // Runs in the page, where `window` is the page's.
             await page.evaluate(() => {
-                const devices = navigator.mediaDevices;
+                const devices = window.navigator.mediaDevices;
                 const getUserMedia = devices.getUserMedia;
                 devices.getUserMedia = () => {
                     devices.getUserMedia = getUserMedia;
                     return Promise.reject(
-                        new DOMException("Permission denied", "NotAllowedError")
+                        new window.DOMException("Permission denied", "NotAllowedError")
                     );
                 };
             });

@@ -5,6 +5,8 @@ from datetime import datetime, timezone
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools import numbering
+
 
 class VoipConferenceParticipation(models.Model):
     """One person's visit to a conference room: the attendance history.
@@ -40,6 +42,12 @@ class VoipConferenceParticipation(models.Model):
     user_id = fields.Many2one("res.users", index="btree_not_null", ondelete="set null")
     name = fields.Char(help="The contact's or user's name, else what the PBX gave.")
     number = fields.Char(help="The caller's number in E.164, or an extension.")
+    number_display = fields.Char(
+        string="Number",
+        compute="_compute_number_display",
+        help="The caller's number as people read it (+32 2 555 01 99), or an "
+        "extension.",
+    )
     role = fields.Selection(
         [("admin", "Administrator"), ("member", "Member")],
         default="member",
@@ -88,6 +96,11 @@ class VoipConferenceParticipation(models.Model):
             end = row.left_at or now
             row.duration = max((end - row.joined_at).total_seconds(), 0) / 60.0
 
+    @api.depends("number")
+    def _compute_number_display(self):
+        for row in self:
+            row.number_display = _shown(row.number)
+
     # ------------------------------------------------------------------
     # Live state from the provider
     # ------------------------------------------------------------------
@@ -112,7 +125,7 @@ class VoipConferenceParticipation(models.Model):
             if partner:
                 user = partner.user_ids[:1]
                 return partner, user, partner.name
-        return Partner, Users, name or number or ""
+        return Partner, Users, name or _shown(number)
 
     @api.model
     def _live_partner_by_number(self, number, country):
@@ -250,8 +263,8 @@ class VoipConferenceParticipation(models.Model):
         return [
             {
                 "id": row.id,
-                "name": row.name or row.number,
-                "number": row.number or "",
+                "name": row.name or row.number_display,
+                "number": row.number_display,
                 "partner_id": row.partner_id.id,
                 "user_id": row.user_id.id,
                 "role": row.role,
@@ -265,6 +278,14 @@ class VoipConferenceParticipation(models.Model):
             }
             for row in self
         ]
+
+
+def _shown(number):
+    """A participant's number as people read it: ``+32 2 555 01 99``, or the
+    extension as it is; ``""`` when there is none."""
+    if number and number.startswith("+"):
+        return numbering.format_international(number)
+    return number or ""
 
 
 def _datetime(value):

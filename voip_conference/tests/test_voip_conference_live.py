@@ -124,11 +124,24 @@ class TestLiveRights(LiveCase):
         panel = self.room.with_env(self.env).get_live_panel()
         self.assertFalse(panel["can_act"])
         self.assertEqual(panel["count"], 3)
+        # A caller nobody knows: the number as people read it, stored E.164.
         self.assertEqual(
-            [p["name"] for p in panel["participants"]],
-            ["Hannah Host", "Carla Contact", "+3225550122"],
+            [(p["name"], p["number"]) for p in panel["participants"]],
+            [
+                ("Hannah Host", "100"),
+                ("Carla Contact", "+32 2 555 01 11"),
+                ("+32 2 555 01 22", "+32 2 555 01 22"),
+            ],
         )
         self.assertEqual(panel["participants"][0]["role"], "admin")
+        rows = self.env["voip.conference.participation"].search(
+            [("conference_id", "=", self.room.id)]
+        )
+        self.assertEqual(
+            sorted(rows.mapped("number_display")),
+            ["+32 2 555 01 11", "+32 2 555 01 22", "100"],
+        )
+        self.assertIn("+3225550122", rows.mapped("number"))
 
     @users("vc_host")
     def test_the_administrator_sees_the_panel_with_actions(self):

@@ -840,8 +840,8 @@ class CalendarEvent(models.Model):
                         "name": p.partner_id.display_name
                         or p.user_id.display_name
                         or p.name
-                        or p.number,
-                        "number": p.number or "",
+                        or p.number_display,
+                        "number": p.number_display,
                         "joined": self._conference_format_time(p.joined_at),
                         "left": self._conference_format_time(p.left_at),
                         "reason": dict(

@@ -49,7 +49,6 @@ class TestCalendarConferenceAttendance(CalendarConferenceCase):
         self._participation(
             h(8, 10),
             h(8, 40),
-            name="+3225550177",
             number="+3225550177",
             leave_reason="removed",
         )
@@ -81,7 +80,7 @@ class TestCalendarConferenceAttendance(CalendarConferenceCase):
             [
                 [
                     "Guest fr_FR",
-                    "+33184880199",
+                    "+33 1 84 88 01 99",
                     "2026-12-07 08:55",
                     "2026-12-07 10:02",
                     "Hung up",
@@ -93,9 +92,10 @@ class TestCalendarConferenceAttendance(CalendarConferenceCase):
                     "2026-12-07 10:00",
                     "Conference ended",
                 ],
+                # A caller nobody knows: the number, as people read it.
                 [
-                    "+3225550177",
-                    "+3225550177",
+                    "+32 2 555 01 77",
+                    "+32 2 555 01 77",
                     "2026-12-07 09:10",
                     "2026-12-07 09:40",
                     "Removed",

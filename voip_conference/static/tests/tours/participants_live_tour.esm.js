@@ -40,7 +40,7 @@ registry.category("web_tour.tours").add("voip_conference_participants_live_tour"
         },
         {
             trigger:
-                ".o_voip_conference_participant:contains('Carla Contact'):contains('+3225550111')",
+                ".o_voip_conference_participant:contains('Carla Contact'):contains('+32 2 555 01 11')",
             timeout: 15000,
         },
         {
