@@ -79,8 +79,17 @@ class VoipPbx(models.Model):
     )
     api_url = fields.Char(string="API URL", help="e.g. https://pbx.example.com")
     api_token = fields.Char(string="API Token", groups="base.group_system", copy=False)
-    api_connect_timeout = fields.Float(string="Connect Timeout (s)", default=3.05)
-    api_read_timeout = fields.Float(string="Read Timeout (s)", default=10.0)
+    api_connect_timeout = fields.Float(
+        string="Connect Timeout (s)",
+        default=3.05,
+        help="How long to wait for the PBX's API to accept a connection. "
+        "Empty: 3.05 s.",
+    )
+    api_read_timeout = fields.Float(
+        string="Read Timeout (s)",
+        default=10.0,
+        help="How long to wait for the PBX's API to answer. Empty: 10 s.",
+    )
     auto_apply = fields.Boolean(
         string="Apply Changes Automatically",
         help="Put every push in production at once, as if you clicked "

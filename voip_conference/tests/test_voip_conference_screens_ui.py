@@ -119,6 +119,27 @@ class TestVoipConferenceScreens(HttpCase):
             login="vc_screens_admin",
         )
 
+    def test_empty_api_timeouts_read_as_their_defaults(self):
+        new_test_user(
+            self.env,
+            login="vc_screens_admin",
+            groups="base.group_system," + MANAGER_GROUPS,
+        )
+        pbx = self.env["voip.pbx"].create(
+            {
+                "name": "REST PBX",
+                "pbx_backend": "rest",
+                "api_url": "http://127.0.0.1:9",
+                "api_connect_timeout": 0,
+                "api_read_timeout": 0,
+            }
+        )
+        self.start_tour(
+            f"/odoo/action-voip_oca.voip_pbx_act_window/{pbx.id}",
+            "voip_conference_pbx_timeouts_tour",
+            login="vc_screens_admin",
+        )
+
     def _no_wrap(self, lang):
         if lang != "en_US":
             self.env["res.lang"]._activate_lang(lang)

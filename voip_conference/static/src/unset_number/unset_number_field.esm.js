@@ -1,4 +1,5 @@
 /* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
+import {FloatField, floatField} from "@web/views/fields/float/float_field";
 import {IntegerField, integerField} from "@web/views/fields/integer/integer_field";
 import {registry} from "@web/core/registry";
 
@@ -8,6 +9,8 @@ import {registry} from "@web/core/registry";
  *
  *     <field name="max_participants" widget="voip_conference_unset_number"
  *            placeholder="PBX default"/>
+ *     <field name="api_read_timeout" widget="voip_conference_unset_float"
+ *            placeholder="Default: 10"/>
 
  */
 function unsetNumber(Base, template) {
@@ -29,6 +32,10 @@ export const UnsetIntegerField = unsetNumber(
     IntegerField,
     "voip_conference.UnsetIntegerField"
 );
+export const UnsetFloatField = unsetNumber(
+    FloatField,
+    "voip_conference.UnsetFloatField"
+);
 
 function fieldOf(base, component) {
     return {
@@ -43,4 +50,5 @@ function fieldOf(base, component) {
 
 registry
     .category("fields")
-    .add("voip_conference_unset_number", fieldOf(integerField, UnsetIntegerField));
+    .add("voip_conference_unset_number", fieldOf(integerField, UnsetIntegerField))
+    .add("voip_conference_unset_float", fieldOf(floatField, UnsetFloatField));

@@ -391,3 +391,19 @@ registry.category("web_tour.tours").add("voip_conference_pbx_tour", {
         {trigger: ".o_field_widget[name=sync_run_retention_days] input:value(90)"},
     ],
 });
+
+registry.category("web_tour.tours").add("voip_conference_pbx_timeouts_tour", {
+    steps: () => [
+        // Emptied timeouts use their defaults: no "0.00" read as "no wait".
+        {
+            trigger:
+                ".o_field_widget[name=api_connect_timeout] input[placeholder='Default: 3.05']",
+        },
+        {trigger: ".o_field_widget[name=api_connect_timeout] input:value()"},
+        {
+            trigger:
+                ".o_field_widget[name=api_read_timeout] input[placeholder='Default: 10']",
+        },
+        {trigger: ".o_field_widget[name=api_read_timeout] input:value()"},
+    ],
+});
