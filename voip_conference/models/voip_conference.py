@@ -1063,19 +1063,31 @@ class VoipConference(models.Model):
         if partner_id:
             partner = self.env["res.partner"].browse(int(partner_id))
             partner.check_access("read")
-            if not partner.phone:
+            extension = self._invite_extension_of(partner)
+            if extension:
+                target = extension
+            elif not partner.phone:
                 raise UserError(
                     self.env._(
                         "%(name)s has no phone number to call.", name=partner.name
                     )
                 )
-            target = partner.phone
-            country = partner.country_id or country
+            else:
+                target = partner.phone
+                country = partner.country_id or country
         if not (target or "").strip():
             raise UserError(
                 self.env._("Type an extension or a phone number to invite.")
             )
         return self._invite(self._invite_target(target, country))
+
+    def _invite_extension_of(self, partner):
+        """The extension of ``partner``'s user on this room's PBX, or ``""``:
+        a colleague is called on the PBX, not on an outside line."""
+        users = partner.sudo().user_ids.filtered(
+            lambda u: u.voip_pbx_id == self.pbx_id and u.voip_extension
+        )
+        return users[:1].voip_extension or ""
 
     @api.model
     def _invite_target(self, target, country):
@@ -1110,6 +1122,15 @@ class VoipConference(models.Model):
                 self.env._(
                     "%(room)s is not on the PBX yet: save it, apply the changes, "
                     "then invite.",
+                    room=self.name,
+                )
+            )
+        if target == self.extension:
+            raise UserError(
+                self.env._(
+                    "%(extension)s is the extension of %(room)s itself: type the "
+                    "extension or the number of the person to call.",
+                    extension=target,
                     room=self.name,
                 )
             )

@@ -235,6 +235,33 @@ class TestLiveHistory(LiveCase):
         self.assertIn("+32 2 555 01 11", self.room.message_ids[0].body)
         self.assertIn("nobody was called", self.room.message_ids[0].body)
 
+    def test_a_colleague_is_invited_on_the_pbx_not_on_an_outside_line(self):
+        # The host's contact has an outside phone too: the PBX rings the
+        # extension (a free, internal call), the user is recognised.
+        self.host.partner_id.phone = "+32 470 12 34 56"
+        result = self.room.live_invite(partner_id=self.host.partner_id.id)
+        self.assertTrue(result["ok"], result["message"])
+        (row,) = self._rows()
+        self.assertEqual((row.number, row.user_id), ("100", self.host))
+        # A contact whose user is on another PBX keeps the outside line.
+        other_pbx_user = new_test_user(
+            self.env,
+            login="vc_elsewhere",
+            groups=USER_GROUPS,
+            voip_pbx_id=self.other_pbx.id,
+            voip_extension="100",
+        )
+        other_pbx_user.partner_id.phone = "+32 2 555 01 44"
+        self.room.live_invite(partner_id=other_pbx_user.partner_id.id)
+        self.assertEqual(self._rows()[1].number, "+3225550144")
+
+    def test_a_room_does_not_invite_itself(self):
+        for target in ("8001", " 80 01 "):
+            with self.assertRaisesRegex(UserError, "extension of Room 8001 itself"):
+                self.room.live_invite(target)
+        self._refresh()
+        self.assertFalse(self._rows(), "the PBX called nobody")
+
 
 @tagged("post_install", "-at_install")
 class TestLiveFullRoom(LiveCase):
