@@ -41,7 +41,10 @@ class VoipConferenceParticipation(models.Model):
     )
     user_id = fields.Many2one("res.users", index="btree_not_null", ondelete="set null")
     name = fields.Char(help="The contact's or user's name, else what the PBX gave.")
-    number = fields.Char(help="The caller's number in E.164, or an extension.")
+    number = fields.Char(
+        string="Number (E.164)",
+        help="The caller's number in E.164, or an extension, as the PBX gave it.",
+    )
     number_display = fields.Char(
         string="Number",
         compute="_compute_number_display",

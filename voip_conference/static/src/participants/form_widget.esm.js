@@ -9,6 +9,15 @@ export class ParticipantsWidget extends Component {
     static template = "voip_conference.ParticipantsWidget";
     static components = {ParticipantsPanel};
     static props = {...standardWidgetProps};
+
+    /** The room changed: its Participations tab shows it too, unless the
+     * user is editing the form (nothing typed is lost). */
+    async onPanelUpdate() {
+        const record = this.props.record;
+        if (record.resId && !(await record.isDirty())) {
+            await record.load();
+        }
+    }
 }
 
 registry.category("view_widgets").add("voip_conference_participants", {

@@ -42,6 +42,10 @@ export class ParticipantsPanel extends Component {
     static props = {
         conferenceId: Number,
         compact: {type: Boolean, optional: true},
+        // Called when the room changed after the panel's first read (an
+        // action, someone joining or leaving): the room's form reloads its
+        // Participations tab.
+        onUpdate: {type: Function, optional: true},
     };
 
     setup() {
@@ -107,7 +111,7 @@ export class ParticipantsPanel extends Component {
             })
             .then((panel) => {
                 this.lastLoad = Date.now();
-                this.state.panel = panel;
+                this.setPanel(panel);
                 this.state.error = panel.error || "";
             })
             .finally(() => {
@@ -150,9 +154,19 @@ export class ParticipantsPanel extends Component {
         return parts.join(", ");
     }
 
+    /** Show ``panel``; tell ``onUpdate`` when the room changed since the
+     * panel shown (its version). */
+    setPanel(panel) {
+        const before = this.state.panel;
+        this.state.panel = panel;
+        if (before && panel && panel.version !== before.version) {
+            this.props.onUpdate?.();
+        }
+    }
+
     /** Show the server's answer: its message and the fresh panel. */
     applyResult(result) {
-        this.state.panel = result.panel;
+        this.setPanel(result.panel);
         if (result.message) {
             this.notification.add(result.message, {
                 type: result.ok ? "success" : "warning",

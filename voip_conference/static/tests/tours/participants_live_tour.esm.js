@@ -55,6 +55,14 @@ registry.category("web_tour.tours").add("voip_conference_participants_live_tour"
             trigger: ".o_voip_conference_participants[data-state=idle]",
             run: checkNoReload,
         },
+        // The form's Participations tab follows the panel: Carla left,
+        // removed, without a reload.
+        {trigger: ".o_notebook a.nav-link:contains('Participations')", run: "click"},
+        {
+            trigger:
+                ".o_field_widget[name=participation_ids] .o_data_row:contains('Carla Contact'):contains('Removed')",
+            run: checkNoReload,
+        },
         // Conference users see the panel and no control.
         {trigger: ".o_voip_conference_participants:not(:has(.o_voip_conference_lock))"},
     ],
