@@ -6,7 +6,7 @@ static/tests/tours/voip_conference_screens_tour.esm.js)."""
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..tools.provider import Room
-from .common import MANAGER_GROUPS
+from .common import MANAGER_GROUPS, USER_GROUPS
 
 ROOMS = "/odoo/action-voip_conference.voip_conference_action"
 
@@ -82,6 +82,15 @@ class TestVoipConferenceScreens(HttpCase):
         self.assertEqual(copy.extension, "8779")
         self.assertTrue(self.tour_room.exists(), "Delete was refused, then cancelled")
         self.assertEqual(self.tour_room.incoming_number_ids.number, "+3225550177")
+
+    def test_a_conference_user_is_not_offered_archive(self):
+        new_test_user(
+            self.env,
+            login="vc_screens_user",
+            groups=USER_GROUPS,
+            voip_pbx_id=self.pbx.id,
+        )
+        self.start_tour(ROOMS, "voip_conference_read_only_tour", login="vc_screens_user")
 
     def test_the_form_shows_a_sync_outcome_without_reload(self):
         room = self.env["voip.conference"].create(

@@ -11,12 +11,15 @@ import {registry} from "@web/core/registry";
 import {useService} from "@web/core/utils/hooks";
 
 /**
- * Delete, from any view of rooms (gear menu of the form or the list, card
- * menu): a room that incoming numbers reach cannot simply go, so instead of
- * the generic "delete?" confirmation followed by a refusal, the user gets the
- * one confirmation that says which numbers are reset and does it. Rooms that
- * no number reaches keep Odoo's own confirmation. The server refuses the
- * plain delete either way (voip.conference._guard_routed_numbers).
+ * Delete and Archive, from any view of rooms (gear menu of the form or the
+ * list, card menu): a room that incoming numbers reach cannot simply go, so
+ * instead of the generic "delete?" / "archive?" confirmation followed by a
+ * refusal, the user gets the one confirmation that says which numbers are
+ * reset and does it. Rooms that no number reaches keep Odoo's own
+ * confirmation. The server refuses the plain delete or archive either way
+ * (voip.conference._guard_routed_numbers). Archive and Unarchive are offered
+ * only to who may change rooms (Odoo offers them on any view with an
+ * ``active`` field, read-only or not).
  */
 export const UnrouteBeforeDeleteMixin = (Controller) =>
     class extends Controller {
@@ -28,16 +31,43 @@ export const UnrouteBeforeDeleteMixin = (Controller) =>
             this.deleteRecordsWithConfirmation = async (dialogProps, records) => {
                 const ids = this.recordIdsToDelete(records);
                 if (ids.length && (await this.anyRouted(ids))) {
-                    return this.openUnrouteDelete(ids);
+                    return this.openUnroute(ids, "delete");
                 }
                 return confirmDelete(dialogProps, records);
             };
         }
 
-        /** The ids about to be deleted; none for a whole-domain selection
-         * (the server then answers with the same confirmation). */
+        getStaticActionMenuItems() {
+            const items = super.getStaticActionMenuItems(...arguments);
+            const activeActions = this.archInfo?.activeActions || {};
+            for (const key of ["archive", "unarchive"]) {
+                const item = items[key];
+                if (item) {
+                    const available = item.isAvailable;
+                    item.isAvailable = () =>
+                        activeActions.edit !== false && (!available || available());
+                }
+            }
+            if (items.archive) {
+                const archive = items.archive.callback;
+                items.archive.callback = async (...args) => {
+                    const ids = this.recordIdsToDelete();
+                    if (ids.length && (await this.anyRouted(ids))) {
+                        return this.openUnroute(ids, "archive");
+                    }
+                    return archive(...args);
+                };
+            }
+            return items;
+        }
+
+        /** The ids about to be deleted or archived; none for a whole-domain
+         * selection (the server then answers with the same confirmation). */
         recordIdsToDelete(records) {
             const root = this.model.root;
+            if (!records && root.resId) {
+                return [root.resId]; // a form: its record
+            }
             if (!records && root.isDomainSelected) {
                 return [];
             }
@@ -53,12 +83,14 @@ export const UnrouteBeforeDeleteMixin = (Controller) =>
             return rooms.some((room) => room.incoming_number_count);
         }
 
-        async openUnrouteDelete(ids) {
+        /** The confirmation that resets the numbers, then deletes or
+         * archives (``mode``) the rooms. */
+        async openUnroute(ids, mode) {
             const action = await this.roomOrm.call(
                 "voip.conference",
                 "action_unroute_wizard",
                 [ids],
-                {context: {voip_conference_unroute_mode: "delete"}}
+                {context: {voip_conference_unroute_mode: mode}}
             );
             return this.roomActions.doAction(action, {
                 onClose: () => this.model.load(),

@@ -47,19 +47,21 @@ function assertOneLine(selector) {
 }
 
 /**
- * Delete (the gear menu's, not "Unroute and Delete") of the routed Tour room:
- * no generic "delete?" first, but the one confirmation that says which
- * numbers are reset; cancelled.
+ * Delete or Archive (``item``; the gear menu's, not "Unroute and ...") of the
+ * routed Tour room: no generic "delete?" / "archive?" first, but the one
+ * confirmation that says which numbers are reset; cancelled.
  */
-const deleteOffersUnroute = () => [
+const unrouteOffered = (item) => [
     {
-        trigger:
-            ".o-dropdown--menu .dropdown-item:not(:contains('Unroute')):contains('Delete')",
+        trigger: `.o-dropdown--menu .dropdown-item:not(:contains('Unroute')):contains('${item}')`,
         run: "click",
     },
-    {trigger: ".modal .modal-title:contains('Unroute and Delete')"},
+    {trigger: `.modal .modal-title:contains('Unroute and ${item}')`},
     {trigger: ".modal .o_data_row:contains('+32 2 555 01 77')"},
-    {trigger: "body:not(:has(.modal:contains('Bye-bye')))"},
+    {
+        trigger:
+            "body:not(:has(.modal:contains('Bye-bye'))):not(:has(.modal:contains('Are you sure')))",
+    },
     {trigger: ".modal .modal-footer button:contains('Cancel')", run: "click"},
     {trigger: "body:not(:has(.modal))"},
 ];
@@ -237,9 +239,11 @@ registry.category("web_tour.tours").add("voip_conference_screens_tour", {
         {trigger: ".o_cp_action_menus .dropdown-toggle", run: "click"},
         {trigger: ".o-dropdown--menu .dropdown-item:contains('Unroute and Archive')"},
         {trigger: ".o-dropdown--menu .dropdown-item:contains('Unroute and Delete')"},
-        // Delete of a routed room: no generic "delete?" first, but the one
-        // confirmation that says which numbers are reset.
-        ...deleteOffersUnroute(),
+        // Delete and Archive of a routed room: no generic confirmation first,
+        // but the one that says which numbers are reset.
+        ...unrouteOffered("Delete"),
+        {trigger: ".o_cp_action_menus .dropdown-toggle", run: "click"},
+        ...unrouteOffered("Archive"),
         // Apply Changes: the form shows the outcome at once.
         {
             trigger:
@@ -285,7 +289,15 @@ registry.category("web_tour.tours").add("voip_conference_screens_tour", {
             run: "click",
         },
         {trigger: ".o_cp_action_menus .dropdown-toggle", run: "click"},
-        ...deleteOffersUnroute(),
+        ...unrouteOffered("Delete"),
+        // The list reloaded: select the room again.
+        {
+            trigger:
+                ".o_data_row:contains('Tour room') .o_list_record_selector input:not(:checked)",
+            run: "click",
+        },
+        {trigger: ".o_cp_action_menus .dropdown-toggle", run: "click"},
+        ...unrouteOffered("Archive"),
         {trigger: ".o_list_view .o_data_row:contains('Tour room')"},
     ],
 });
@@ -405,5 +417,43 @@ registry.category("web_tour.tours").add("voip_conference_pbx_timeouts_tour", {
                 ".o_field_widget[name=api_read_timeout] input[placeholder='Default: 10']",
         },
         {trigger: ".o_field_widget[name=api_read_timeout] input:value()"},
+    ],
+});
+
+/** Open the gear menu when there is one: it must not offer (Un)archive. */
+async function noArchiveOffered() {
+    const toggle = document.querySelector(".o_cp_action_menus .dropdown-toggle");
+    if (toggle) {
+        toggle.click();
+        await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const items = [...document.querySelectorAll(".o-dropdown--menu .dropdown-item")];
+    check(
+        !items.some((item) => /rchive/.test(item.textContent)),
+        "Archive or Unarchive is offered to a conference user"
+    );
+}
+
+registry.category("web_tour.tours").add("voip_conference_read_only_tour", {
+    steps: () => [
+        // A conference user reads rooms: no Archive nor Unarchive offered.
+        {trigger: ".o_switch_view.o_list", run: "click"},
+        {
+            trigger: ".o_data_row:contains('Tour room') .o_list_record_selector input",
+            run: "click",
+        },
+        {trigger: ".o_list_record_selector input:checked", run: noArchiveOffered},
+        {
+            trigger: ".o_data_row:contains('Tour room') .o_list_record_selector input",
+            run: "click",
+        },
+        {
+            trigger: ".o_list_view:not(:has(.o_list_record_selector input:checked))",
+        },
+        {trigger: ".o_data_row:contains('Tour room') .o_data_cell", run: "click"},
+        {
+            trigger: ".o_form_view .o_field_widget[name=extension]:contains(8777)",
+            run: noArchiveOffered,
+        },
     ],
 });
