@@ -90,7 +90,9 @@ class TestVoipConferenceScreens(HttpCase):
             groups=USER_GROUPS,
             voip_pbx_id=self.pbx.id,
         )
-        self.start_tour(ROOMS, "voip_conference_read_only_tour", login="vc_screens_user")
+        self.start_tour(
+            ROOMS, "voip_conference_read_only_tour", login="vc_screens_user"
+        )
 
     def test_the_form_shows_a_sync_outcome_without_reload(self):
         room = self.env["voip.conference"].create(
