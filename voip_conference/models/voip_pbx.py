@@ -77,18 +77,26 @@ class VoipPbx(models.Model):
         "simulator behaves like a hosted PBX and keeps its state in this "
         "database; 'REST provider API' talks to the URL below.",
     )
-    api_url = fields.Char(string="API URL", help="e.g. https://pbx.example.com")
+    # The provider API's settings: system administrators only, as its token
+    # (where Odoo talks to, and how, is nobody else's business).
+    api_url = fields.Char(
+        string="API URL",
+        help="e.g. https://pbx.example.com",
+        groups="base.group_system",
+    )
     api_token = fields.Char(string="API Token", groups="base.group_system", copy=False)
     api_connect_timeout = fields.Float(
         string="Connect Timeout (s)",
         default=3.05,
         help="How long to wait for the PBX's API to accept a connection. "
         "Empty: 3.05 s.",
+        groups="base.group_system",
     )
     api_read_timeout = fields.Float(
         string="Read Timeout (s)",
         default=10.0,
         help="How long to wait for the PBX's API to answer. Empty: 10 s.",
+        groups="base.group_system",
     )
     auto_apply = fields.Boolean(
         string="Apply Changes Automatically",
@@ -102,7 +110,11 @@ class VoipPbx(models.Model):
         readonly=True,
         copy=False,
     )
-    sync_message = fields.Text(readonly=True, copy=False)
+    sync_message = fields.Text(
+        readonly=True,
+        copy=False,
+        groups="base.group_system,voip_conference.voip_conference_group_manager",
+    )
     last_sync_date = fields.Datetime(readonly=True, copy=False)
     sync_run_ids = fields.One2many(
         "voip.pbx.sync.run",
@@ -111,7 +123,7 @@ class VoipPbx(models.Model):
         groups="voip_conference.voip_conference_group_manager",
     )
     # {resource: cursor}: where the next incremental list starts.
-    sync_cursors = fields.Json(copy=False, readonly=True)
+    sync_cursors = fields.Json(copy=False, readonly=True, groups="base.group_system")
     sync_run_retention_days = fields.Integer(
         string="Keep Sync Runs (days)",
         default=90,
@@ -181,6 +193,7 @@ class VoipPbx(models.Model):
         string="Webhook URL",
         compute="_compute_conference_webhook_url",
         help="Where the PBX pushes its conference events.",
+        groups="base.group_system",
     )
     conference_menu_mute_self = fields.Char(
         string="Menu Key: Mute or Unmute Me",

@@ -387,6 +387,37 @@ class TestSecrets(VoipConferenceCase):
         self.assertNotIn("s3cretTurn", json.dumps(stranger._voip_get_info()))
         self.assertNotIn("s3cretTurn", json.dumps(self.internal_user._voip_get_info()))
 
+    def test_the_provider_api_settings_only_to_system_administrators(self):
+        """Where Odoo talks to the PBX, how, and where the PBX calls back
+        (the observation: a plain user read the API URL, the timeouts, the
+        sync cursors and the webhook URL of the PBX)."""
+        self.pbx.sudo().write(
+            {"api_url": "https://pbx.example.com/secret-path", "api_read_timeout": 7}
+        )
+        admin_only = (
+            "api_url",
+            "api_connect_timeout",
+            "api_read_timeout",
+            "sync_cursors",
+            "conference_webhook_url",
+        )
+        for user in (self.internal_user, self.conf_user, self.manager):
+            pbx = self.env["voip.pbx"].with_user(user).browse(self.pbx.id)
+            self.assertFalse(set(admin_only) & set(pbx.fields_get()), user.login)
+            self.assertNotIn("secret-path", json.dumps(pbx.read(), default=str))
+            for fname in admin_only:
+                with self.assertRaises(AccessError, msg=f"{user.login} {fname}"):
+                    pbx.read([fname])
+        # What the sync says about the PBX: managers, not plain nor
+        # conference users.
+        for user, allowed in ((self.conf_user, False), (self.manager, True)):
+            pbx = self.env["voip.pbx"].with_user(user).browse(self.pbx.id)
+            self.assertEqual("sync_message" in pbx.fields_get(), allowed)
+        system = new_test_user(self.env, login="vc_system", groups="base.group_system")
+        pbx = self.env["voip.pbx"].with_user(system).browse(self.pbx.id)
+        self.assertIn("secret-path", pbx.api_url)
+        self.assertEqual(pbx.api_read_timeout, 7)
+
 
 @tagged("post_install", "-at_install")
 class TestCallsOfRooms(VoipConferenceCase):
