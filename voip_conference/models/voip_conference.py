@@ -385,6 +385,12 @@ class VoipConference(models.Model):
                 vals[fname] = numbering.clean(vals[fname])
         return vals
 
+    def copy(self, default=None):
+        # Who may not create rooms hears that first, not why a copy fails
+        # (a full numbering plan, say).
+        self.check_access("create")
+        return super().copy(default=default)
+
     def copy_data(self, default=None):
         """A copy takes the next free extension of its PBX (an extension is
         unique in the numbering plan, so the original's cannot be kept)."""

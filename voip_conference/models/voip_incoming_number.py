@@ -319,6 +319,8 @@ class VoipIncomingNumber(models.Model):
         return super().create([self._prepare_vals(vals) for vals in vals_list])
 
     def copy(self, default=None):
+        # Who may not create numbers hears that first, not why a copy fails.
+        self.check_access("create")
         if not (default or {}).get("number"):
             raise UserError(
                 self.env._(

@@ -65,6 +65,13 @@ class TestDuplicate(VoipConferenceCase):
         room = self._room("8001")
         with self.assertRefused(AccessError):
             room.with_user(self.conf_user).copy()
+        # Even where a manager's copy fails for a reason of its own: no
+        # four-digit extension follows 9999.
+        full = self._room("9999")
+        with self.assertRefused(AccessError):
+            full.with_user(self.conf_user).copy()
+        with self.assertRefused(UserError, "No free extension"):
+            full.with_user(self.manager).copy()
 
     def test_a_number_is_not_duplicated_but_says_why(self):
         number = self._number("+3225550100")
@@ -72,6 +79,12 @@ class TestDuplicate(VoipConferenceCase):
             number.with_user(self.manager).copy()
         copy = number.copy({"number": "+3225550101"})
         self.assertEqual(copy.number, "+3225550101")
+        # Who may not create numbers is told that, whatever is copied.
+        for user in (self.internal_user, self.conf_user):
+            with self.assertRefused(AccessError):
+                number.with_user(user).copy()
+            with self.assertRefused(AccessError):
+                number.with_user(user).copy({"number": "+3225550102"})
 
 
 @tagged("post_install", "-at_install")
