@@ -1052,6 +1052,11 @@ class VoipConference(models.Model):
             raise UserError(self.env._("Unknown action %(action)s.", action=action))
         self._live_check_capability(ROOM_ACTIONS[action])
         room = self.sudo()
+        if action in ("end", "mute_all", "unmute_all") and not room.live_count:
+            # Nobody there as far as Odoo knows: read the room before saying so.
+            self._live_do(lambda backend: None)
+            if not room.live_count:
+                return self._live_result(self._live_empty_room_message(action))
 
         def call(backend):
             backend.room_action(room.remote_id, action)
@@ -1059,6 +1064,22 @@ class VoipConference(models.Model):
                 room.participation_ids._live_close("ended")
 
         return self._live_do(call)[0]
+
+    def _live_empty_room_message(self, action):
+        """What End, Mute All or Unmute All say on an empty room, instead of
+        doing nothing silently. (Lock is the PBX's to refuse: a PBX may lock
+        a room before anyone joins.)"""
+        if action == "end":
+            return self.env._(
+                "Nobody is in %(room)s: there is no conference to end.", room=self.name
+            )
+        if action == "mute_all":
+            return self.env._(
+                "Nobody is in %(room)s: there is nobody to mute.", room=self.name
+            )
+        return self.env._(
+            "Nobody is in %(room)s: there is nobody to unmute.", room=self.name
+        )
 
     def live_invite(self, target=False, partner_id=False):
         """Have the PBX call an extension, a number or a contact's phone into

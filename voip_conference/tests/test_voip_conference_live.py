@@ -255,6 +255,22 @@ class TestLiveHistory(LiveCase):
         self.room.live_invite(partner_id=other_pbx_user.partner_id.id)
         self.assertEqual(self._rows()[1].number, "+3225550144")
 
+    def test_end_or_mute_all_on_an_empty_room_says_so(self):
+        for action, words in (
+            ("end", "no conference to end"),
+            ("mute_all", "nobody to mute"),
+            ("unmute_all", "nobody to unmute"),
+        ):
+            result = self.room.live_room_action(action)
+            self.assertFalse(result["ok"], action)
+            self.assertIn("Nobody is in Room 8001", result["message"])
+            self.assertIn(words, result["message"])
+        # Someone Odoo has not heard of yet: the room is read, the action done.
+        self._on_pbx("dial_in", "+3225550111")
+        result = self.room.live_room_action("mute_all")
+        self.assertTrue(result["ok"], result["message"])
+        self.assertTrue(self._rows().muted)
+
     def test_a_room_does_not_invite_itself(self):
         for target in ("8001", " 80 01 "):
             with self.assertRaisesRegex(UserError, "extension of Room 8001 itself"):

@@ -173,6 +173,14 @@ test("end for everyone asks first", async () => {
     await contains(".modal .btn-primary").click();
     expect.verifySteps(["room end"]);
     await waitFor(".o_voip_conference_nobody");
+    // Nobody left: nothing to end or mute; the room can still be locked.
+    for (const selector of [
+        ".o_voip_conference_end",
+        ".o_voip_conference_mute_all",
+        ".o_voip_conference_unmute_all",
+    ]) {
+        expect(selector).not.toBeEnabled();
+    }
     await contains(".o_voip_conference_lock").click();
     expect.verifySteps(["room lock"]);
 });
