@@ -148,7 +148,9 @@ class CalendarEvent(models.Model):
             handed_over = self.filtered(
                 lambda e: e.conference_id and e.user_id.id != vals["user_id"]
             )
-            self._check_conference_room_choice(handed_over.conference_id.ids)
+            self._check_conference_room_choice(
+                handed_over.conference_id.ids, what="organiser"
+            )
         if vals.get("conference_call_in"):
             # The PBX will call people: the rights of putting the room on.
             switched = self.filtered(lambda e: not e.conference_call_in)
@@ -156,7 +158,8 @@ class CalendarEvent(models.Model):
                 [
                     vals.get("conference_id") or room.id
                     for room in switched.conference_id
-                ]
+                ],
+                what="call_in",
             )
         return super().write(vals)
 
@@ -176,9 +179,11 @@ class CalendarEvent(models.Model):
         return bool(holding.with_env(self.env)._filtered_access("write"))
 
     @api.model
-    def _check_conference_room_choice(self, room_ids):
-        """Only conference users put a room they may read on an event: an
-        attendee reads the room's access code."""
+    def _check_conference_room_choice(self, room_ids, what="room"):
+        """Only conference users put a room they may read on an event, invite
+        people to it, hand it over or have the PBX call its attendees: an
+        attendee reads the room's access code. ``what`` says which was
+        refused ("room", "attendees", "organiser", "call_in")."""
         if self.env.su or not room_ids:
             return
         rooms = self.env["voip.conference"].browse(set(room_ids))
@@ -186,12 +191,30 @@ class CalendarEvent(models.Model):
             rooms._filtered_access("read")
         ) == len(rooms):
             return
-        raise AccessError(
-            self.env._(
-                "Only conference users may put a conference room on a calendar "
-                "event (its attendees read the room's access code). Ask one to "
-                "choose the room."
+        raise AccessError(self._conference_refusal(what))
+
+    def _conference_refusal(self, what):
+        """The refusal of ``what`` (see _check_conference_room_choice)."""
+        if what == "attendees":
+            return self.env._(
+                "Only conference users may invite people to a meeting held in a "
+                "conference room (its attendees read the room's access code). "
+                "Ask the organiser to invite them."
             )
+        if what == "organiser":
+            return self.env._(
+                "Only conference users may organise a meeting held in a "
+                "conference room (the organiser sends the room's access code)."
+            )
+        if what == "call_in":
+            return self.env._(
+                "Only conference users may have the PBX call a meeting's "
+                "attendees into its conference room."
+            )
+        return self.env._(
+            "Only conference users may put a conference room on a calendar "
+            "event (its attendees read the room's access code). Ask one to "
+            "choose the room."
         )
 
     def _conference_check_new_attendees(self, attendees):
@@ -212,7 +235,9 @@ class CalendarEvent(models.Model):
             meeting = event | event.recurrence_id.calendar_event_ids
             known = (meeting.attendee_ids - attendees).partner_id
             if attendee.partner_id not in known:
-                self._check_conference_room_choice([event.conference_id.id])
+                self._check_conference_room_choice(
+                    [event.conference_id.id], what="attendees"
+                )
 
     # ------------------------------------------------------------------
     # The dial-in: what a reader of the event, or an invitee, is given

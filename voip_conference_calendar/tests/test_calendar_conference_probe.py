@@ -79,8 +79,10 @@ class TestCalendarConferenceProbe(CalendarConferenceCase):
             no_mail_to_attendees=True
         )
         self.assertNotIn(CODE, self._code_read_by(self.plain_user, self.event))
-        with self.assertRaises(AccessError):
+        # The refusal says what was refused: inviting, not choosing a room.
+        with self.assertRaises(AccessError) as refused:
             event.write({"partner_ids": [Command.link(self.plain_user.partner_id.id)]})
+        self.assertIn("may invite people to a meeting", str(refused.exception))
         with self.assertRaises(AccessError):
             self.env["calendar.attendee"].with_user(self.plain_user).create(
                 {"event_id": self.event.id, "partner_id": self.guests["fr"].id}
@@ -155,8 +157,9 @@ class TestCalendarConferenceProbe(CalendarConferenceCase):
         """Call-in makes the PBX dial the external attendees: not for who may
         not put the room on the event."""
         self.event.write({"partner_ids": [Command.link(self.guests["fr"].id)]})
-        with self.assertRaises(AccessError):
+        with self.assertRaises(AccessError) as refused:
             self.event.with_user(self.plain_user).write({"conference_call_in": True})
+        self.assertIn("call a meeting's attendees", str(refused.exception))
         with self.assertRaises(AccessError):
             self.event.with_user(self.other_manager).write({"conference_call_in": True})
         self.assertFalse(self.event.conference_call_in)
@@ -173,8 +176,9 @@ class TestCalendarConferenceProbe(CalendarConferenceCase):
         self.plain_user.email = "plain@example.com"
         event = self.event.with_user(self.plain_user)
         for organiser in (self.plain_user.id, False):
-            with self.assertRaises(AccessError):
+            with self.assertRaises(AccessError) as refused:
                 event.write({"user_id": organiser})
+            self.assertIn("may organise a meeting", str(refused.exception))
         event.action_sendmail()
         messages = (
             self.env["mail.message"]
