@@ -1015,13 +1015,10 @@ class VoipConference(models.Model):
         self._live_check_host()
         if action not in PARTICIPANT_ACTIONS:
             raise UserError(self.env._("Unknown action %(action)s.", action=action))
-        row = (
-            self.env["voip.conference.participation"]
-            .sudo()
-            .browse(int(participation_id))
-            .exists()
-        )
-        if row.conference_id != self:
+        row = self.env["voip.conference.participation"].sudo()
+        if isinstance(participation_id, int) and not isinstance(participation_id, bool):
+            row = row.browse(participation_id).exists()
+        if not row or row.conference_id != self:
             raise UserError(
                 self.env._("This participant is not in %(room)s.", room=self.name)
             )
@@ -1088,7 +1085,11 @@ class VoipConference(models.Model):
         self._live_check_host()
         country = self.env.company.country_id
         if partner_id:
-            partner = self.env["res.partner"].browse(int(partner_id))
+            if not isinstance(partner_id, int) or isinstance(partner_id, bool):
+                raise UserError(self.env._("Choose a contact to invite."))
+            partner = self.env["res.partner"].browse(partner_id).exists()
+            if not partner:
+                raise UserError(self.env._("This contact no longer exists."))
             partner.check_access("read")
             extension = self._invite_extension_of(partner)
             if extension:
@@ -1102,7 +1103,7 @@ class VoipConference(models.Model):
             else:
                 target = partner.phone
                 country = partner.country_id or country
-        if not (target or "").strip():
+        if not isinstance(target, str) or not target.strip():
             raise UserError(
                 self.env._("Type an extension or a phone number to invite.")
             )

@@ -271,6 +271,20 @@ class TestLiveHistory(LiveCase):
         self.assertTrue(result["ok"], result["message"])
         self.assertTrue(self._rows().muted)
 
+    def test_malformed_calls_are_refused_in_words(self):
+        """What the screens never send, a script may: a clear refusal, never
+        a Python error."""
+        for bad in ("abc", None, [1], 1.5, True, "12"):
+            with self.assertRaises(UserError, msg=repr(bad)):
+                self.room.live_participant_action(bad, "mute")
+        for bad in (12, ["8002"], None, "", "   "):
+            with self.assertRaises(UserError, msg=repr(bad)):
+                self.room.live_invite(bad)
+        for bad in ("x", [1], -1, 10**9):
+            with self.assertRaises(UserError, msg=repr(bad)):
+                self.room.live_invite(partner_id=bad)
+        self.assertFalse(self._rows())
+
     def test_a_room_does_not_invite_itself(self):
         for target in ("8001", " 80 01 "):
             with self.assertRaisesRegex(UserError, "extension of Room 8001 itself"):
