@@ -306,6 +306,8 @@ class VoipIncomingNumber(models.Model):
             vals["destination_extension"] = numbering.clean(
                 vals["destination_extension"]
             )
+        if isinstance(vals.get("name"), str):
+            vals["name"] = vals["name"].strip() or False
         return vals
 
     @api.onchange("destination_type")

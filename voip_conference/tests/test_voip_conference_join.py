@@ -71,7 +71,7 @@ class TestVoipConferenceJoin(VoipConferenceCase):
         self.assertEqual(
             self.room.with_user(self.conf_user).get_join_sequence()["delay_ms"], 2000
         )
-        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+        with self.assertRaisesRegex(ValidationError, "between 0 and 60 seconds"):
             room.receptionist_delay = -1
 
     def test_widget_learns_the_dial_rule_and_the_dtmf_method(self):

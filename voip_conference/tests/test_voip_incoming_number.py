@@ -50,6 +50,18 @@ class TestVoipIncomingNumber(VoipConferenceCase):
             number.number = "abc"
         self.assertEqual(number.number, "+3225550109")
 
+    def test_label_stripped(self):
+        Number = self.Number.with_user(self.manager)
+        number = Number.create(
+            {"number": "+3225550100", "name": "  Reception  ", "pbx_id": self.pbx.id}
+        )
+        self.assertEqual(number.name, "Reception")
+        number.name = " Sales "
+        self.assertEqual(number.name, "Sales")
+        number.name = "   "
+        self.assertFalse(number.name)
+        self.assertEqual(number.display_name, "+32 2 555 01 00")
+
     def test_unique_per_pbx_whatever_the_typing(self):
         self._number("+32 2 555 01 00")
         with self.assertRefused(psycopg2.errors.UniqueViolation):

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Rules of a PBX numbering plan: internal extensions and access codes.
+"""Rules of a PBX numbering plan: internal extensions, access codes and the
+names of conference rooms.
 
 The checks return an error *code* (or ``None`` when the value is valid) rather
 than a message: the caller owns the wording and its translation.
@@ -16,8 +17,11 @@ EXTENSION_MAX_DIGITS = 8
 # Axivox's console advises 3 to 5 digits: easy to remember and to dial.
 EXTENSION_RECOMMENDED_DIGITS = (3, 5)
 ACCESS_CODE_MAX_DIGITS = 20
+# The contract's ConferenceInput.name maxLength (pbx_api.openapi.yaml).
+ROOM_NAME_MAX_LENGTH = 100
 
 # Error codes
+REQUIRED = "required"
 NOT_DIGITS = "not_digits"
 TOO_SHORT = "too_short"
 TOO_LONG = "too_long"
@@ -45,6 +49,8 @@ def check_extension(value):
     between 2 and 8 of them.
     """
     value = clean(value)
+    if not value:
+        return REQUIRED
     if not is_digits(value):
         return NOT_DIGITS
     if len(value) < EXTENSION_MIN_DIGITS:
@@ -67,6 +73,19 @@ def check_access_code(value):
     if not is_digits(value):
         return NOT_DIGITS
     if len(value) > ACCESS_CODE_MAX_DIGITS:
+        return TOO_LONG
+    return None
+
+
+def check_room_name(value):
+    """Check a conference room's name; ``None`` when valid, else an error code.
+
+    Blanks around it do not count: a name of blanks only is no name.
+    """
+    value = (value or "").strip()
+    if not value:
+        return REQUIRED
+    if len(value) > ROOM_NAME_MAX_LENGTH:
         return TOO_LONG
     return None
 

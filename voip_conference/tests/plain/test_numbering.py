@@ -4,7 +4,7 @@ import pathlib
 
 import pytest
 from voip_conference_tools import numbering
-from voip_conference_tools.numbering import NOT_DIGITS, TOO_LONG, TOO_SHORT
+from voip_conference_tools.numbering import NOT_DIGITS, REQUIRED, TOO_LONG, TOO_SHORT
 
 
 @pytest.mark.parametrize(
@@ -18,8 +18,9 @@ def test_extension_accepted(value):
 @pytest.mark.parametrize(
     "value, error",
     [
-        ("", NOT_DIGITS),
-        (None, NOT_DIGITS),
+        ("", REQUIRED),
+        (None, REQUIRED),
+        ("   ", REQUIRED),
         ("1", TOO_SHORT),
         ("123456789", TOO_LONG),
         ("80a1", NOT_DIGITS),
@@ -51,6 +52,19 @@ def test_access_code_accepted(value):
 )
 def test_access_code_refused(value, error):
     assert numbering.check_access_code(value) == error
+
+
+@pytest.mark.parametrize("value", ["A", " Sales ", "x" * 100])
+def test_room_name_accepted(value):
+    assert numbering.check_room_name(value) is None
+
+
+@pytest.mark.parametrize(
+    "value, error",
+    [(None, REQUIRED), ("", REQUIRED), ("   ", REQUIRED), ("x" * 101, TOO_LONG)],
+)
+def test_room_name_refused(value, error):
+    assert numbering.check_room_name(value) == error
 
 
 def test_clean_removes_blanks_only():
