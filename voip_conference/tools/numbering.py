@@ -25,6 +25,12 @@ REQUIRED = "required"
 NOT_DIGITS = "not_digits"
 TOO_SHORT = "too_short"
 TOO_LONG = "too_long"
+# ... of phone numbers
+NOT_A_NUMBER = "not_a_number"
+NO_COUNTRY = "no_country"
+UNKNOWN_COUNTRY_CODE = "unknown_country_code"
+WRONG_LENGTH = "wrong_length"
+NOT_IN_USE = "not_in_use"
 
 _DIGITS = re.compile(r"[0-9]+")
 _SPACES = re.compile(r"\s+")
@@ -99,6 +105,45 @@ def is_recommended_extension(value):
 def one_tap(number, access_code=None, pause=",,"):
     """The one-tap dial string of a room: see :func:`dial_string.one_tap`."""
     return dial_string.one_tap(number, access_code, pause=pause)
+
+
+def phone_number_problem(number, region=None):
+    """Why phonenumbers refuses ``number`` read in ``region`` (ISO 3166-1
+    alpha-2, or None), as an error code; ``None`` when it is a valid number.
+
+    The library's own messages are English sentences meant for developers:
+    the caller words the code for users instead.
+    """
+    number = (number or "").strip()
+    if not number:
+        return REQUIRED
+    try:
+        parsed = phonenumbers.parse(number, region or None)
+    except phonenumbers.NumberParseException as error:
+        kind = error.error_type
+        if kind == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE:
+            international = number.startswith(("+", "00"))
+            return UNKNOWN_COUNTRY_CODE if international else NO_COUNTRY
+        if kind in (
+            phonenumbers.NumberParseException.TOO_SHORT_NSN,
+            phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD,
+        ):
+            return TOO_SHORT
+        if kind == phonenumbers.NumberParseException.TOO_LONG:
+            return TOO_LONG
+        return NOT_A_NUMBER
+    reason = phonenumbers.is_possible_number_with_reason(parsed)
+    if reason == phonenumbers.ValidationResult.INVALID_COUNTRY_CODE:
+        return UNKNOWN_COUNTRY_CODE
+    if reason == phonenumbers.ValidationResult.TOO_SHORT:
+        return TOO_SHORT
+    if reason == phonenumbers.ValidationResult.TOO_LONG:
+        return TOO_LONG
+    if reason == phonenumbers.ValidationResult.INVALID_LENGTH:
+        return WRONG_LENGTH
+    if not phonenumbers.is_valid_number(parsed):
+        return NOT_IN_USE
+    return None
 
 
 def format_international(number):

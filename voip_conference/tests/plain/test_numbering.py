@@ -150,3 +150,21 @@ def test_unreadable_numbers_are_kept(value):
 )
 def test_next_free_extension_keeps_the_length(extension, taken, expected):
     assert numbering.next_free_extension(extension, taken) == expected
+
+
+@pytest.mark.parametrize(
+    "number, region, problem",
+    [
+        ("+32 2 555 01 00", None, None),
+        ("02 555 01 00", "BE", None),
+        ("", "BE", numbering.REQUIRED),
+        ("abc", "BE", numbering.NOT_A_NUMBER),
+        ("02 555 01 00", None, numbering.NO_COUNTRY),
+        ("+999 123 456", None, numbering.UNKNOWN_COUNTRY_CODE),
+        ("12", "BE", TOO_SHORT),
+        ("+32 2 123 45 67 89 01", None, TOO_LONG),
+        ("+32 9 999 99 99 9", None, numbering.NOT_IN_USE),
+    ],
+)
+def test_phone_number_problem_is_a_code_never_the_library_text(number, region, problem):
+    assert numbering.phone_number_problem(number, region) == problem
