@@ -18,6 +18,7 @@ from ..tools.provider import (
     NotFoundError,
     ProviderError,
 )
+from .voip_pbx import RECEPTIONIST_DELAY_MAX
 
 _logger = logging.getLogger(__name__)
 
@@ -47,7 +48,11 @@ class VoipConference(models.Model):
     # another PBX creates it there.
     _sync_trigger_fields = ("active", "pbx_id")
 
-    name = fields.Char(required=True, tracking=True)
+    name = fields.Char(
+        required=True,
+        tracking=True,
+        help="Up to 100 characters; blanks around it are removed.",
+    )
     extension = fields.Char(
         string="Internal Extension",
         required=True,
@@ -61,8 +66,8 @@ class VoipConference(models.Model):
     access_code = fields.Char(
         copy=False,
         groups="voip_conference.voip_conference_group_manager",
-        help="Optional. Digits only, up to 20: callers type it after the "
-        "digital receptionist's prompt, followed by #.",
+        help="Optional. Digits only, up to 20, not the room's extension: "
+        "callers type it after the digital receptionist's prompt, followed by #.",
     )
     has_access_code = fields.Boolean(
         string="Protected by a Code",
@@ -128,7 +133,7 @@ class VoipConference(models.Model):
     receptionist_delay = fields.Float(
         string="Receptionist Delay (s)",
         help="How long Join waits, once connected, before sending the access "
-        "code; 0 for no delay.",
+        "code: 0 (no delay) to 60 seconds.",
     )
     call_ids = fields.One2many("voip.call", "conference_id", string="Calls")
     participation_ids = fields.One2many(
@@ -178,18 +183,6 @@ class VoipConference(models.Model):
             elif not room.receptionist_delay_source:
                 room.receptionist_delay_source = "pbx"
 
-    @api.constrains("receptionist_delay")
-    def _check_receptionist_delay(self):
-        for room in self:
-            if room.receptionist_delay < 0:
-                raise ValidationError(
-                    self.env._(
-                        "The receptionist delay of %(room)s cannot be negative: "
-                        "0 sends the code as soon as the call is connected.",
-                        room=room.display_name,
-                    )
-                )
-
     @api.depends("access_code")
     def _compute_has_access_code(self):
         for room in self.sudo():
@@ -216,10 +209,55 @@ class VoipConference(models.Model):
     # Constraints
     # ------------------------------------------------------------------
 
+    @api.constrains("name")
+    def _check_name(self):
+        for room in self:
+            error = numbering.check_room_name(room.name)
+            if error == numbering.REQUIRED:
+                raise ValidationError(
+                    self.env._(
+                        "A room needs a name, not only blanks: type the name "
+                        "people know it by."
+                    )
+                )
+            if error == numbering.TOO_LONG:
+                raise ValidationError(
+                    self.env._(
+                        "The name of room %(extension)s has %(length)s characters; "
+                        "the PBX accepts at most %(max)s. Shorten it.",
+                        extension=room.extension,
+                        length=len(room.name.strip()),
+                        max=numbering.ROOM_NAME_MAX_LENGTH,
+                    )
+                )
+
+    @api.constrains("receptionist_delay")
+    def _check_receptionist_delay(self):
+        for room in self:
+            if not 0 <= room.receptionist_delay <= RECEPTIONIST_DELAY_MAX:
+                raise ValidationError(
+                    self.env._(
+                        "The receptionist delay of %(room)s must be between 0 and "
+                        "%(max)s seconds: 0 sends the code as soon as the call is "
+                        "connected.",
+                        room=room.display_name,
+                        max=RECEPTIONIST_DELAY_MAX,
+                    )
+                )
+
     @api.model
     def _raise_extension_error(self, extension):
         """Raise the translated error of an invalid extension, if any."""
         error = numbering.check_extension(extension)
+        if error == numbering.REQUIRED:
+            raise ValidationError(
+                self.env._(
+                    "The extension is required: type the %(min)s to %(max)s "
+                    "digits people dial (3 to 5 are the easiest to remember).",
+                    min=numbering.EXTENSION_MIN_DIGITS,
+                    max=numbering.EXTENSION_MAX_DIGITS,
+                )
+            )
         if error == numbering.NOT_DIGITS:
             raise ValidationError(
                 self.env._(
@@ -294,7 +332,7 @@ class VoipConference(models.Model):
                     )
                 )
 
-    @api.constrains("access_code")
+    @api.constrains("access_code", "extension")
     def _check_access_code(self):
         for room in self.sudo():
             error = numbering.check_access_code(room.access_code)
@@ -313,6 +351,14 @@ class VoipConference(models.Model):
                         "The access code of %(room)s has more than %(max)s digits.",
                         room=room.display_name,
                         max=numbering.ACCESS_CODE_MAX_DIGITS,
+                    )
+                )
+            if room.access_code and room.access_code == room.extension:
+                raise ValidationError(
+                    self.env._(
+                        "The access code of %(room)s is its extension: anyone who "
+                        "dials the room could guess it. Choose another code.",
+                        room=room.display_name,
                     )
                 )
 
@@ -383,6 +429,8 @@ class VoipConference(models.Model):
         for fname in ("extension", "access_code"):
             if vals.get(fname):
                 vals[fname] = numbering.clean(vals[fname])
+        if isinstance(vals.get("name"), str):
+            vals["name"] = vals["name"].strip()
         return vals
 
     def copy(self, default=None):
@@ -399,7 +447,7 @@ class VoipConference(models.Model):
         taken_by_pbx = {}
         for room, vals in zip(self, vals_list, strict=True):
             if "name" not in default:
-                vals["name"] = self.env._("%(room)s (copy)", room=room.name)
+                vals["name"] = self._copy_name(room.name)
             if default.get("extension"):
                 continue
             pbx = self.env["voip.pbx"].browse(vals.get("pbx_id") or room.pbx_id.id)
@@ -419,6 +467,15 @@ class VoipConference(models.Model):
             taken.add(extension)
             vals["extension"] = extension
         return vals_list
+
+    @api.model
+    def _copy_name(self, name):
+        """The name of a copy, "Room (copy)", shortened to fit the PBX."""
+        copy_name = self.env._("%(room)s (copy)", room=name)
+        excess = len(copy_name) - numbering.ROOM_NAME_MAX_LENGTH
+        if excess > 0:
+            copy_name = self.env._("%(room)s (copy)", room=name[:-excess].rstrip())
+        return copy_name
 
     @api.model
     def _taken_extensions(self, pbx):

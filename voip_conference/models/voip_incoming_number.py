@@ -271,15 +271,54 @@ class VoipIncomingNumber(models.Model):
                 raise_exception=True,
             )
         except UserError as error:
-            raise ValidationError(
-                self.env._(
-                    "%(number)s is not a valid phone number: %(reason)s "
-                    "Type it in international form (+32 2 555 01 00) or set its "
-                    "country.",
-                    number=number,
-                    reason=error.args[0],
-                )
-            ) from error
+            # phone_validation's message carries the library's English.
+            raise ValidationError(self._phone_number_error(number, country)) from error
+
+    @api.model
+    def _phone_number_error(self, number, country):
+        """What is wrong with ``number`` read in ``country``, and how to type
+        it, in the user's words: never the phonenumbers library's."""
+        problem = numbering.phone_number_problem(number, country.code or None)
+        if problem == numbering.NOT_A_NUMBER:
+            message = self.env._("%(number)s is not a phone number.", number=number)
+        elif problem == numbering.NO_COUNTRY:
+            message = self.env._(
+                "%(number)s has no country code and no country is chosen to "
+                "read it.",
+                number=number,
+            )
+        elif problem == numbering.UNKNOWN_COUNTRY_CODE:
+            message = self.env._(
+                "%(number)s does not start with a country code that exists.",
+                number=number,
+            )
+        elif problem == numbering.TOO_SHORT:
+            message = self.env._(
+                "%(number)s has too few digits for a phone number of its country.",
+                number=number,
+            )
+        elif problem == numbering.TOO_LONG:
+            message = self.env._(
+                "%(number)s has too many digits for a phone number of its country.",
+                number=number,
+            )
+        elif problem == numbering.WRONG_LENGTH:
+            message = self.env._(
+                "%(number)s does not have the number of digits of a phone "
+                "number of its country.",
+                number=number,
+            )
+        else:
+            message = self.env._(
+                "%(number)s is not a phone number in use in its country: check "
+                "its area code.",
+                number=number,
+            )
+        return self.env._(
+            "%(problem)s Type the number with its country code, e.g. "
+            "+32 2 555 01 00, or choose its country.",
+            problem=message,
+        )
 
     @api.model
     def _prepare_vals(self, vals, record=None):
@@ -306,6 +345,8 @@ class VoipIncomingNumber(models.Model):
             vals["destination_extension"] = numbering.clean(
                 vals["destination_extension"]
             )
+        if isinstance(vals.get("name"), str):
+            vals["name"] = vals["name"].strip() or False
         return vals
 
     @api.onchange("destination_type")

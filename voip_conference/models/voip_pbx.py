@@ -45,6 +45,9 @@ PBX_FAILURES = (
 RUN_FAILURES = (ProviderError, UserError, psycopg2.Error)
 # Records pushed per transaction by the scheduled sync.
 SYNC_BATCH = 200
+# Join waits this long at most before sending an access code (seconds): the
+# digital receptionist asks for it within a few seconds.
+RECEPTIONIST_DELAY_MAX = 60
 
 
 class VoipPbx(models.Model):
@@ -134,7 +137,8 @@ class VoipPbx(models.Model):
         string="Receptionist Delay (s)",
         default=2.0,
         help="How long Join waits, once the call is connected, before sending "
-        "the access code: the time the digital receptionist takes to ask for it.",
+        "the access code: the time the digital receptionist takes to ask for it "
+        "(0 to 60 seconds).",
     )
     # TURN passwords: administrators only; the PBX's users get the servers
     # through their session (res.users._voip_get_info).
@@ -251,6 +255,20 @@ class VoipPbx(models.Model):
                         "(00, 011), not %(prefix)s.",
                         pbx=pbx.display_name,
                         prefix=pbx.dial_international_prefix,
+                    )
+                )
+
+    @api.constrains("conference_receptionist_delay")
+    def _check_conference_receptionist_delay(self):
+        for pbx in self:
+            if not 0 <= pbx.conference_receptionist_delay <= RECEPTIONIST_DELAY_MAX:
+                raise ValidationError(
+                    self.env._(
+                        "The receptionist delay of PBX %(pbx)s must be between 0 "
+                        "and %(max)s seconds: the time its digital receptionist "
+                        "takes to ask for the access code (0 sends it at once).",
+                        pbx=pbx.display_name,
+                        max=RECEPTIONIST_DELAY_MAX,
                     )
                 )
 

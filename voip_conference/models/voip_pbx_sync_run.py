@@ -86,7 +86,8 @@ class VoipPbxSyncRun(models.Model):
                 "%(pbx)s, %(trigger)s, %(date)s",
                 pbx=run.pbx_id.display_name,
                 trigger=triggers.get(run.trigger, ""),
-                date=format_datetime(self.env, run.create_date, dt_format="short")
+                # With its seconds: the runs of a minute of saves differ.
+                date=format_datetime(self.env, run.create_date, dt_format="medium")
                 if run.create_date
                 else "",
             )

@@ -29,11 +29,15 @@ MEMO = "voip_sync_memo"
 _logger = logging.getLogger(__name__)
 
 
-def push_after_commit(registry, pbx_ids):
-    """Post-commit hook: push what the committed transaction left pending."""
+def push_after_commit(registry, pbx_ids, lang=None):
+    """Post-commit hook: push what the committed transaction left pending.
+
+    It runs in ``lang``, the language of the user who saved: the messages it
+    stores (a record's provider message, the sync run's) are read by them.
+    """
     try:
         with registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+            env = api.Environment(cr, SUPERUSER_ID, {"lang": lang} if lang else {})
             for pbx in env["voip.pbx"].browse(sorted(pbx_ids)).exists():
                 pbx._sync(trigger="save", pull=False)
     except Exception:
@@ -293,7 +297,7 @@ class VoipProviderSyncMixin(models.AbstractModel):
 
         A rolled-back transaction runs no post-commit hook, so it pushes
         nothing; the push reads what was committed, never this transaction's
-        memory.
+        memory. It runs in the language of the user who registered it first.
         """
         pbxs = pbxs.filtered(lambda p: p.pbx_backend != "none")
         if not pbxs:
@@ -303,7 +307,12 @@ class VoipProviderSyncMixin(models.AbstractModel):
         if pbx_ids is None:
             pbx_ids = postcommit.data[PUSH_KEY] = set()
             postcommit.add(
-                functools.partial(push_after_commit, self.env.registry, pbx_ids)
+                functools.partial(
+                    push_after_commit,
+                    self.env.registry,
+                    pbx_ids,
+                    lang=self.env.lang,
+                )
             )
         pbx_ids.update(pbxs.ids)
 

@@ -2,7 +2,7 @@
 import psycopg2
 
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import VoipConferenceCase
@@ -22,6 +22,88 @@ class TestVoipConference(VoipConferenceCase):
             with self.subTest(extension=extension), self.assertRefused():
                 self._room(extension)
         self.assertFalse(self.Room.search([("pbx_id", "=", self.pbx.id)]))
+
+    def test_empty_extension_says_it_is_required(self):
+        Room = self.Room.with_user(self.manager)
+        for extension in ("", "   "):
+            with (
+                self.subTest(extension=extension),
+                self.assertRefused(ValidationError, "^The extension is required"),
+            ):
+                Room.create(
+                    {"name": "A", "extension": extension, "pbx_id": self.pbx.id}
+                )
+
+    def test_name_stripped_required_and_bounded(self):
+        Room = self.Room.with_user(self.manager)
+        room = Room.create(
+            {"name": "  Sales  ", "extension": "8001", "pbx_id": self.pbx.id}
+        )
+        self.assertEqual(room.name, "Sales")
+        room.name = " Sales EU "
+        self.assertEqual(room.name, "Sales EU")
+        room.name = "x" * 100
+        for name in ("   ", "\t\n"):
+            with (
+                self.subTest(name=name),
+                self.assertRefused(ValidationError, "needs a name"),
+            ):
+                Room.create({"name": name, "extension": "8002", "pbx_id": self.pbx.id})
+        with self.assertRefused(ValidationError, "at most 100"):
+            room.name = "x" * 101
+        with self.assertRefused(ValidationError, "601 characters"):
+            Room.create({"name": "y" * 601, "extension": "8003", "pbx_id": self.pbx.id})
+        self.assertEqual(room.name, "x" * 100, "a refused name loses nothing")
+        copy = room.copy()
+        self.assertEqual(copy.name, "x" * 93 + " (copy)", "a copy's name fits too")
+
+    def test_access_code_cannot_be_the_extension(self):
+        Room = self.Room.with_user(self.manager)
+        with self.assertRefused(ValidationError, "could guess it"):
+            Room.create(
+                {
+                    "name": "A",
+                    "extension": "8001",
+                    "access_code": "80 01",
+                    "pbx_id": self.pbx.id,
+                }
+            )
+        room = Room.create(
+            {
+                "name": "A",
+                "extension": "8001",
+                "access_code": "1234",
+                "pbx_id": self.pbx.id,
+            }
+        )
+        with self.assertRefused(ValidationError, "could guess it"):
+            room.access_code = "8001"
+        with self.assertRefused(ValidationError, "could guess it"):
+            room.extension = "1234"
+        self.assertEqual((room.extension, room.access_code), ("8001", "1234"))
+
+    def test_receptionist_delay_bounded(self):
+        room = self._room("8001").with_user(self.manager)
+        for delay in (0, 2.5, 60):
+            room.receptionist_delay = delay
+        for delay in (-1, 60.5, 1e9):
+            with (
+                self.subTest(delay=delay),
+                self.assertRefused(ValidationError, "between 0 and 60 seconds"),
+            ):
+                room.receptionist_delay = delay
+        self.assertEqual(room.receptionist_delay, 60)
+        admin = new_test_user(self.env, login="vc_admin", groups="base.group_system")
+        pbx = self.pbx.with_user(admin)
+        for delay in (0, 60):
+            pbx.conference_receptionist_delay = delay
+        for delay in (-1, 61, 1e9):
+            with (
+                self.subTest(pbx_delay=delay),
+                self.assertRefused(ValidationError, "between 0 and 60 seconds"),
+            ):
+                pbx.conference_receptionist_delay = delay
+        self.assertEqual(pbx.conference_receptionist_delay, 60)
 
     def test_extension_unique_among_rooms_of_a_pbx(self):
         self._room("8001")

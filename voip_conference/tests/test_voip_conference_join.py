@@ -71,7 +71,7 @@ class TestVoipConferenceJoin(VoipConferenceCase):
         self.assertEqual(
             self.room.with_user(self.conf_user).get_join_sequence()["delay_ms"], 2000
         )
-        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+        with self.assertRaisesRegex(ValidationError, "between 0 and 60 seconds"):
             room.receptionist_delay = -1
 
     def test_widget_learns_the_dial_rule_and_the_dtmf_method(self):
@@ -98,6 +98,11 @@ class TestVoipConferenceJoin(VoipConferenceCase):
         self.assertEqual(target(" 101 ")._target(), "101")
         with self.assertRaisesRegex(UserError, "cannot send tones"):
             target("+3225550100,,1234#")._target()
+        # An invitee who is no phone number is told so in our words.
+        with self.assertRaises(ValidationError) as caught:
+            target("+32 2 555")._target()
+        self.assertIn("+322555 has too few digits", str(caught.exception))
+        self.assertNotIn("Impossible number", str(caught.exception))
 
     @users("vc_internal")
     def test_plain_internal_user_is_refused(self):

@@ -2,13 +2,16 @@
 """What the screens rely on: Duplicate, numbers as people read them, sync
 runs named, judged by their outcome and cleaned up."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+from lxml import etree
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules.module import load_script
 from odoo.tests import tagged
 from odoo.tools import SQL, file_path
+from odoo.tools.safe_eval import safe_eval
 
 from ..tools.provider import Room
 from .common import VoipConferenceCase
@@ -165,6 +168,45 @@ class TestSyncRuns(VoipConferenceCase):
         self.assertIn("Test PBX", run.display_name)
         self.assertIn("Scheduled", run.display_name)
         self.assertNotIn("voip.pbx.sync.run", run.display_name)
+
+    def test_runs_of_one_minute_have_different_names(self):
+        """The name says the second the run started: a minute of saves gives
+        runs a manager tells apart."""
+        runs = self.env["voip.pbx.sync.run"]
+        for second in (7, 21, 48):
+            run = self._run(trigger="save")
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE voip_pbx_sync_run SET create_date = %s WHERE id = %s",
+                    datetime(2026, 11, 30, 10, 15, second),
+                    run.id,
+                )
+            )
+            runs |= run
+        runs.invalidate_recordset(["create_date", "display_name"])
+        names = runs.with_user(self.manager).mapped("display_name")
+        self.assertEqual(len(set(names)), 3, names)
+        self.assertIn(":07", names[0])
+
+    def _search_filter(self, name):
+        """The runs the search view's filter ``name`` shows a manager."""
+        Run = self.env["voip.pbx.sync.run"].with_user(self.manager)
+        arch = Run.get_views([(False, "search")])["views"]["search"]["arch"]
+        node = etree.fromstring(arch).xpath(f"//filter[@name='{name}']")[0]
+        return Run.search(
+            [("pbx_id", "=", self.pbx.id)] + safe_eval(node.get("domain"))
+        )
+
+    def test_failed_filter_shows_only_failed_runs(self):
+        runs = {
+            status: self._run(status=status)
+            for status in ("done", "conflicts", "partial", "failed", "skipped")
+        }
+        self.assertEqual(self._search_filter("failed"), runs["failed"])
+        self.assertEqual(
+            set(self._search_filter("problems").mapped("status")),
+            {"conflicts", "partial", "failed"},
+        )
 
     def test_a_run_that_left_conflicts_is_not_done(self):
         Run = self.env["voip.pbx.sync.run"]

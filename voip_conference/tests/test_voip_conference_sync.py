@@ -513,6 +513,30 @@ class TestSyncSimulator(SyncTests, VoipConferenceCase):
         state = self.pbx.sudo().simulator_state
         self.assertEqual([r["extension"] for r in state["rooms"].values()], ["8001"])
 
+    def test_push_after_commit_writes_in_the_saving_users_language(self):
+        """The messages of the push after a save are in the saver's language,
+        not in the hook's default (English)."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["voip_conference"], ["fr_FR"])
+        self.manager.lang = "fr_FR"
+        # As in the manager's request: the context carries their language.
+        Room = self.Room.with_user(self.manager).with_context(lang="fr_FR")
+        self._add_fault("create_room", 422, target="8100")
+        room = Room.create(
+            {"name": "Salle", "extension": "8100", "pbx_id": self.pbx.id}
+        )
+        self._commit()
+        self.assertEqual(room.sync_state, "error")
+        self.assertIn("Le PBX a refusé les valeurs.", room.sync_error)
+        # A run that fails as a whole says so in the saver's language too.
+        self._add_fault("capabilities", 401)
+        Room.browse(room.id).name = "Salle 2"
+        self._commit()
+        run = self.pbx.sync_run_ids.sorted("id")[-1]
+        self.assertEqual((run.trigger, run.status), ("save", "failed"))
+        self.assertIn("Le PBX a refusé le jeton d'API", run.message)
+        self.assertIn("Le PBX a refusé le jeton d'API", self.pbx.sync_message)
+
     def test_rollback_pushes_nothing(self):
         with self.enter_registry_test_mode(), self.registry.cursor() as cr:
             env = self.env(cr=cr)

@@ -34,13 +34,47 @@ class TestVoipIncomingNumber(VoipConferenceCase):
         self.assertEqual(number.country_id, self.env.ref("base.be"))
         self.assertEqual(number.number, "+3225550100")
 
-    def test_invalid_numbers_refused(self):
-        for typed in ("12", "not a number", "+32 2 123 45 67 89 01", "+999 123 456"):
+    def test_invalid_numbers_refused_in_our_words(self):
+        """What is wrong and how to type it; none of the phonenumbers
+        library's English (phone_validation passes it on)."""
+        Number = self.Number.with_user(self.manager)
+        cases = [
+            ("abc", "abc is not a phone number."),
+            ("not a number", "not a number is not a phone number."),
+            ("12", "12 has too few digits"),
+            ("+32 2 123 45 67 89 01", "has too many digits"),
+            ("+999 123 456", "does not start with a country code that exists"),
+            ("+32 9 999 99 99 9", "not a phone number in use in its country"),
+        ]
+        library = (
+            "Impossible number",
+            "Unable to parse",
+            "The string supplied",
+            "Invalid number",
+            "not enough digits",
+            "too many digits.",
+            "Could not interpret",
+            "probably incorrect prefix",
+        )
+        advice = (
+            "Type the number with its country code, e.g. +32 2 555 01 00, or "
+            "choose its country."
+        )
+        for typed, problem in cases:
             with (
                 self.subTest(typed=typed),
-                self.assertRefused(ValidationError, "is not a valid phone number"),
+                self.assertRefused(ValidationError) as caught,
             ):
-                self._number(typed)
+                Number.create({"number": typed, "pbx_id": self.pbx.id})
+            message = str(caught.exception)
+            self.assertIn(problem, message)
+            self.assertTrue(message.endswith(advice), message)
+            for text in library:
+                self.assertNotIn(text, message)
+        # A national number with no country to read it in.
+        self.company.country_id = False
+        with self.assertRefused(ValidationError, "has no country code and no country"):
+            Number.create({"number": "0255501", "pbx_id": self.pbx.id})
 
     def test_write_normalises_and_refusal_loses_nothing(self):
         number = self._number()
@@ -49,6 +83,18 @@ class TestVoipIncomingNumber(VoipConferenceCase):
         with self.assertRefused():
             number.number = "abc"
         self.assertEqual(number.number, "+3225550109")
+
+    def test_label_stripped(self):
+        Number = self.Number.with_user(self.manager)
+        number = Number.create(
+            {"number": "+3225550100", "name": "  Reception  ", "pbx_id": self.pbx.id}
+        )
+        self.assertEqual(number.name, "Reception")
+        number.name = " Sales "
+        self.assertEqual(number.name, "Sales")
+        number.name = "   "
+        self.assertFalse(number.name)
+        self.assertEqual(number.display_name, "+32 2 555 01 00")
 
     def test_unique_per_pbx_whatever_the_typing(self):
         self._number("+32 2 555 01 00")

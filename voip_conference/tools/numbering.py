@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Rules of a PBX numbering plan: internal extensions and access codes.
+"""Rules of a PBX numbering plan: internal extensions, access codes and the
+names of conference rooms.
 
 The checks return an error *code* (or ``None`` when the value is valid) rather
 than a message: the caller owns the wording and its translation.
@@ -16,11 +17,20 @@ EXTENSION_MAX_DIGITS = 8
 # Axivox's console advises 3 to 5 digits: easy to remember and to dial.
 EXTENSION_RECOMMENDED_DIGITS = (3, 5)
 ACCESS_CODE_MAX_DIGITS = 20
+# The contract's ConferenceInput.name maxLength (pbx_api.openapi.yaml).
+ROOM_NAME_MAX_LENGTH = 100
 
 # Error codes
+REQUIRED = "required"
 NOT_DIGITS = "not_digits"
 TOO_SHORT = "too_short"
 TOO_LONG = "too_long"
+# ... of phone numbers
+NOT_A_NUMBER = "not_a_number"
+NO_COUNTRY = "no_country"
+UNKNOWN_COUNTRY_CODE = "unknown_country_code"
+WRONG_LENGTH = "wrong_length"
+NOT_IN_USE = "not_in_use"
 
 _DIGITS = re.compile(r"[0-9]+")
 _SPACES = re.compile(r"\s+")
@@ -45,6 +55,8 @@ def check_extension(value):
     between 2 and 8 of them.
     """
     value = clean(value)
+    if not value:
+        return REQUIRED
     if not is_digits(value):
         return NOT_DIGITS
     if len(value) < EXTENSION_MIN_DIGITS:
@@ -71,6 +83,19 @@ def check_access_code(value):
     return None
 
 
+def check_room_name(value):
+    """Check a conference room's name; ``None`` when valid, else an error code.
+
+    Blanks around it do not count: a name of blanks only is no name.
+    """
+    value = (value or "").strip()
+    if not value:
+        return REQUIRED
+    if len(value) > ROOM_NAME_MAX_LENGTH:
+        return TOO_LONG
+    return None
+
+
 def is_recommended_extension(value):
     """Whether an extension has the 3 to 5 digits that are easiest to dial."""
     low, high = EXTENSION_RECOMMENDED_DIGITS
@@ -80,6 +105,45 @@ def is_recommended_extension(value):
 def one_tap(number, access_code=None, pause=",,"):
     """The one-tap dial string of a room: see :func:`dial_string.one_tap`."""
     return dial_string.one_tap(number, access_code, pause=pause)
+
+
+def phone_number_problem(number, region=None):
+    """Why phonenumbers refuses ``number`` read in ``region`` (ISO 3166-1
+    alpha-2, or None), as an error code; ``None`` when it is a valid number.
+
+    The library's own messages are English sentences meant for developers:
+    the caller words the code for users instead.
+    """
+    number = (number or "").strip()
+    if not number:
+        return REQUIRED
+    try:
+        parsed = phonenumbers.parse(number, region or None)
+    except phonenumbers.NumberParseException as error:
+        kind = error.error_type
+        if kind == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE:
+            international = number.startswith(("+", "00"))
+            return UNKNOWN_COUNTRY_CODE if international else NO_COUNTRY
+        if kind in (
+            phonenumbers.NumberParseException.TOO_SHORT_NSN,
+            phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD,
+        ):
+            return TOO_SHORT
+        if kind == phonenumbers.NumberParseException.TOO_LONG:
+            return TOO_LONG
+        return NOT_A_NUMBER
+    reason = phonenumbers.is_possible_number_with_reason(parsed)
+    if reason == phonenumbers.ValidationResult.INVALID_COUNTRY_CODE:
+        return UNKNOWN_COUNTRY_CODE
+    if reason == phonenumbers.ValidationResult.TOO_SHORT:
+        return TOO_SHORT
+    if reason == phonenumbers.ValidationResult.TOO_LONG:
+        return TOO_LONG
+    if reason == phonenumbers.ValidationResult.INVALID_LENGTH:
+        return WRONG_LENGTH
+    if not phonenumbers.is_valid_number(parsed):
+        return NOT_IN_USE
+    return None
 
 
 def format_international(number):

@@ -270,8 +270,11 @@ class SimulatedPbx(ConferenceRuntime, PbxBackend):
 
     def _validate_room(self, room, room_id=None):
         errors = {}
-        if not (room.name or "").strip():
+        name_error = numbering.check_room_name(room.name)
+        if name_error == numbering.REQUIRED:
             errors["name"] = "A name is required."
+        elif name_error:
+            errors["name"] = f"At most {numbering.ROOM_NAME_MAX_LENGTH} characters."
         extension_error = numbering.check_extension(room.extension)
         if extension_error:
             errors["extension"] = f"Invalid extension ({extension_error})."

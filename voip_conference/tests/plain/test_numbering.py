@@ -4,7 +4,7 @@ import pathlib
 
 import pytest
 from voip_conference_tools import numbering
-from voip_conference_tools.numbering import NOT_DIGITS, TOO_LONG, TOO_SHORT
+from voip_conference_tools.numbering import NOT_DIGITS, REQUIRED, TOO_LONG, TOO_SHORT
 
 
 @pytest.mark.parametrize(
@@ -18,8 +18,9 @@ def test_extension_accepted(value):
 @pytest.mark.parametrize(
     "value, error",
     [
-        ("", NOT_DIGITS),
-        (None, NOT_DIGITS),
+        ("", REQUIRED),
+        (None, REQUIRED),
+        ("   ", REQUIRED),
         ("1", TOO_SHORT),
         ("123456789", TOO_LONG),
         ("80a1", NOT_DIGITS),
@@ -51,6 +52,19 @@ def test_access_code_accepted(value):
 )
 def test_access_code_refused(value, error):
     assert numbering.check_access_code(value) == error
+
+
+@pytest.mark.parametrize("value", ["A", " Sales ", "x" * 100])
+def test_room_name_accepted(value):
+    assert numbering.check_room_name(value) is None
+
+
+@pytest.mark.parametrize(
+    "value, error",
+    [(None, REQUIRED), ("", REQUIRED), ("   ", REQUIRED), ("x" * 101, TOO_LONG)],
+)
+def test_room_name_refused(value, error):
+    assert numbering.check_room_name(value) == error
 
 
 def test_clean_removes_blanks_only():
@@ -136,3 +150,21 @@ def test_unreadable_numbers_are_kept(value):
 )
 def test_next_free_extension_keeps_the_length(extension, taken, expected):
     assert numbering.next_free_extension(extension, taken) == expected
+
+
+@pytest.mark.parametrize(
+    "number, region, problem",
+    [
+        ("+32 2 555 01 00", None, None),
+        ("02 555 01 00", "BE", None),
+        ("", "BE", numbering.REQUIRED),
+        ("abc", "BE", numbering.NOT_A_NUMBER),
+        ("02 555 01 00", None, numbering.NO_COUNTRY),
+        ("+999 123 456", None, numbering.UNKNOWN_COUNTRY_CODE),
+        ("12", "BE", TOO_SHORT),
+        ("+32 2 123 45 67 89 01", None, TOO_LONG),
+        ("+32 9 999 99 99 9", None, numbering.NOT_IN_USE),
+    ],
+)
+def test_phone_number_problem_is_a_code_never_the_library_text(number, region, problem):
+    assert numbering.phone_number_problem(number, region) == problem

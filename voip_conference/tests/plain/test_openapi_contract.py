@@ -194,6 +194,7 @@ def test_error_answers_match(spec, server):
         ("POST", "/v1/conferences", {"name": "A", "extension": "8001"}, {}, 422),
         ("POST", "/v1/conferences", {"name": "A", "extension": 8001}, {}, 422),
         ("POST", "/v1/conferences", {"name": "A"}, {}, 422),
+        ("POST", "/v1/conferences", {"name": "x" * 101, "extension": "80"}, {}, 422),
         ("POST", "/v1/conferences", {"name": "A", "extension": "80", "x": 1}, {}, 422),
         ("PATCH", "/v1/incoming-numbers/nope", {"destination_type": "none"}, {}, 404),
         ("POST", f"/v1/conferences/{room_id}/invite", {"target": "x y"}, {}, 422),

@@ -48,6 +48,8 @@ def test_update_and_delete_staged(pbx):
         (Room(name="A", extension="80a1"), "extension"),
         (Room(name="A", extension="8001", access_code="12#"), "access_code"),
         (Room(name="", extension="8001"), "name"),
+        (Room(name="   ", extension="8001"), "name"),
+        (Room(name="x" * 101, extension="8001"), "name"),
         (Room(name="A", extension="8001", admin_extension="x"), "admin_extension"),
     ],
 )
