@@ -5,12 +5,10 @@ import time
 import uuid
 from collections import defaultdict
 
-import psycopg2.errors
 from markupsafe import Markup
 
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
-from odoo.tools import SQL
 
 from ..tools import dial_string, numbering, sync_planner
 from ..tools.provider import (
@@ -162,8 +160,6 @@ class VoipConference(models.Model):
     # Bumped on every live change; the bus carries it so that a browser
     # reloads only what is newer than what it shows.
     live_version = fields.Integer(readonly=True, copy=False)
-    live_notified_version = fields.Integer(readonly=True, copy=False)
-    live_notified_at = fields.Datetime(readonly=True, copy=False)
     # The cursor of the last provider event applied to this room.
     live_event_cursor = fields.Integer(readonly=True, copy=False)
     color = fields.Integer()
@@ -890,67 +886,33 @@ class VoipConference(models.Model):
         self.sudo().write(vals)
 
     def _live_changed(self):
-        """Tell open panels, once this transaction is committed."""
+        """Tell open panels that these rooms changed: one bus message per
+        room and transaction, with the version it commits. Nothing waits:
+        a flood of events is coalesced by each browser, which reads a room
+        once more at most while a read is under way (participants_panel)."""
         if not self:
             return
-        data = self.env.cr.postcommit.data
+        data = self.env.cr.precommit.data
         if "voip_conference.live" not in data:
             data["voip_conference.live"] = set()
-            registry = self.env.registry
 
-            @self.env.cr.postcommit.add
+            # Precommit hooks run in order, and one added while they run is
+            # run too: the bus's own hook (which writes bus.bus) sees these.
+            @self.env.cr.precommit.add
             def notify():
-                _live_notify_loop(registry, data.pop("voip_conference.live"))
+                ids = data.pop("voip_conference.live", set())
+                self.browse(ids).exists()._live_notify()
 
         data["voip_conference.live"].update(self.ids)
 
-    @api.model
-    def _live_notify_now(self, room_ids):
-        """Send one bus message per room whose live state changed since its
-        last message, unless that message left less than 100 ms ago: a flood
-        of events gives at most one message per room per 100 ms. Return
-        ``{room id: seconds to wait}`` for the rooms held back."""
-        cr = self.env.cr
-        live_fields = ["live_version", "live_notified_version", "live_notified_at"]
-        self.flush_model(live_fields)
-        cr.execute(
-            SQL(
-                """
-                UPDATE voip_conference
-                   SET live_notified_version = live_version,
-                       live_notified_at = clock_timestamp() AT TIME ZONE 'UTC'
-                 WHERE id = ANY(%s)
-                   AND live_notified_version IS DISTINCT FROM live_version
-                   AND (live_notified_at IS NULL
-                        OR live_notified_at <= clock_timestamp() AT TIME ZONE 'UTC'
-                                               - %s * interval '1 millisecond')
-             RETURNING id, live_version
-                """,
-                list(room_ids),
-                LIVE_NOTIFY_INTERVAL_MS,
-            )
-        )
-        sent = cr.fetchall()
-        self.invalidate_model(live_fields)
+    def _live_notify(self):
+        """Send each room's live version to the conference users' browsers."""
         group = self.env.ref("voip_conference.voip_conference_group_user")
-        for room_id, version in sent:
+        for room in self.sudo():
             # Only ids: each browser reads the panel through a checked RPC.
-            group._bus_send("voip_conference/live", {"id": room_id, "version": version})
-        cr.execute(
-            SQL(
-                """
-                SELECT id, EXTRACT(EPOCH FROM live_notified_at
-                           + %s * interval '1 millisecond'
-                           - clock_timestamp() AT TIME ZONE 'UTC')
-                  FROM voip_conference
-                 WHERE id = ANY(%s)
-                   AND live_notified_version IS DISTINCT FROM live_version
-                """,
-                LIVE_NOTIFY_INTERVAL_MS,
-                list(room_ids),
+            group._bus_send(
+                "voip_conference/live", {"id": room.id, "version": room.live_version}
             )
-        )
-        return {room_id: max(float(wait or 0), 0.0) for room_id, wait in cr.fetchall()}
 
     def _live_refresh(self, backend=None):
         """Read the live state of these rooms (one PBX) from the provider:
@@ -1349,7 +1311,6 @@ class VoipConference(models.Model):
 
 # A panel of a PBX that does not push events polls this often while open.
 LIVE_POLL_MS = 3000
-LIVE_NOTIFY_INTERVAL_MS = 100
 PARTICIPANT_ACTIONS = {"mute": "mute", "unmute": "mute", "remove": "remove"}
 ROOM_ACTIONS = {
     "lock": "lock",
@@ -1370,20 +1331,3 @@ def _live_poll_due(dbname, room_id, interval=1.0):
         return False
     _last_polls[key] = now
     return True
-
-
-def _live_notify_loop(registry, room_ids, patience=2.0):
-    """After commit: send the bus messages of ``room_ids``, waiting out the
-    100 ms window of a room that has just had one (in its own cursors)."""
-    deadline = time.monotonic() + patience
-    pending = set(room_ids)
-    while pending and time.monotonic() < deadline:
-        try:
-            with registry.cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                waits = env["voip.conference"]._live_notify_now(pending)
-        except psycopg2.errors.SerializationFailure:
-            waits = dict.fromkeys(pending, 0.01)
-        pending = set(waits)
-        if pending:
-            time.sleep(max(min(waits.values()), 0.005))
