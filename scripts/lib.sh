@@ -365,7 +365,35 @@ bootstrap() {
     fi
     find_odoo || die "The Odoo in ${ODOO_SOURCE:-$BASE_PYTHON} does not import with $PYTHON."
     install_addon_deps
+    ensure_gevent
+    write_odoo_launcher
     return 0
+}
+
+# ensure_gevent: Odoo's websocket process (prefork mode) starts with
+# gevent's monkey.patch_all(), which loads gevent's plugins through
+# pkg_resources. The setuptools that venv seeds (65 on Python 3.11) cannot
+# find zope.interface 7 and later by their dist-info names
+# (DistributionNotFound): a newer one, below Odoo's bound of 81, can.
+ensure_gevent() {
+    "$PYTHON" -c 'import gevent' 2>/dev/null || return 0
+    "$PYTHON" -c 'from gevent import monkey; monkey.patch_all()' 2>/dev/null && return 0
+    pip_install_once gevent-setuptools \
+        "Installing a setuptools that gevent's plugins load with, into $VENV_DIR" \
+        "setuptools>=70,<81" \
+        || say "setuptools did not install into $VENV_DIR (pip's message above): Odoo runs, but not in production mode (--workers)."
+}
+
+# write_odoo_launcher: ODOO_BIN, Odoo's command line as a script file. A
+# prefork Odoo starts its websocket (gevent) process again from sys.argv[0]:
+# with `python -m odoo` that is odoo/__main__.py, which cannot run alone
+# ("attempted relative import with no known parent package").
+write_odoo_launcher() {
+    ODOO_BIN="$VENV_DIR/.voip_conference/odoo-bin"
+    mkdir -p "$(dirname "$ODOO_BIN")"
+    printf '%s\n' '#!/usr/bin/env python3' 'import runpy' '' \
+        'runpy.run_module("odoo", run_name="__main__")' >"$ODOO_BIN"
+    export ODOO_BIN
 }
 
 # ensure_pg: PostgreSQL through its Unix socket as the current user's role,

@@ -44,12 +44,15 @@ import os
 import pathlib
 import signal
 import sys
+import threading
 import time
 
 state = pathlib.Path(os.environ["FAKE_STATE"])
 argv = sys.argv[1:]
 with open(state / "odoo-calls.log", "a") as log:
     log.write(json.dumps(argv) + "\\n")
+# What a prefork Odoo runs again for its websocket process: a script file.
+(state / "odoo-argv0").write_text(sys.argv[0])
 (state / "odoo-pids").mkdir(exist_ok=True)
 (state / "odoo-pids" / str(os.getpid())).write_text("")
 signal.signal(signal.SIGTERM, lambda *args: sys.exit(0))
@@ -62,7 +65,11 @@ if "--stop-after-init" in argv:
     if "-i" in argv:
         (state / "installed").write_text("")
     sys.exit(0)
-port = int(next(a.split("=", 1)[1] for a in argv if a.startswith("--http-port=")))
+def option(name):
+    return next((a.split("=", 1)[1] for a in argv if a.startswith(name + "=")), None)
+
+
+port = int(option("--http-port"))
 
 
 class Health(http.server.BaseHTTPRequestHandler):
@@ -76,6 +83,9 @@ class Health(http.server.BaseHTTPRequestHandler):
         pass
 
 
+if option("--workers"):  # prefork: the websocket process answers too
+    gevent = http.server.HTTPServer(("127.0.0.1", int(option("--gevent-port"))), Health)
+    threading.Thread(target=gevent.serve_forever, daemon=True).start()
 http.server.HTTPServer(("127.0.0.1", port), Health).serve_forever()
 """
 
@@ -596,9 +606,9 @@ def as_from_a_terminal():
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def start_run(env):
+def start_run(env, *args):
     return subprocess.Popen(
-        [SCRIPTS / "run"],
+        [SCRIPTS / "run", *args],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,
@@ -694,3 +704,36 @@ def test_ctrl_c_while_installing_into_an_existing_database_keeps_it(world, first
     assert (state / "db-exists").exists()
     pids = [int(p.name) for p in (state / "odoo-pids").iterdir()]
     assert pids and not [pid for pid in pids if alive(pid)]
+
+
+def test_production_mode_runs_prefork_with_its_websocket_process(world, first_setup):
+    port, gevent_port = free_port(), free_port()
+    env, state = environment(
+        world,
+        "prefork",
+        VOIP_CONFERENCE_PORT=str(port),
+        VOIP_CONFERENCE_GEVENT_PORT=str(gevent_port),
+    )
+    proc = start_run(env, "--workers", "2")
+    try:
+        output = read_until(proc, "Ctrl-C stops Odoo")
+    finally:
+        code = press_ctrl_c(proc)
+    assert f"websocket process on port {gevent_port}" in output
+    assert "route /websocket" in output
+    served = odoo_calls(state)[-1]
+    assert "--workers=2" in served and f"--gevent-port={gevent_port}" in served
+    # Not `python -m odoo` (odoo/__main__.py), which the websocket process
+    # cannot be started again from.
+    argv0 = pathlib.Path((state / "odoo-argv0").read_text())
+    assert argv0.name != "__main__.py" and argv0.is_file()
+    assert code == 130
+    assert port_is_free(port) and port_is_free(gevent_port)
+
+
+def test_workers_must_be_a_number(world, first_setup):
+    env, _state = environment(world, "prefork-bad")
+    proc = start_run(env, "--workers", "two")
+    output = proc.communicate(timeout=120)[0].decode()
+    assert proc.returncode == 2
+    assert "--workers needs a number of processes" in output
