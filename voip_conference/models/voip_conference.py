@@ -765,6 +765,8 @@ class VoipConference(models.Model):
             "dtmf": f"{code}#" if code else "",
             "delay_ms": round(max(delay, 0) * 1000),
             "dtmf_method": room.pbx_id.conference_dtmf_method,
+            # The receptionist waits for the caller: the user sends the code.
+            "wait": room.pbx_id.conference_code_on_request,
         }
 
     def _dial_in_row(self, number, code, label):

@@ -262,10 +262,15 @@ class VoipIncomingNumber(models.Model):
 
     @api.model
     def _normalize_number(self, number, country):
-        """Return ``number`` in E.164, or raise a translated ValidationError."""
+        """Return ``number`` in E.164, or raise a translated ValidationError.
+
+        The number is first read the way a phone reads it: a minus sign, a
+        zero-width space or bidi marks pasted with it are separators.
+        """
+        number = dial_string.normalize(number).strip()
         try:
             return self._phone_format(
-                number=number.strip(),
+                number=number,
                 country=country,
                 force_format="E164",
                 raise_exception=True,

@@ -48,6 +48,14 @@ SYNC_BATCH = 200
 # Join waits this long at most before sending an access code (seconds): the
 # digital receptionist asks for it within a few seconds.
 RECEPTIONIST_DELAY_MAX = 60
+# The PBX's fields that hold keys a phone dials.
+DIALLED_FIELDS = (
+    "dial_international_prefix",
+    "conference_menu_mute_self",
+    "conference_menu_lock",
+    "conference_menu_kick_last",
+    "conference_menu_mute_others",
+)
 
 
 class VoipPbx(models.Model):
@@ -139,6 +147,13 @@ class VoipPbx(models.Model):
         help="How long Join waits, once the call is connected, before sending "
         "the access code: the time the digital receptionist takes to ask for it "
         "(0 to 60 seconds).",
+    )
+    conference_code_on_request = fields.Boolean(
+        string="Send the Access Code When Asked",
+        help="For a digital receptionist that waits for the caller rather than "
+        "asking after a fixed delay: Join dials the room and stops, as a phone "
+        "does at a wait (;), and the call view offers to send the access code "
+        "when the user clicks.",
     )
     # TURN passwords: administrators only; the PBX's users get the servers
     # through their session (res.users._voip_get_info).
@@ -302,19 +317,24 @@ class VoipPbx(models.Model):
         )._check_capacity()
 
     @api.model
-    def _clean_api_vals(self, vals):
+    def _clean_vals(self, vals):
         # A token or URL pasted with a line break is still the same.
         for fname in ("api_token", "api_url"):
             if isinstance(vals.get(fname), str):
                 vals[fname] = vals[fname].strip() or False
+        # Keys a phone dials are read the way it reads them (a minus sign or
+        # a zero-width space pasted with them are separators).
+        for fname in DIALLED_FIELDS:
+            if isinstance(vals.get(fname), str):
+                vals[fname] = numbering.clean(vals[fname]) or False
         return vals
 
     @api.model_create_multi
     def create(self, vals_list):
-        return super().create([self._clean_api_vals(vals) for vals in vals_list])
+        return super().create([self._clean_vals(vals) for vals in vals_list])
 
     def write(self, vals):
-        return super().write(self._clean_api_vals(vals))
+        return super().write(self._clean_vals(vals))
 
     def action_view_conferences(self):
         self.env["res.users"]._voip_conference_check_rights("manager")

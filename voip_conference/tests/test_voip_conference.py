@@ -158,6 +158,36 @@ class TestVoipConference(VoipConferenceCase):
                 room.access_code = code
         self.assertEqual(room.access_code, "1234", "a refused code loses nothing")
 
+    def test_pasted_digits_read_as_a_phone_does(self):
+        """Issue 24, 4: an extension or a code pasted with a zero-width space,
+        bidi marks, a soft hyphen, a minus sign or full-width digits is digits
+        (it was refused as "digits only")."""
+        Room = self.Room.with_user(self.manager)
+        pasted = {
+            "8101\u200b": "8101",
+            "\u202a81\u221202\u202c": "8102",
+            "８１０３": "8103",
+            "81\u00ad0\u20604": "8104",
+            "81\u00a00\u20115": "8105",
+        }
+        for typed, stored in pasted.items():
+            with self.subTest(typed=typed):
+                room = Room.create(
+                    {
+                        "name": "Pasted",
+                        "extension": typed,
+                        "access_code": typed + "9",
+                        "pbx_id": self.pbx.id,
+                    }
+                )
+                self.assertEqual(room.extension, stored)
+                self.assertEqual(room.sudo().access_code, stored + "9")
+        room.write({"extension": "\ufeff8106", "access_code": "12\u200b34"})
+        self.assertEqual((room.extension, room.sudo().access_code), ("8106", "1234"))
+        # Users' extensions are set by administrators (voip_oca).
+        self.conf_user.voip_extension = "20\u200b2"
+        self.assertEqual(self.conf_user.voip_extension, "202")
+
     def test_access_code_error_names_hash(self):
         with self.assertRefused(ValidationError, "end it with #"):
             self._room(access_code="1234#")

@@ -38,8 +38,16 @@ class TestVoipConferenceJoin(VoipConferenceCase):
                 "dtmf": "1234#",
                 "delay_ms": 2000,
                 "dtmf_method": "auto",
+                "wait": False,
             },
         )
+
+    def test_code_sent_when_asked(self):
+        """Issue 24, 2: a receptionist that waits for the caller: Join stops
+        at a wait and the user sends the code."""
+        self.pbx.conference_code_on_request = True
+        sequence = self.room.with_user(self.conf_user).get_join_sequence()
+        self.assertEqual((sequence["dtmf"], sequence["wait"]), ("1234#", True))
 
     @users("vc_user")
     def test_no_code_sends_nothing_not_even_a_hash(self):
@@ -84,6 +92,17 @@ class TestVoipConferenceJoin(VoipConferenceCase):
         )
         with self.assertRaisesRegex(ValidationError, "must be digits"):
             self.pbx.dial_international_prefix = "+"
+        # Issue 24, 4: pasted with a zero-width space, still digits.
+        self.pbx.write(
+            {
+                "dial_international_prefix": "00\u200b",
+                "conference_menu_lock": "*\u20602",
+            }
+        )
+        self.assertEqual(
+            (self.pbx.dial_international_prefix, self.pbx.conference_menu_lock),
+            ("00", "*2"),
+        )
 
     def test_invite_target_read_with_the_dial_string_grammar(self):
         Invite = self.env["voip.conference.invite"].with_user(self.manager)

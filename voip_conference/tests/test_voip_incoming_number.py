@@ -181,6 +181,29 @@ class TestVoipIncomingNumber(VoipConferenceCase):
                 dial_plan="x",
             )
 
+    def test_pasted_numbers_read_as_a_phone_does(self):
+        """Issue 24, 4: a minus sign, dashes, bidi marks, zero-width and
+        no-break spaces pasted with a number are separators."""
+        Number = self.Number.with_user(self.manager)
+        pasted = [
+            "+32\u20112\u2013555\u201401\u221200",
+            "\u202a+32 2 555 01 01\u202c",
+            "+32\u200b2\u00a0555\u202f01\u206002",
+            "＋３２ ２ ５５５ ０１ ０３",
+            "02\u00ad555\u221201\u221204",
+        ]
+        for index, typed in enumerate(pasted):
+            with self.subTest(typed=typed):
+                number = Number.create({"number": typed, "pbx_id": self.pbx.id})
+                self.assertEqual(number.number, f"+322555010{index}")
+        number.write(
+            {
+                "destination_type": "extension",
+                "destination_extension": "20\u200b0",
+            }
+        )
+        self.assertEqual(number.destination_extension, "200")
+
     def test_destination_extension_digits_only(self):
         with self.assertRefused(ValidationError, "digits only"):
             self._number(destination_type="extension", destination_extension="20a")

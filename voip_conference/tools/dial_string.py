@@ -17,25 +17,37 @@ A dial string is ``<number><post-dial><label>``:
   diallers write it (Android ``PhoneNumberUtils``, iOS, and the one-tap
   strings of Zoom, Microsoft Teams and Webex invitations):
 
-  - ``,`` is a pause of two seconds (also ``p`` or ``P`` when glued to the
-    digits, the older RFC 2806 / GSM handset notation);
-  - ``;`` is a wait: the rest is sent when the user says so (also ``w``/``W``
-    glued to the digits);
+  - ``,`` is a pause of two seconds (also ``p`` or ``P`` among the digits,
+    the older RFC 2806 / GSM handset notation);
+  - ``;`` is a wait: the dialler stops there and offers to send the rest,
+    which goes only when the user says so (also ``w``/``W`` among the
+    digits), as Android's and iOS's diallers do (:attr:`DialString.steps`);
   - ``0``-``9``, ``*`` and ``#`` are tones (RFC 4733 events 0-11). ``A``-``D``
     are not: no phone keypad (ITU-T E.161) and no invitation has them, and a
     letter in pasted text is a label's.
 
-  Blanks, ``-`` and ``.`` between digits (``850 1234 5678#``) are not tones.
-  Trailing pauses and waits are dropped: they would only delay the end.
+  Blanks, ``-`` and ``.`` between tones, pauses and waits
+  (``850 1234 5678#``, ``8001 , , 1234 #``) are not tones; after a ``#``
+  they start the label unless a pause or wait follows. Trailing pauses and
+  waits are dropped: they would only delay the end.
+- **extension**: an extension written after the number, as RFC 3966 writes
+  it (``;ext=1234``) or as people do (``ext. 1234``, ``x1234``,
+  ``extension 1234``, ``poste 1234``, ``toestel 1234``): a dialler sends it
+  after the answer, so it is post-dial, one pause then its digits
+  (``,1234``).
 - **label**: whatever follows (``BE (Brussels)``, ``Belgium, Brussels``,
   ``US Toll``): ignored, never turned into tones.
 
-Before any rule applies the text is read the way a phone reads it: Unicode
-compatibility forms (full-width ``＋３２``) and other scripts' decimal digits
-become ASCII, invisible format characters (the bidi marks Outlook and Teams
-put around numbers, zero-width spaces) are dropped, any Unicode blank is a
-blank and any dash a ``-``. A pasted ``tel:`` link is read as the text it
-encodes (``%23`` is ``#``; its ``;name=value`` parameters are not tones).
+Before any rule applies the text is read the way a phone reads it, by
+Unicode category (:data:`CATEGORY_READING`), never by a list of characters
+seen so far: compatibility forms (full-width ``＋３２``) and other scripts'
+decimal digits become ASCII; format characters (Cf: bidi marks Outlook and
+Teams put around numbers, zero-width spaces, word joiners, soft hyphens) are
+dropped; blanks (Zs, Zl, Zp) and control characters (Cc: tabs, newlines) are
+a blank; dashes (Pd, and the rest of Unicode's Dash property: ``−`` MINUS
+SIGN, ``⁓``) are a ``-``. A pasted ``tel:`` link is read as the text it
+encodes (``%23`` is ``#``; its ``;name=value`` parameters are not tones,
+but its ``;ext=`` is an extension).
 
 This module must not import Odoo (tier-1 tests load it alone).
 """
@@ -53,7 +65,40 @@ DIAL_CHARS = "0123456789*#"
 VISUAL_SEPARATORS = " -./()"
 POST_DIAL_SEPARATORS = " -."
 _LETTER_PAUSES = {"p": PAUSE, "P": PAUSE, "w": WAIT, "W": WAIT}
-_TEL_PARAM = re.compile(r";[A-Za-z0-9-]+=[^;]*")
+_TEL_PARAM = re.compile(r";(?!ext=)[A-Za-z0-9-]+=[^;]*", re.IGNORECASE)
+# How a phone reads a character, by Unicode general category: format
+# characters are invisible, blanks and controls separate, dashes are "-".
+CATEGORY_READING = {
+    "Cf": "",
+    "Cc": " ",
+    "Zs": " ",
+    "Zl": " ",
+    "Zp": " ",
+    "Pd": "-",
+}
+# Unicode's Dash property outside Pd (PropList.txt): MINUS SIGN and SWUNG
+# DASH (superscript and subscript minus become MINUS SIGN under NFKC). The
+# widget's twin reads them with \p{Dash}.
+OTHER_DASHES = "\u2053\u2212"
+# How an extension after the number is written: RFC 3966 ";ext=", then the
+# words of invitations and signatures (English, French, Spanish, Dutch).
+EXTENSION_MARKERS = (
+    ";ext=",
+    "extension",
+    "extensión",
+    "extn",
+    "ext",
+    "poste",
+    "toestel",
+    "tst",
+    "x",
+)
+_EXTENSION = re.compile(
+    r"[ ]*(?:,[ ]*)?(?:"
+    + "|".join(re.escape(marker) for marker in EXTENSION_MARKERS)
+    + r")\.?[ ]*:?[ ]*(?P<digits>[0-9]+)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -80,6 +125,18 @@ class DialString:
         """The pauses and waits before the first tone (``",,"``)."""
         return self.post_dial[: len(self.post_dial) - len(self.tones)]
 
+    @property
+    def steps(self):
+        """The post-dial part as a dialler plays it: a list of
+        ``{"wait": bool, "pauses": int, "tones": str}``.
+
+        Each wait (``;``) starts a step that the user must ask for
+        (``wait``); ``pauses`` are the two-second pauses before its tones;
+        ``tones`` may hold pauses of their own (``"1234#,,*9#"``). A step
+        with no tone is dropped: ``8001;1234#`` is one step, waiting.
+        """
+        return steps(self.post_dial)
+
     def __str__(self):
         return self.number + self.post_dial
 
@@ -94,28 +151,35 @@ def _digit_value(char):
         return None
 
 
+def steps(post_dial):
+    """Split a post-dial string at its waits: see :attr:`DialString.steps`."""
+    found = []
+    for index, part in enumerate(post_dial.split(WAIT)):
+        tones = part.strip(PAUSE)
+        if tones:
+            pauses = len(part) - len(part.lstrip(PAUSE))
+            found.append({"wait": index > 0, "pauses": pauses, "tones": tones})
+    return found
+
+
 def normalize(text):
     """Read ``text`` as a phone would before the grammar applies.
 
     :param str text: anything pasted
-    :returns: ASCII digits, Unicode blanks as ``" "``, dashes as ``"-"``,
-        format characters (category Cf) removed
+    :returns: ASCII digits, blanks and controls as ``" "``, dashes as
+        ``"-"``, format characters removed (:data:`CATEGORY_READING`)
     :rtype: str
     """
     text = unicodedata.normalize("NFKC", text or "")
     out = []
     for char in text:
         category = unicodedata.category(char)
-        if category == "Cf":
-            continue
         if category == "Nd":
             out.append(_digit_value(char) or char)
-        elif char.isspace() or category == "Zs":
-            out.append(" ")
-        elif category == "Pd":
+        elif char in OTHER_DASHES:
             out.append("-")
         else:
-            out.append(char)
+            out.append(CATEGORY_READING.get(category, char))
     return "".join(out)
 
 
@@ -165,11 +229,27 @@ def parse(text):
                 break
         else:
             break
-    post_dial, i = _read_post_dial(text, i, number[-1] if number else "")
+    extension, i = _read_extension(text, i, number)
+    post_dial, i = _read_post_dial(text, i, (extension or number or [""])[-1])
+    post_dial = extension + post_dial
     label = text[i:].strip(" -") if i < size else ""
     if not post_dial and not label and len(number) == 1 and number[0] == "+":
         number = []
     return DialString("".join(number), post_dial, label)
+
+
+def _read_extension(text, i, number):
+    """Read an extension written after the number (``;ext=12``, ``x12``).
+
+    :returns: ``(post_dial, end)``: one pause and the extension's digits
+        (``",12"``), or ``("", i)`` when there is none
+    """
+    if not number or number[-1] not in "0123456789":
+        return "", i
+    match = _EXTENSION.match(text, i)
+    if not match:
+        return "", i
+    return PAUSE + match.group("digits"), match.end()
 
 
 def _read_post_dial(text, i, prev=""):
@@ -193,9 +273,15 @@ def _read_post_dial(text, i, prev=""):
             j = i
             while j < size and text[j] in POST_DIAL_SEPARATORS:
                 j += 1
-            # Separators group a code's digits ("850 1234 5678#") or follow a
-            # pause (",, 1234#"); anywhere else they end the tones.
-            if post and prev in "0123456789,;" and j < size and text[j] in TONES:
+            # Separators group a code's digits ("850 1234 5678#") and stand
+            # between pauses and keys as people type them ("8001 , , 1234 #");
+            # after a "#" they start the label unless a pause or wait follows.
+            following = text[j] if j < size else ""
+            if following and (
+                following in PAUSE + WAIT
+                or (following in TONES and prev != "#")
+                or (following in _LETTER_PAUSES and _glued_pause(text, j))
+            ):
                 i = j
             else:
                 break
@@ -207,13 +293,19 @@ def _read_post_dial(text, i, prev=""):
 def _glued_pause(text, i):
     """Whether the ``p``/``w`` at ``i`` is a pause or wait, not a label's letter.
 
-    It must follow a digit, tone or separator directly and be followed by more
-    of them (``1234pp5678#``, ``5550100w1234#``).
+    Its letters stand between tones, pauses or waits, glued to them or apart
+    by blanks (``1234pp5678#``, ``5550100w1234#``, ``8001 p 1234#``); a
+    word (``pin 1234#``) is a label.
     """
-    if i == 0 or text[i - 1] not in TONES + PAUSE + WAIT + "pPwW":
+    before = text[:i].rstrip(POST_DIAL_SEPARATORS)
+    if not before or before[-1] not in TONES + PAUSE + WAIT + "pPwW":
         return False
     j = i
     while j < len(text) and text[j] in _LETTER_PAUSES:
+        j += 1
+    if j < len(text) and text[j] not in POST_DIAL_SEPARATORS + TONES + PAUSE + WAIT:
+        return False  # a word: "pin", "Wemmel"
+    while j < len(text) and text[j] in POST_DIAL_SEPARATORS + "pPwW":
         j += 1
     return j < len(text) and text[j] in TONES + PAUSE + WAIT
 

@@ -33,14 +33,21 @@ WRONG_LENGTH = "wrong_length"
 NOT_IN_USE = "not_in_use"
 
 _DIGITS = re.compile(r"[0-9]+")
-_SPACES = re.compile(r"\s+")
+# What dial_string.normalize() makes of every blank and dash of Unicode.
+_SEPARATORS = re.compile(r"[ -]+")
 
 
 def clean(value):
-    """Return ``value`` without blanks (users paste ``12 34``), or ``""``."""
+    """Return ``value`` read the way a phone reads it, or ``""``.
+
+    Before any rule: other scripts' and full-width digits become ASCII,
+    format characters (a zero-width space pasted with ``1234``, bidi marks)
+    go, and blanks and dashes of every kind (``12 34``, ``12\u221234``) are
+    separators, not part of the value (see :func:`dial_string.normalize`).
+    """
     if not value:
         return ""
-    return _SPACES.sub("", str(value))
+    return _SEPARATORS.sub("", dial_string.normalize(str(value)))
 
 
 def is_digits(value):
@@ -51,8 +58,8 @@ def is_digits(value):
 def check_extension(value):
     """Check an internal extension; ``None`` when valid, else an error code.
 
-    An extension is dialled from a desk phone keypad: ASCII digits only,
-    between 2 and 8 of them.
+    An extension is dialled from a desk phone keypad: digits only (as
+    :func:`clean` reads them), between 2 and 8 of them.
     """
     value = clean(value)
     if not value:
@@ -114,7 +121,7 @@ def phone_number_problem(number, region=None):
     The library's own messages are English sentences meant for developers:
     the caller words the code for users instead.
     """
-    number = (number or "").strip()
+    number = dial_string.normalize(number).strip()
     if not number:
         return REQUIRED
     try:

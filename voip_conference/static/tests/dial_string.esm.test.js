@@ -2,6 +2,7 @@
 import {describe, expect, test} from "@odoo/hoot";
 import {
     buildOneTap,
+    normalize,
     parseDialString,
     sipUser,
     telUri,
@@ -26,7 +27,7 @@ async function loadVectors() {
 
 test("every parse vector of the Python grammar", async () => {
     await loadVectors();
-    expect(vectors.parse.length).toBeGreaterThan(30);
+    expect(vectors.parse.length).toBeGreaterThan(60);
     for (const vector of vectors.parse) {
         const parsed = parseDialString(vector.input);
         expect({
@@ -37,7 +38,18 @@ test("every parse vector of the Python grammar", async () => {
             {number: vector.number, post_dial: vector.post_dial, label: vector.label},
             {message: vector.description}
         );
+        if (vector.steps) {
+            // Issue 24, 2: a wait is a step of its own, the user's to send.
+            expect(parsed.steps).toEqual(vector.steps, {message: vector.description});
+        }
     }
+});
+
+test("pasted text is read by Unicode property, as the Python twin (issue 24, 4)", () => {
+    expect(normalize("12\u221234")).toBe("12-34");
+    expect(normalize("\u202a12\u200b34\u00ad\u2060\u202c")).toBe("1234");
+    expect(normalize("12\u300034\u2028")).toBe("12 34 ");
+    expect(normalize("\uff11\uff12\u0663")).toBe("123");
 });
 
 test("every tel: vector of the Python grammar", async () => {

@@ -235,6 +235,27 @@ describe("Join", () => {
         expect(session.infos.length).toBe(5);
     });
 
+    test("SIP INFO waits for the media like RFC 4733 (issue 24, 5)", async () => {
+        const session = new FakeSession(new FakeClock());
+        join(session, {method: "info", delayMs: 0});
+        session.setState("Established");
+        await session.clock.advance(30); // media still connecting
+        expect(session.infos).toEqual([]);
+        const connectedAt = session.clock.now;
+        session.pc.connect();
+        await session.clock.advance(1);
+        expect(session.infos).toEqual([["Signal=1", connectedAt]]);
+    });
+
+    test("SIP INFO without media in time still goes", async () => {
+        const session = new FakeSession(new FakeClock());
+        join(session, {method: "info", delayMs: 0, mediaTimeoutMs: 3000});
+        session.setState("Established");
+        const start = session.clock.now;
+        await session.clock.advance(3001);
+        expect(session.infos).toEqual([["Signal=1", start + 3000]]);
+    });
+
     test("no code: nothing at all, not even #", async () => {
         const session = new FakeSession(new FakeClock());
         const {statuses} = join(session, {dtmf: ""});
@@ -411,6 +432,7 @@ describe("Issue 10: 'sent' once the far end can have the last tone", () => {
     test("SIP INFO: sent when the far end answered the last INFO", async () => {
         const session = new FakeSession(new FakeClock());
         session.infoAnswerMs = 300;
+        session.pc.connect();
         const {statuses} = join(session, {dtmf: "12#", method: "info", delayMs: 0});
         session.setState("Established");
         // 1 answered at 300, 2 sent at 550 and answered at 850, # at 1100.
@@ -424,6 +446,7 @@ describe("Issue 10: 'sent' once the far end can have the last tone", () => {
     test("SIP INFO never answered: failed, not sent", async () => {
         const session = new FakeSession(new FakeClock());
         session.infoAnswerMs = null;
+        session.pc.connect();
         const {statuses} = join(session, {dtmf: "1#", method: "info", delayMs: 0});
         session.setState("Established");
         await session.clock.advance(40000);

@@ -398,19 +398,107 @@ test("E.164 numbers reach the PBX with their +, or its international prefix", as
     await agent.call({number: "02 555 01 00"});
     expect(invited.at(-1).target.uri).toBe("sip:025550100@pbx.test");
     await hangup();
-    // A wait is played as a pause (2 s), before the tones as after them.
-    await agent.call({number: "8001;1234#"});
+    // Issue 24, 1: blanks between the pauses and the keys, as people type.
+    await agent.call({number: "8001 , , 1234 #"});
     expect(invited.at(-1).target.uri).toBe("sip:8001@pbx.test");
     expect([agent.joinSequencer.delayMs, agent.joinSequencer.dtmf]).toEqual([
-        2000,
+        4000,
         "1234#",
     ]);
     await hangup();
+    // Issue 24, 2: a wait is not a pause: nothing goes until the user asks.
+    await agent.call({number: "8001;1234#"});
+    expect(agent.joinSequencer).toBe(null);
+    expect(agent.joinState.next).toBe("1234#");
+    await hangup();
+    expect(agent.joinState.next).toBe("");
     expect.verifySteps([
         "create_call +3225550100 -",
         "create_call 025550100 -",
         "create_call 8001 -",
+        "create_call 8001 -",
     ]);
+});
+
+/** Let time pass by small steps: each INFO waits for the previous answer. */
+async function advanceBy(ms) {
+    for (let elapsed = 0; elapsed < ms; elapsed += 50) {
+        await advanceTime(50);
+    }
+}
+
+/** The call is answered and its media connected (no DTMF sender: SIP INFO). */
+function answer(inviter) {
+    inviter.sessionDescriptionHandler = {
+        peerConnection: {
+            connectionState: "connected",
+            getReceivers: () => [],
+            getSenders: () => [],
+            addEventListener: () => {},
+            removeEventListener: () => {},
+        },
+        remoteMediaStream: {},
+        sendDtmf: () => false,
+        enableReceiverTracks: () => {},
+        enableSenderTracks: () => {},
+    };
+    inviter.setState("Established");
+}
+
+test("A wait stops the dialling: the call view offers Send 1234# (issue 24, 2)", async () => {
+    mockCalls();
+    const invited = fakeSip();
+    await openSoftphone({mode: "prod", pbx_domain: "pbx.test", dtmf_method: "info"});
+    const agent = getService("voip_agent_oca");
+    await agent.call({number: "+3225550100,,42#;1234#"});
+    answer(invited.at(-1));
+    // The part before the wait goes by itself, the rest waits for the user.
+    await advanceBy(4000 + 2 * 250 + 100);
+    expect.verifySteps([
+        "create_call +3225550100 -",
+        "INFO Signal=4",
+        "INFO Signal=2",
+        "INFO Signal=#",
+    ]);
+    await advanceTime(60000);
+    expect.verifySteps([]);
+    await click(".o_voip_conference_send_next:contains('Send 1234#')");
+    await advanceBy(4 * 250 + 100);
+    expect.verifySteps([
+        "INFO Signal=1",
+        "INFO Signal=2",
+        "INFO Signal=3",
+        "INFO Signal=4",
+        "INFO Signal=#",
+    ]);
+    await contains(".o_voip_conference_send_next", {count: 0});
+});
+
+test("Join with a receptionist that waits: the user sends the code (issue 24, 2)", async () => {
+    mockCalls();
+    const invited = fakeSip();
+    onRpc("voip.conference", "get_join_sequence", () => ({
+        ...SALES,
+        dtmf_method: "info",
+        wait: true,
+    }));
+    await openSoftphone({mode: "prod", pbx_domain: "pbx.test"});
+    const agent = getService("voip_agent_oca");
+    await agent.joinConference(1);
+    answer(invited.at(-1));
+    await advanceTime(60000);
+    expect.verifySteps(["create_call 8001 1"]);
+    // The code never shows, only its length.
+    await click(".o_voip_conference_send_next:contains('Send ••••#')");
+    await advanceBy(4 * 250 + 100);
+    expect.verifySteps([
+        "INFO Signal=1",
+        "INFO Signal=2",
+        "INFO Signal=3",
+        "INFO Signal=4",
+        "INFO Signal=#",
+    ]);
+    await contains(".o_voip_conference_join_status:contains('Access code sent')");
 });
 
 test("Double-clicking Join places one call, without an error dialog", async () => {

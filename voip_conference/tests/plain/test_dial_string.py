@@ -60,3 +60,23 @@ def test_one_tap():
     assert dial_string.one_tap("+3225550100", "") == "+3225550100"
     assert dial_string.one_tap("", "1234") == ""
     assert dial_string.one_tap("8001", "42", pause=";") == "8001;42#"
+
+
+@pytest.mark.parametrize(
+    "case",
+    [case for case in CASES["parse"] if "steps" in case],
+    ids=[case["description"] for case in CASES["parse"] if "steps" in case],
+)
+def test_steps(case):
+    """Issue 24, 2: a wait stops the dialler; the rest is a step of its own
+    that the user asks for. Pauses stay pauses."""
+    assert dial_string.parse(case["input"]).steps == case["steps"]
+
+
+def test_normalize_reads_by_unicode_category():
+    """Issue 24, 4: every dash, blank and format character, derived from the
+    Unicode categories, not from the characters seen so far."""
+    assert dial_string.normalize("12\u221234") == "12-34"
+    assert dial_string.normalize("\u202a12\u200b34\u00ad\u2060\u202c") == "1234"
+    assert dial_string.normalize("12\u300034\u2028") == "12 34 "
+    assert dial_string.normalize("\uff11\uff12\u0663") == "123"

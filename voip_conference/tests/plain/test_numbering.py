@@ -15,6 +15,33 @@ def test_extension_accepted(value):
     assert numbering.check_extension(value) is None
 
 
+# Issue 24, 4: what people paste is read the way a phone reads it, in every
+# field that holds digits, before any rule.
+PASTED_8001 = [
+    "8001\u200b",  # zero-width space
+    "\u202a8001\u202c",  # bidi marks (Outlook, Teams)
+    "80\u206001",  # word joiner
+    "80\u00ad01",  # soft hyphen
+    "\ufeff8001",  # byte-order mark
+    "80\u221201",  # minus sign
+    "80\u201101",  # non-breaking hyphen
+    "80\u201401",  # em dash
+    "80-01",
+    "80\u00a001",  # no-break space
+    "80\u202f01",  # narrow no-break space
+    "80\u300001",  # ideographic space
+    "８００１",  # full-width digits
+    "٨٠٠١",  # Arabic-Indic digits
+]
+
+
+@pytest.mark.parametrize("value", PASTED_8001)
+def test_pasted_digits_read_as_a_phone_does(value):
+    assert numbering.clean(value) == "8001"
+    assert numbering.check_extension(value) is None
+    assert numbering.check_access_code(value) is None
+
+
 @pytest.mark.parametrize(
     "value, error",
     [
@@ -27,8 +54,7 @@ def test_extension_accepted(value):
         ("8001#", NOT_DIGITS),
         ("*8001", NOT_DIGITS),
         ("+3221", NOT_DIGITS),
-        ("８００１", NOT_DIGITS),  # full-width digits are not keypad digits
-        ("٨٠٠١", NOT_DIGITS),  # nor are Arabic-Indic ones
+        ("80.01", NOT_DIGITS),
     ],
 )
 def test_extension_refused(value, error):
@@ -67,9 +93,11 @@ def test_room_name_refused(value, error):
     assert numbering.check_room_name(value) == error
 
 
-def test_clean_removes_blanks_only():
+def test_clean_removes_separators_only():
     assert numbering.clean(" 12\t34 ") == "1234"
-    assert numbering.clean("12-34") == "12-34"
+    assert numbering.clean("12-34") == "1234"
+    assert numbering.clean("12.34") == "12.34"
+    assert numbering.clean("*12#") == "*12#"
     assert numbering.clean(None) == ""
 
 
@@ -160,6 +188,8 @@ def test_next_free_extension_keeps_the_length(extension, taken, expected):
         ("", "BE", numbering.REQUIRED),
         ("abc", "BE", numbering.NOT_A_NUMBER),
         ("02 555 01 00", None, numbering.NO_COUNTRY),
+        # Issue 24, 4: a minus sign, bidi marks, a zero-width space.
+        ("\u202a+32\u22122\u2212555\u200b01\u202f00\u202c", None, None),
         ("+999 123 456", None, numbering.UNKNOWN_COUNTRY_CODE),
         ("12", "BE", TOO_SHORT),
         ("+32 2 123 45 67 89 01", None, TOO_LONG),

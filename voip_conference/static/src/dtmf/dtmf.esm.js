@@ -183,7 +183,10 @@ export class KeypadDtmf {
  * for the digital receptionist (`delayMs`, counted from media connected),
  * then send `dtmf` (the code and its "#") in ONE sendDtmf call; SIP INFO when
  * that returns false, when no media connects within `mediaTimeoutMs`, or when
- * `method` is "info". Nothing is sent without a code, nor after a hang-up.
+ * `method` is "info". SIP INFO waits for the media too: the receptionist
+ * listens only once the far end's media is up, and an INFO sent 3 ms before
+ * it was seen lost its first digit. Nothing is sent without a code, nor
+ * after a hang-up.
  *
  * "sent" means the far end can have received the last tone: the browser's
  * tone buffer emptied and its last tone played (`tonechange` with an empty
@@ -314,10 +317,6 @@ export class JoinSequencer {
             return;
         }
         this.established = true;
-        if (this.method === "info") {
-            this._later(this.delayMs, () => this._sendInfo());
-            return;
-        }
         const pc = this.session.sessionDescriptionHandler?.peerConnection;
         if (pc?.connectionState === "connected") {
             this._onMediaConnected();
@@ -344,7 +343,9 @@ export class JoinSequencer {
             return;
         }
         this.mediaConnected = true;
-        this._later(this.delayMs, () => this._sendDtmf());
+        this._later(this.delayMs, () =>
+            this.method === "info" ? this._sendInfo() : this._sendDtmf()
+        );
     }
 
     _sendDtmf() {

@@ -26,6 +26,16 @@ patch(Call.prototype, {
         const label = STATUS_LABELS[this.join.status];
         return label ? label() : "";
     },
+    /** The rest of the dial string after a wait, offered once the rest is sent. */
+    get joinNextLabel() {
+        const busy = ["waiting", "sending"].includes(this.join.status);
+        return this.join.next && !busy
+            ? _t("Send %(tones)s", {tones: this.join.next})
+            : "";
+    },
+    onSendNextStep() {
+        this.agent.sendNextStep();
+    },
     onOpenNumpad() {
         if (!this.state.numpad) {
             // The in-call keypad shows the digits sent during this call, not

@@ -1,6 +1,6 @@
 /* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
 import {JoinSequencer, KeypadDtmf, maskDtmf} from "../dtmf/dtmf.esm";
-import {PAUSE_MS, parseDialString, sipUser} from "../utils/dial_string.esm";
+import {PAUSE_MS, WAIT, parseDialString, sipUser} from "../utils/dial_string.esm";
 import {VoipAgent} from "@voip_oca/services/voip_agent_service.esm";
 import {_t} from "@web/core/l10n/translation";
 import {patch} from "@web/core/utils/patch";
@@ -32,17 +32,44 @@ function wrapMakeURI() {
 }
 
 /**
+ * The steps to send once the call is connected: `[{wait, delayMs, tones}]`.
+ * A step that waits goes only when the user asks for it (a ";" or "w" in a
+ * dial string, or a receptionist set to wait for the caller), as Android's
+ * and iOS's diallers stop at a wait and offer to send the rest.
+ */
+function joinSteps(conference, parsed) {
+    if (conference) {
+        const {dtmf, delay_ms: delayMs, wait} = conference;
+        return dtmf
+            ? [{wait: Boolean(wait), delayMs: wait ? 0 : delayMs, tones: dtmf}]
+            : [];
+    }
+    return parsed.steps.map(({wait, pauses, tones}) => ({
+        wait,
+        delayMs: pauses * PAUSE_MS,
+        tones,
+    }));
+}
+
+/**
  * The agent learns to join conference rooms and to dial one-tap strings:
  * it dials the extension (or the number of the string, "+" kept), then
  * sends the access code and "#" (or the string's tones) once the call is
- * established and its media connected. One call at a time: Join and
- * one-tap are refused while a call is up or starting.
+ * established and its media connected; at a wait it stops and the call view
+ * offers to send the rest. One call at a time: Join and one-tap are refused
+ * while a call is up or starting.
  */
 patch(VoipAgent.prototype, {
     /** Shown in the call view: what Join does, never the digits. */
     get joinState() {
         if (!this._joinState) {
-            this._joinState = {status: "", masked: "", room: "", testMode: false};
+            this._joinState = {
+                status: "",
+                masked: "",
+                room: "",
+                testMode: false,
+                next: "",
+            };
         }
         return this._joinState;
     },
@@ -109,20 +136,19 @@ patch(VoipAgent.prototype, {
     },
 
     async _dial({number, partner, conference} = {}) {
-        let dtmf = "";
-        let delayMs = 0;
+        let steps = [];
         let method = this.voip.dtmf_method || "auto";
         if (conference) {
-            ({dtmf, delay_ms: delayMs, dtmf_method: method} = conference);
+            method = conference.dtmf_method;
+            steps = joinSteps(conference);
         } else {
             const parsed = parseDialString(number || partner?.phone || "");
             if (parsed.number) {
                 number = parsed.number;
-                dtmf = parsed.tones;
-                // A wait (";") is played as a pause: the widget has no prompt.
-                delayMs = parsed.lead.length * PAUSE_MS;
+                steps = joinSteps(null, parsed);
             }
         }
+        const dtmf = steps.map((step) => step.tones).join(WAIT);
         if (conference || dtmf) {
             // The dial pad must not keep (and redial) what was typed before.
             this.voip.numpad.value = "";
@@ -131,11 +157,15 @@ patch(VoipAgent.prototype, {
         this.joinSequencer?.cancel();
         this.joinSequencer = null;
         this.keypad = null;
+        // A room's code never shows; the rest of a dial string the user
+        // typed does ("Send 1234#").
+        this._joinSteps = {steps, method, secret: Boolean(conference)};
         Object.assign(this.joinState, {
             status: "",
             masked: maskDtmf(dtmf),
             room: conference ? conference.name : "",
             testMode: false,
+            next: "",
         });
         if (this.voip.mode === "prod" && number) {
             wrapMakeURI();
@@ -159,16 +189,46 @@ patch(VoipAgent.prototype, {
             Object.assign(this.joinState, {status: "test", testMode: true});
             return;
         }
+        this._sendStep(false);
+    },
+
+    /**
+     * Send the next step: now when it does not wait, or when the user asked
+     * (`asked`, the call view's Send button). A step that waits is offered
+     * in `joinState.next` until then.
+     */
+    _sendStep(asked) {
+        const {steps, method, secret} = this._joinSteps || {steps: []};
+        const step = steps[0];
+        const session = this.session;
+        if (!step || !session || (step.wait && !asked)) {
+            const tones = step && session ? step.tones : "";
+            this.joinState.next = secret ? maskDtmf(tones) : tones;
+            return;
+        }
+        steps.shift();
+        this.joinState.next = "";
+        this.joinSequencer?.cancel();
         this.joinSequencer = new JoinSequencer({
-            session: this.session,
-            dtmf,
-            delayMs,
+            session,
+            dtmf: step.tones,
+            delayMs: step.delayMs,
             method,
             onStatus: (status) => {
                 this.joinState.status = status;
+                if (status === "sent") {
+                    this._sendStep(false); // offers the next wait, if any
+                }
             },
         });
         this.joinSequencer.start();
+    },
+
+    /** The call view's Send button: the rest after a wait. */
+    sendNextStep() {
+        if (this.joinState.next) {
+            this._sendStep(true);
+        }
     },
 
     /** Transfer to a number written any way: the PBX's form of it. */
@@ -236,6 +296,8 @@ patch(VoipAgent.prototype, {
     async _onHanghup() {
         this.joinSequencer?.cancel();
         this.joinSequencer = null;
+        this._joinSteps = null;
+        this.joinState.next = "";
         this.keypad = null;
         // The dial pad is empty after a call: never redial "80011234#".
         this.voip.numpad.value = "";

@@ -6,8 +6,11 @@
  * sources). Both are tested against `static/tests/dial_string_cases.json`.
  *
  * `<number><post-dial><label>`: the number keeps its "+"; "," is a two-second
- * pause and ";" a wait (also "p"/"w" glued to the digits); 0-9, "*" and "#"
+ * pause and ";" a wait, where the dialler stops until the user asks for the
+ * rest (also "p"/"w" among the digits); an extension after the number
+ * (";ext=12", "ext. 12", "x12") is sent after the answer; 0-9, "*" and "#"
  * are tones (never A-D); whatever follows (" BE (Brussels)") is a label.
+ * Blanks between tones, pauses and waits are not tones ("8001 , , 1234 #").
  */
 
 export const PAUSE = ",";
@@ -18,8 +21,36 @@ const DIAL_CHARS = TONES;
 const VISUAL_SEPARATORS = " -./()";
 const POST_DIAL_SEPARATORS = " -.";
 const LETTER_PAUSES = {p: PAUSE, P: PAUSE, w: WAIT, W: WAIT};
-const TEL_PARAM = /;[A-Za-z0-9-]+=[^;]*/g;
+const TEL_PARAM = /;(?!ext=)[A-Za-z0-9-]+=[^;]*/gi;
 const ND = /^\p{Nd}$/u;
+// How a phone reads a character, by Unicode property (the Python twin's
+// CATEGORY_READING and OTHER_DASHES): format characters are invisible,
+// blanks and controls separate, dashes (Unicode's Dash property) are "-".
+const CATEGORY_READING = [
+    [/^\p{Cf}$/u, ""],
+    [/^[\p{Cc}\p{Zs}\p{Zl}\p{Zp}]$/u, " "],
+    [/^\p{Dash}$/u, "-"],
+];
+// RFC 3966 ";ext=" and the words of invitations and signatures.
+export const EXTENSION_MARKERS = [
+    ";ext=",
+    "extension",
+    "extensión",
+    "extn",
+    "ext",
+    "poste",
+    "toestel",
+    "tst",
+    "x",
+];
+const EXTENSION = new RegExp(
+    "^[ ]*(?:,[ ]*)?(?:" +
+        EXTENSION_MARKERS.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(
+            "|"
+        ) +
+        ")\\.?[ ]*:?[ ]*([0-9]+)",
+    "i"
+);
 
 /** The value of a decimal digit of any script (Unicode keeps 0-9 in runs). */
 function digitValue(char) {
@@ -42,20 +73,33 @@ function digitValue(char) {
 export function normalize(text) {
     let out = "";
     for (const char of (text || "").normalize("NFKC")) {
-        if (/\p{Cf}/u.test(char)) {
-            continue;
-        }
         if (ND.test(char)) {
             out += char >= "0" && char <= "9" ? char : digitValue(char);
-        } else if (/[\s\p{Zs}]/u.test(char)) {
-            out += " ";
-        } else if (/\p{Pd}/u.test(char)) {
-            out += "-";
-        } else {
-            out += char;
+            continue;
         }
+        const reading = CATEGORY_READING.find(([property]) => property.test(char));
+        out += reading ? reading[1] : char;
     }
     return out;
+}
+
+/**
+ * The post-dial part as a dialler plays it, split at its waits: each step
+ * after a wait is sent only when the user asks for it.
+ *
+ * @param {string} postDial
+ * @returns {{wait: boolean, pauses: number, tones: string}[]}
+ */
+export function dialSteps(postDial) {
+    const found = [];
+    postDial.split(WAIT).forEach((part, index) => {
+        const tones = part.replace(/^,+|,+$/g, "");
+        if (tones) {
+            const pauses = part.length - part.replace(/^,+/, "").length;
+            found.push({wait: index > 0, pauses, tones});
+        }
+    });
+    return found;
 }
 
 function untel(text) {
@@ -71,15 +115,35 @@ function untel(text) {
     return decoded.replace(TEL_PARAM, "");
 }
 
+/** Whether the p/w at `i` is a pause or wait, not a label's letter. */
 function gluedPause(text, i) {
-    if (i === 0 || !(TONES + PAUSE + WAIT + "pPwW").includes(text[i - 1])) {
+    const before = text.slice(0, i).replace(/[ .-]+$/, "");
+    if (!before || !(TONES + PAUSE + WAIT + "pPwW").includes(before.at(-1))) {
         return false;
     }
     let j = i;
     while (j < text.length && text[j] in LETTER_PAUSES) {
         j++;
     }
+    if (
+        j < text.length &&
+        !(POST_DIAL_SEPARATORS + TONES + PAUSE + WAIT).includes(text[j])
+    ) {
+        return false; // a word: "pin", "Wemmel"
+    }
+    while (j < text.length && (POST_DIAL_SEPARATORS + "pPwW").includes(text[j])) {
+        j++;
+    }
     return j < text.length && (TONES + PAUSE + WAIT).includes(text[j]);
+}
+
+/** An extension after the number: [",12", end] or ["", start]. */
+function readExtension(text, start, number) {
+    if (!number.length || !"0123456789".includes(number.at(-1))) {
+        return ["", start];
+    }
+    const match = EXTENSION.exec(text.slice(start));
+    return match ? [PAUSE + match[1], start + match[0].length] : ["", start];
 }
 
 function readPostDial(text, start, previous = "") {
@@ -99,13 +163,15 @@ function readPostDial(text, start, previous = "") {
             while (j < text.length && POST_DIAL_SEPARATORS.includes(text[j])) {
                 j++;
             }
-            // Separators group a code's digits or follow a pause; anywhere
-            // else they end the tones.
+            // Separators group a code's digits and stand between pauses and
+            // keys ("8001 , , 1234 #"); after a "#" they start the label
+            // unless a pause or wait follows.
+            const following = j < text.length ? text[j] : "";
             if (
-                post.length &&
-                "0123456789,;".includes(prev) &&
-                j < text.length &&
-                TONES.includes(text[j])
+                following &&
+                ((PAUSE + WAIT).includes(following) ||
+                    (TONES.includes(following) && prev !== "#") ||
+                    (following in LETTER_PAUSES && gluedPause(text, j)))
             ) {
                 i = j;
             } else {
@@ -122,12 +188,13 @@ function readPostDial(text, start, previous = "") {
  * Parse a dial string as pasted from an invitation, a contact or a page.
  *
  * @param {string} text
- * @returns {{number: string, postDial: string, label: string, lead: string, tones: string}}
+ * @returns {{number: string, postDial: string, label: string, lead: string, tones: string, steps: Array}}
  *   number: what is dialled ("+3225550100", "8001" or "");
  *   postDial: pauses, waits and tones as written (",,1234#");
  *   label: the ignored trailing text ("BE (Brussels)");
  *   lead: the pauses and waits before the first tone (",,");
- *   tones: postDial without lead ("1234#").
+ *   tones: postDial without lead ("1234#");
+ *   steps: postDial split at its waits (see dialSteps()).
  */
 export function parseDialString(text) {
     text = untel(normalize(text).trim());
@@ -169,7 +236,13 @@ export function parseDialString(text) {
             break;
         }
     }
-    const [postDial, end] = readPostDial(text, i, number[number.length - 1] || "");
+    const [extension, afterExtension] = readExtension(text, i, number);
+    const [read, end] = readPostDial(
+        text,
+        afterExtension,
+        (extension || number.join("")).at(-1) || ""
+    );
+    const postDial = extension + read;
     const label = end < size ? text.slice(end).replace(/^[ -]+|[ -]+$/g, "") : "";
     let dialled = number.join("");
     if (dialled === "+" && !postDial && !label) {
@@ -182,6 +255,7 @@ export function parseDialString(text) {
         label,
         lead: postDial.slice(0, postDial.length - tones.length),
         tones,
+        steps: dialSteps(postDial),
     };
 }
 
