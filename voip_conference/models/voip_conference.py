@@ -166,6 +166,9 @@ class VoipConference(models.Model):
     live_notified_at = fields.Datetime(readonly=True, copy=False)
     # The cursor of the last provider event applied to this room.
     live_event_cursor = fields.Integer(readonly=True, copy=False)
+    # The cursor of the room's last conference.ended: a participant's event
+    # older than it, arriving after it, is of someone the end sent away.
+    live_ended_cursor = fields.Integer(readonly=True, copy=False)
     color = fields.Integer()
 
     _extension_pbx_uniq = models.UniqueIndex(
@@ -877,14 +880,13 @@ class VoipConference(models.Model):
             raise UserError(reason)
 
     def _live_set(self, live, cursor=0):
-        """Write a RoomLive (from tools/provider.py) on this room."""
+        """Write a RoomLive (from tools/provider.py) on this room; ``None``
+        only gives the room a new version (its participants changed)."""
         self.ensure_one()
-        state = "locked" if live.locked and live.state != "idle" else live.state
-        vals = {
-            "live_state": state,
-            "live_count": live.participant_count,
-            "live_version": self.live_version + 1,
-        }
+        vals = {"live_version": self.live_version + 1}
+        if live is not None:
+            state = "locked" if live.locked and live.state != "idle" else live.state
+            vals.update(live_state=state, live_count=live.participant_count)
         if cursor:
             vals["live_event_cursor"] = cursor
         self.sudo().write(vals)

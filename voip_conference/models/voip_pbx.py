@@ -18,7 +18,6 @@ from ..tools.provider import (
     RESOURCES,
     AuthError,
     BadResponseError,
-    Event,
     NotFoundError,
     ProviderError,
     ProviderTimeout,
@@ -841,23 +840,16 @@ class VoipPbx(models.Model):
             cursor = next_cursor
 
     def _conference_webhook_events(self, headers, body):
-        """Check a webhook delivery (tools/webhook.py) and apply its events.
-        Raises WebhookError (refused) or ValueError (signed but unreadable)."""
+        """Check a webhook delivery (tools/webhook.py) and apply its events,
+        all or none. Raises WebhookError (refused: bad signature) or
+        InvalidDelivery (signed, but not events as the contract says them)
+        before anything is written."""
         self.ensure_one()
         pbx = self.sudo()
-        events = webhook.verify(
-            pbx.conference_webhook_secret or "",
-            headers,
-            body,
-            seen=lambda signature, timestamp: self.env[
-                "voip.pbx.webhook.delivery"
-            ]._seen(pbx, signature, timestamp),
+        events = webhook.parse_events(
+            webhook.verify(pbx.conference_webhook_secret or "", headers, body)
         )
-        try:
-            parsed = [Event.from_dict(event) for event in events]
-        except (KeyError, TypeError, ValueError) as error:
-            raise ValueError("unreadable events") from error
-        return self.env["voip.conference.participation"]._live_apply_events(pbx, parsed)
+        return self.env["voip.conference.participation"]._live_apply_events(pbx, events)
 
 
 def _direction(pull, push, apply):
