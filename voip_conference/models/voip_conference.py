@@ -976,6 +976,20 @@ class VoipConference(models.Model):
                 backend.list_participants(room.remote_id),
             )
 
+    def _live_reread(self, backend):
+        """Read these rooms (one PBX) whole from the provider, whatever the
+        events said: who is not there any more has left. How a lost or late
+        event is made good. A room the PBX no longer has is left to the
+        sync, which flags it."""
+        Rows = self.env["voip.conference.participation"]
+        for room in self.sudo().filtered("remote_id"):
+            try:
+                live = backend.room_live(room.remote_id)
+                participants = backend.list_participants(room.remote_id)
+            except NotFoundError:
+                continue
+            Rows._live_reconcile(room, live, participants)
+
     def _live_panel(self):
         """The participants panel's content for the current user."""
         self.ensure_one()

@@ -1,11 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import numbering
+
+# Seconds after which an open row that no event nor read confirmed is read
+# again from the PBX (the scheduled re-read runs every minute).
+LIVE_CONFIRM_AGE = 30
 
 
 class VoipConferenceParticipation(models.Model):
@@ -86,6 +90,10 @@ class VoipConferenceParticipation(models.Model):
     # The cursor of the last provider event applied to this row: events
     # reach Odoo in any order, an older one never undoes a newer one.
     live_event_cursor = fields.Integer(readonly=True, copy=False)
+    # When the PBX last said this row's state (an event or a read): an open
+    # row not confirmed for a while is read again (a lost "left" event
+    # leaves no ghost).
+    live_confirmed_at = fields.Datetime(readonly=True, copy=False)
     duration = fields.Float(
         string="Duration (min)",
         compute="_compute_duration",
@@ -183,6 +191,7 @@ class VoipConferenceParticipation(models.Model):
             "muted": participant.muted,
             "on_hold": participant.on_hold,
             "talking": participant.talking,
+            "live_confirmed_at": fields.Datetime.now(),
         }
         if cursor:
             vals["live_event_cursor"] = cursor
@@ -304,6 +313,21 @@ class VoipConferenceParticipation(models.Model):
         gone._live_close("hangup")
         room._live_set(live)
         room._live_changed()
+
+    @api.model
+    def _live_unconfirmed_rooms(self, age=LIVE_CONFIRM_AGE):
+        """The rooms with an open row that the PBX has not confirmed for
+        ``age`` seconds."""
+        horizon = fields.Datetime.now() - timedelta(seconds=age)
+        rows = self.sudo().search(
+            [
+                ("left_at", "=", False),
+                "|",
+                ("live_confirmed_at", "=", False),
+                ("live_confirmed_at", "<", horizon),
+            ]
+        )
+        return rows.conference_id
 
     def _live_close(self, reason):
         """Close these open rows: they left for ``reason``."""

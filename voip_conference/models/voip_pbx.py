@@ -839,6 +839,22 @@ class VoipPbx(models.Model):
                 break
             cursor = next_cursor
 
+    @api.model
+    def _cron_live_reread(self):
+        """Read again, from their PBX, the rooms with a participant that no
+        event nor read confirmed for a while: with events lost or late,
+        Odoo still converges, panel open or not (open panels hear of it
+        through the bus)."""
+        rooms = self.env["voip.conference.participation"]._live_unconfirmed_rooms()
+        for pbx, pbx_rooms in rooms.grouped("pbx_id").items():
+            if not pbx._conference_capabilities().get("participants"):
+                continue
+            try:
+                with self.env.cr.savepoint(), pbx._provider() as backend:
+                    pbx_rooms._live_reread(backend)
+            except (ProviderError, UserError) as error:
+                _logger.info("PBX %s was not read again: %s", pbx.id, error)
+
     def _conference_webhook_events(self, headers, body):
         """Check a webhook delivery (tools/webhook.py) and apply its events,
         all or none. Raises WebhookError (refused: bad signature) or

@@ -10,9 +10,10 @@ import json
 import random
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import requests
+from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessError
@@ -320,6 +321,35 @@ class TestVoipConferenceWebhookEvents(WebhookCase):
         self.assertEqual(self._post(body, headers).status_code, 204)
         self.assertEqual(self._post(body, headers).status_code, 204)
         self.assertEqual(self._state(), {"p001": ("connected", False)})
+
+    def test_a_lost_left_event_leaves_no_ghost(self):
+        """The PBX's "left" never arrives: within a minute of the scheduled
+        re-read, the room is read from the PBX and the row closed."""
+        body = self._events_body()
+        response = self._post(body, webhook.signed_headers(SECRET, body))
+        self.assertEqual(response.status_code, 204)
+        (row,) = self.room.participation_ids
+        self.server.pbx.hang_up(self.room.remote_id, row.remote_id)  # lost
+        cron = self.env.ref("voip_conference.voip_pbx_cron_live_reread")
+        self.assertEqual((cron.interval_number, cron.interval_type), (1, "minutes"))
+        start = datetime.now()
+        with freeze_time(start + timedelta(seconds=10), tick=True):
+            self.env["voip.pbx"]._cron_live_reread()
+        self.assertFalse(row.left_at, "confirmed a moment ago: not read again yet")
+        self.server.requests.clear()
+        with freeze_time(start + timedelta(seconds=60), tick=True):
+            self.env["voip.pbx"]._cron_live_reread()
+        self.assertEqual((row.state, row.leave_reason), ("left", "hangup"))
+        self.assertEqual((self.room.live_state, self.room.live_count), ("idle", 0))
+        self.assertIn(
+            ("GET", f"/v1/conferences/{self.room.remote_id}/participants"),
+            self.server.requests,
+        )
+        # Nothing open any more: nothing to read.
+        self.server.requests.clear()
+        with freeze_time(start + timedelta(seconds=120), tick=True):
+            self.env["voip.pbx"]._cron_live_reread()
+        self.assertFalse(self.server.requests)
 
     def test_a_standard_webhooks_secret_is_read_as_standard_webhooks_does(self):
         key = base64.b64encode(b"0123456789abcdef0123456789abcdef").decode()
