@@ -2,7 +2,6 @@
 
 import logging
 import time
-import uuid
 from collections import defaultdict
 
 import psycopg2.errors
@@ -1238,12 +1237,12 @@ class VoipConference(models.Model):
         room = self.sudo()
         invited = []
 
+        # One key per click: neither the client's retries nor Odoo's retry
+        # of this request ring twice; a second click invites again.
+        key = room.pbx_id._callout_key("invite", room.id, target)
+
         def call(backend):
-            # A new key per click: the client's retries of this one request
-            # never ring twice, a second click invites again.
-            invited.append(
-                backend.invite(room.remote_id, target, idempotency_key=uuid.uuid4().hex)
-            )
+            invited.append(backend.invite(room.remote_id, target, idempotency_key=key))
 
         result, error = self._live_do(call)
         if invited:

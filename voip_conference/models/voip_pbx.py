@@ -1,15 +1,19 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
 import contextlib
+import hashlib
+import json
 import logging
 import re
 import secrets
 import time
+import uuid
 
 import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.http import request
 from odoo.tools import SQL
 
 from ..tools import numbering, webhook
@@ -736,6 +740,21 @@ class VoipPbx(models.Model):
         for pbx in self:
             pbx.conference_webhook_secret = secrets.token_urlsafe(32)
 
+    def _callout_key(self, *parts, once=False):
+        """The Idempotency-Key of a call-out of this PBX (an invite, a
+        call-in): the key of the action, not of the attempt.
+
+        Odoo runs a request again, whole, after a serialization failure: the
+        PBX must recognise the call it has already made, so every attempt of
+        one request sends the same key (a salt kept on the request), while
+        the next request (another click) sends a new one. ``once``: ``parts``
+        name a call-out made once ever (an event's call-in of an attendee),
+        whatever the request or scheduled run that makes it."""
+        self.ensure_one()
+        salt = "" if once else _request_salt()
+        data = json.dumps([self.env.cr.dbname, self.id, salt, *map(str, parts)])
+        return hashlib.sha256(data.encode()).hexdigest()
+
     def _conference_capabilities(self, fetch=True):
         """``{capability: bool}`` of this PBX (tools/provider.py), read from
         the provider at most every 5 minutes per process. ``fetch=False``
@@ -866,6 +885,17 @@ class VoipPbx(models.Model):
             webhook.verify(pbx.conference_webhook_secret or "", headers, body)
         )
         return self.env["voip.conference.participation"]._live_apply_events(pbx, events)
+
+
+def _request_salt():
+    """A random value of the current HTTP request, the same in each of its
+    attempts (a new one outside a request)."""
+    if not request:
+        return uuid.uuid4().hex
+    salt = getattr(request, "_voip_conference_callout_salt", None)
+    if not salt:
+        salt = request._voip_conference_callout_salt = uuid.uuid4().hex
+    return salt
 
 
 def _direction(pull, push, apply):
