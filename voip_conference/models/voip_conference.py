@@ -2,6 +2,7 @@
 
 import logging
 import time
+import unicodedata
 from collections import defaultdict
 
 import psycopg2.errors
@@ -1207,7 +1208,14 @@ class VoipConference(models.Model):
                     tones=dial.post_dial,
                 )
             )
-        value = dial.number or numbering.clean(target)
+        value = dial.number or numbering.clean(target or "")
+        if all(unicodedata.category(char)[0] in "ZC" for char in value):
+            # Spaces, controls or format characters only: nothing to call
+            # (phone_validation would read an empty number from a record
+            # that is not there).
+            raise UserError(
+                self.env._("Type an extension or a phone number to invite.")
+            )
         if numbering.check_extension(value) is None:
             return value
         return self.env["voip.incoming.number"]._normalize_number(value, country)
@@ -1235,6 +1243,11 @@ class VoipConference(models.Model):
                 )
             )
         room = self.sudo()
+        if room.live_state == "locked":
+            # Refused here, before the PBX is asked: it would refuse too.
+            return self._live_result(
+                self._live_error_message(ConferenceStateError(reason="locked"))
+            )
         invited = []
 
         # One key per click: neither the client's retries nor Odoo's retry
