@@ -2,7 +2,7 @@
 {
     "name": "VoIP Conference Rooms",
     "summary": "Telephone conference rooms and incoming numbers of a hosted PBX",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "author": "voip_conference developers",
     "website": "https://github.com/OCA/connector-telephony",
     "license": "AGPL-3",

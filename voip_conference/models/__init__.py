@@ -10,4 +10,4 @@ from . import voip_call
 from . import voip_call_conference
 from . import voip_conference_participation
 from . import res_partner
-from . import voip_pbx_webhook_delivery
+from . import voip_pbx_event

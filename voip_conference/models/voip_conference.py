@@ -2,7 +2,7 @@
 
 import logging
 import time
-import uuid
+import unicodedata
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -162,6 +162,9 @@ class VoipConference(models.Model):
     live_version = fields.Integer(readonly=True, copy=False)
     # The cursor of the last provider event applied to this room.
     live_event_cursor = fields.Integer(readonly=True, copy=False)
+    # The cursor of the room's last conference.ended: a participant's event
+    # older than it, arriving after it, is of someone the end sent away.
+    live_ended_cursor = fields.Integer(readonly=True, copy=False)
     color = fields.Integer()
 
     _extension_pbx_uniq = models.UniqueIndex(
@@ -875,14 +878,13 @@ class VoipConference(models.Model):
             raise UserError(reason)
 
     def _live_set(self, live, cursor=0):
-        """Write a RoomLive (from tools/provider.py) on this room."""
+        """Write a RoomLive (from tools/provider.py) on this room; ``None``
+        only gives the room a new version (its participants changed)."""
         self.ensure_one()
-        state = "locked" if live.locked and live.state != "idle" else live.state
-        vals = {
-            "live_state": state,
-            "live_count": live.participant_count,
-            "live_version": self.live_version + 1,
-        }
+        vals = {"live_version": self.live_version + 1}
+        if live is not None:
+            state = "locked" if live.locked and live.state != "idle" else live.state
+            vals.update(live_state=state, live_count=live.participant_count)
         if cursor:
             vals["live_event_cursor"] = cursor
         self.sudo().write(vals)
@@ -937,6 +939,20 @@ class VoipConference(models.Model):
                 backend.room_live(room.remote_id),
                 backend.list_participants(room.remote_id),
             )
+
+    def _live_reread(self, backend):
+        """Read these rooms (one PBX) whole from the provider, whatever the
+        events said: who is not there any more has left. How a lost or late
+        event is made good. A room the PBX no longer has is left to the
+        sync, which flags it."""
+        Rows = self.env["voip.conference.participation"]
+        for room in self.sudo().filtered("remote_id"):
+            try:
+                live = backend.room_live(room.remote_id)
+                participants = backend.list_participants(room.remote_id)
+            except NotFoundError:
+                continue
+            Rows._live_reconcile(room, live, participants)
 
     def _live_panel(self):
         """The participants panel's content for the current user."""
@@ -1156,7 +1172,14 @@ class VoipConference(models.Model):
                     tones=dial.post_dial,
                 )
             )
-        value = dial.number or numbering.clean(target)
+        value = dial.number or numbering.clean(target or "")
+        if all(unicodedata.category(char)[0] in "ZC" for char in value):
+            # Spaces, controls or format characters only: nothing to call
+            # (phone_validation would read an empty number from a record
+            # that is not there).
+            raise UserError(
+                self.env._("Type an extension or a phone number to invite.")
+            )
         if numbering.check_extension(value) is None:
             return value
         return self.env["voip.incoming.number"]._normalize_number(value, country)
@@ -1184,14 +1207,19 @@ class VoipConference(models.Model):
                 )
             )
         room = self.sudo()
+        if room.live_state == "locked":
+            # Refused here, before the PBX is asked: it would refuse too.
+            return self._live_result(
+                self._live_error_message(ConferenceStateError(reason="locked"))
+            )
         invited = []
 
+        # One key per click: neither the client's retries nor Odoo's retry
+        # of this request ring twice; a second click invites again.
+        key = room.pbx_id._callout_key("invite", room.id, target)
+
         def call(backend):
-            # A new key per click: the client's retries of this one request
-            # never ring twice, a second click invites again.
-            invited.append(
-                backend.invite(room.remote_id, target, idempotency_key=uuid.uuid4().hex)
-            )
+            invited.append(backend.invite(room.remote_id, target, idempotency_key=key))
 
         result, error = self._live_do(call)
         if invited:

@@ -1,11 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import numbering
+
+# Seconds after which an open row that no event nor read confirmed is read
+# again from the PBX (the scheduled re-read runs every minute).
+LIVE_CONFIRM_AGE = 30
 
 
 class VoipConferenceParticipation(models.Model):
@@ -83,6 +87,13 @@ class VoipConferenceParticipation(models.Model):
     muted = fields.Boolean()
     on_hold = fields.Boolean()
     talking = fields.Boolean()
+    # The cursor of the last provider event applied to this row: events
+    # reach Odoo in any order, an older one never undoes a newer one.
+    live_event_cursor = fields.Integer(readonly=True, copy=False)
+    # When the PBX last said this row's state (an event or a read): an open
+    # row not confirmed for a while is read again (a lost "left" event
+    # leaves no ghost).
+    live_confirmed_at = fields.Datetime(readonly=True, copy=False)
     duration = fields.Float(
         string="Duration (min)",
         compute="_compute_duration",
@@ -160,31 +171,45 @@ class VoipConferenceParticipation(models.Model):
         return self.env["res.partner"]
 
     @api.model
-    def _live_apply_participant(self, room, participant, at=""):
+    def _live_apply_participant(self, room, participant, at="", cursor=0):
         """Write what the PBX says of one participant (a
         :class:`~..tools.provider.Participant`) on its row; create the row of
-        a new visit. A visit already closed stays closed (a late or repeated
-        event)."""
+        a new visit. A visit already closed stays closed, and an event older
+        than the last one applied to the row (``cursor``) changes nothing:
+        each event carries the participant's whole state, so the newest
+        one says it all."""
         Rows = self.sudo()
         row = Rows.search(
             [("conference_id", "=", room.id), ("remote_id", "=", participant.id)],
             limit=1,
         )
-        if row.left_at:
-            return row
+        if row.left_at or (cursor and cursor <= row.live_event_cursor):
+            return Rows
         vals = {
             "state": participant.state,
             "role": participant.role if participant.role in ("admin",) else "member",
             "muted": participant.muted,
             "on_hold": participant.on_hold,
             "talking": participant.talking,
+            "live_confirmed_at": fields.Datetime.now(),
         }
+        if cursor:
+            vals["live_event_cursor"] = cursor
         if participant.joined_at and not row.joined_at:
             vals["joined_at"] = _datetime(participant.joined_at)
         if participant.state == "left":
             vals.update(
                 left_at=_datetime(participant.left_at or at) or fields.Datetime.now(),
                 leave_reason=participant.leave_reason or "hangup",
+                talking=False,
+            )
+        elif cursor and cursor < room.live_ended_cursor:
+            # The conference ended after this event, and that end has
+            # already been applied: they were sent away with everyone.
+            vals.update(
+                state="left",
+                left_at=fields.Datetime.now(),
+                leave_reason="ended",
                 talking=False,
             )
         if row:
@@ -207,30 +232,71 @@ class VoipConferenceParticipation(models.Model):
 
     @api.model
     def _live_apply_events(self, pbx, events):
-        """Apply ``events`` (:class:`~..tools.provider.Event`, oldest first)
-        of ``pbx``; return the rooms they changed. An event a room has
-        already seen (its cursor) is skipped, so a replay or an overlap
-        between a webhook and a poll changes nothing."""
+        """Apply ``events`` (:class:`~..tools.provider.Event`, in any order)
+        of ``pbx``, each once; return the rooms they changed.
+
+        The rooms are locked first, so that deliveries about one room apply
+        one after the other (in a READ COMMITTED transaction, as the webhook
+        runs it, each then reads what the one before wrote). An event
+        already applied (its key is in ``voip.pbx.event``) is skipped: a
+        redelivery, or an overlap between a webhook and a poll, changes
+        nothing. Order is per participant and per room, by cursor."""
         Room = self.env["voip.conference"].sudo().with_context(active_test=False)
-        remote_ids = list({event.room_id for event in events})
-        rooms = {
-            room.remote_id: room
-            for room in Room.search(
-                [("pbx_id", "=", pbx.id), ("remote_id", "in", remote_ids)]
-            )
-        }
+        rooms = self._live_lock_rooms(pbx, {event.room_id for event in events})
+        fresh = self.env["voip.pbx.event"]._claim(pbx, events)
         changed = Room
-        for event in events:
-            room = rooms.get(event.room_id)
-            if not room or event.cursor <= room.live_event_cursor:
+        for event in sorted(events, key=lambda event: event.cursor):
+            if event.key not in fresh:
                 continue
-            if event.participant:
-                self._live_apply_participant(room, event.participant, event.at)
-            if event.type == "conference.ended":
-                room.participation_ids._live_close("ended")
-            room._live_set(event.room, cursor=event.cursor)
-            changed |= room
+            fresh.discard(event.key)  # twice in one delivery: once
+            room = rooms.get(event.room_id)
+            if room and self._live_apply_event(room, event):
+                changed |= room
         changed._live_changed()
+        return changed
+
+    @api.model
+    def _live_lock_rooms(self, pbx, remote_ids):
+        """``{remote id: room}`` of ``pbx``, each room's row locked until
+        the end of the transaction (in id order: no deadlock between two
+        deliveries). A room Odoo does not have has no event to apply."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM voip_conference WHERE pbx_id = %s "
+                "AND remote_id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+                pbx.id,
+                sorted(remote_ids),
+            )
+        )
+        Room = self.env["voip.conference"].sudo().with_context(active_test=False)
+        rooms = Room.browse([row[0] for row in self.env.cr.fetchall()])
+        return {room.remote_id: room for room in rooms}
+
+    @api.model
+    def _live_apply_event(self, room, event):
+        """Apply one event to ``room``; True when it changed something."""
+        changed = False
+        if event.participant:
+            changed = bool(
+                self._live_apply_participant(
+                    room, event.participant, event.at, cursor=event.cursor
+                )
+            )
+        if event.type == "conference.ended":
+            # Those who joined after the end (a newer event) stay; those
+            # whose events come late are closed as they arrive.
+            ended = room.participation_ids.filtered(
+                lambda row: not row.left_at and row.live_event_cursor < event.cursor
+            )
+            ended._live_close("ended")
+            changed = changed or bool(ended)
+            if event.cursor > room.live_ended_cursor:
+                room.sudo().live_ended_cursor = event.cursor
+        if event.cursor > room.live_event_cursor:
+            room._live_set(event.room, cursor=event.cursor)
+            return True
+        if changed:
+            room._live_set(None)  # a new version for the open panels
         return changed
 
     @api.model
@@ -247,6 +313,21 @@ class VoipConferenceParticipation(models.Model):
         gone._live_close("hangup")
         room._live_set(live)
         room._live_changed()
+
+    @api.model
+    def _live_unconfirmed_rooms(self, age=LIVE_CONFIRM_AGE):
+        """The rooms with an open row that the PBX has not confirmed for
+        ``age`` seconds."""
+        horizon = fields.Datetime.now() - timedelta(seconds=age)
+        rows = self.sudo().search(
+            [
+                ("left_at", "=", False),
+                "|",
+                ("live_confirmed_at", "=", False),
+                ("live_confirmed_at", "<", horizon),
+            ]
+        )
+        return rows.conference_id
 
     def _live_close(self, reason):
         """Close these open rows: they left for ``reason``."""

@@ -1,15 +1,19 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
 import contextlib
+import hashlib
+import json
 import logging
 import re
 import secrets
 import time
+import uuid
 
 import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.http import request
 from odoo.tools import SQL
 
 from ..tools import numbering, webhook
@@ -18,7 +22,6 @@ from ..tools.provider import (
     RESOURCES,
     AuthError,
     BadResponseError,
-    Event,
     NotFoundError,
     ProviderError,
     ProviderTimeout,
@@ -757,6 +760,21 @@ class VoipPbx(models.Model):
         for pbx in self:
             pbx.conference_webhook_secret = secrets.token_urlsafe(32)
 
+    def _callout_key(self, *parts, once=False):
+        """The Idempotency-Key of a call-out of this PBX (an invite, a
+        call-in): the key of the action, not of the attempt.
+
+        Odoo runs a request again, whole, after a serialization failure: the
+        PBX must recognise the call it has already made, so every attempt of
+        one request sends the same key (a salt kept on the request), while
+        the next request (another click) sends a new one. ``once``: ``parts``
+        name a call-out made once ever (an event's call-in of an attendee),
+        whatever the request or scheduled run that makes it."""
+        self.ensure_one()
+        salt = "" if once else _request_salt()
+        data = json.dumps([self.env.cr.dbname, self.id, salt, *map(str, parts)])
+        return hashlib.sha256(data.encode()).hexdigest()
+
     def _conference_capabilities(self, fetch=True):
         """``{capability: bool}`` of this PBX (tools/provider.py), read from
         the provider at most every 5 minutes per process. ``fetch=False``
@@ -860,24 +878,44 @@ class VoipPbx(models.Model):
                 break
             cursor = next_cursor
 
+    @api.model
+    def _cron_live_reread(self):
+        """Read again, from their PBX, the rooms with a participant that no
+        event nor read confirmed for a while: with events lost or late,
+        Odoo still converges, panel open or not (open panels hear of it
+        through the bus)."""
+        rooms = self.env["voip.conference.participation"]._live_unconfirmed_rooms()
+        for pbx, pbx_rooms in rooms.grouped("pbx_id").items():
+            if not pbx._conference_capabilities().get("participants"):
+                continue
+            try:
+                with self.env.cr.savepoint(), pbx._provider() as backend:
+                    pbx_rooms._live_reread(backend)
+            except (ProviderError, UserError) as error:
+                _logger.info("PBX %s was not read again: %s", pbx.id, error)
+
     def _conference_webhook_events(self, headers, body):
-        """Check a webhook delivery (tools/webhook.py) and apply its events.
-        Raises WebhookError (refused) or ValueError (signed but unreadable)."""
+        """Check a webhook delivery (tools/webhook.py) and apply its events,
+        all or none. Raises WebhookError (refused: bad signature) or
+        InvalidDelivery (signed, but not events as the contract says them)
+        before anything is written."""
         self.ensure_one()
         pbx = self.sudo()
-        events = webhook.verify(
-            pbx.conference_webhook_secret or "",
-            headers,
-            body,
-            seen=lambda signature, timestamp: self.env[
-                "voip.pbx.webhook.delivery"
-            ]._seen(pbx, signature, timestamp),
+        events = webhook.parse_events(
+            webhook.verify(pbx.conference_webhook_secret or "", headers, body)
         )
-        try:
-            parsed = [Event.from_dict(event) for event in events]
-        except (KeyError, TypeError, ValueError) as error:
-            raise ValueError("unreadable events") from error
-        return self.env["voip.conference.participation"]._live_apply_events(pbx, parsed)
+        return self.env["voip.conference.participation"]._live_apply_events(pbx, events)
+
+
+def _request_salt():
+    """A random value of the current HTTP request, the same in each of its
+    attempts (a new one outside a request)."""
+    if not request:
+        return uuid.uuid4().hex
+    salt = getattr(request, "_voip_conference_callout_salt", None)
+    if not salt:
+        salt = request._voip_conference_callout_salt = uuid.uuid4().hex
+    return salt
 
 
 def _direction(pull, push, apply):

@@ -162,6 +162,15 @@ class Event:
     at: str
     room: RoomLive
     participant: Participant = None
+    # The PBX's own id of the event when it gives one (Standard Webhooks
+    # senders do); else the cursor identifies it.
+    id: str = ""
+
+    @property
+    def key(self):
+        """What identifies the event among its PBX's: a redelivery has the
+        same key, whatever its signature or its delivery id."""
+        return self.id or str(self.cursor)
 
     @classmethod
     def from_dict(cls, data):
@@ -173,10 +182,14 @@ class Event:
             at=data.get("at", ""),
             room=RoomLive.from_dict(data["room"]),
             participant=Participant.from_dict(participant) if participant else None,
+            id=data.get("id") or "",
         )
 
     def to_dict(self):
-        return dataclasses.asdict(self)
+        data = dataclasses.asdict(self)
+        if not data["id"]:
+            del data["id"]
+        return data
 
 
 RESOURCE_TYPES = {"rooms": Room, "numbers": IncomingNumber}

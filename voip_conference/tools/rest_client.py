@@ -127,6 +127,14 @@ def _validator(method, template, status):
     return True, jsonschema.Draft202012Validator(schema)
 
 
+@functools.cache
+def schema_validator(name):
+    """A jsonschema validator of the contract's schema ``name`` (in
+    ``components/schemas``), its references resolved."""
+    schema = _inline(contract()["components"]["schemas"][name], contract())
+    return jsonschema.Draft202012Validator(schema)
+
+
 def _inline(node, document):
     """``node`` with its local ``$ref`` replaced by what they point to (the
     contract's schemas are not recursive)."""

@@ -802,8 +802,14 @@ class CalendarEvent(models.Model):
             return self.env._(
                 "%(name)s: no valid phone number.", name=partner.display_name
             )
+        room = self.conference_id
+        # Once per attendee and start, whatever retries the run that calls
+        # them in (a request or scheduled run attempted again).
+        key = room.pbx_id._callout_key(
+            "call-in", self.id, self.start, partner.id, number, once=True
+        )
         try:
-            backend.invite(self.conference_id.remote_id, number)
+            backend.invite(room.remote_id, number, idempotency_key=key)
         except ProviderError as error:
             return self.env._(
                 "%(name)s (%(number)s): failed, %(error)s",

@@ -101,6 +101,22 @@ class TestCalendarConferenceCallIn(LoopbackPbxMixin, CalendarConferenceCase):
         self.env["calendar.event"]._cron_conference_start()
         self.assertEqual(len(self.server.pbx.list_participants(room.remote_id)), 2)
 
+    def test_a_call_in_run_attempted_again_rings_each_attendee_once(self):
+        """The run's transaction fails after the PBX was asked (a
+        serialization failure: Odoo runs it again): the second attempt
+        sends the same Idempotency-Key, nobody is called twice."""
+        _pbx, room = self._provision(self.env)
+        event = self._started_event(self.env, room, self.guests["fr"])
+        with self.assertRaises(RuntimeError), self.env.cr.savepoint():
+            self.env["calendar.event"]._cron_conference_start()
+            raise RuntimeError("could not serialize access")
+        self.env.invalidate_all()
+        self.assertFalse(event.conference_call_in_done)
+        self.env["calendar.event"]._cron_conference_start()
+        invites = [r for r in self.server.requests if r[1].endswith("/invite")]
+        self.assertEqual(len(invites), 2)
+        self.assertEqual(len(self.server.pbx.list_participants(room.remote_id)), 1)
+
     def test_room_not_on_the_pbx_is_logged(self):
         event = self._event(
             start=fields.Datetime.now() - timedelta(minutes=1),

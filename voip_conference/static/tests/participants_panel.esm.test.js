@@ -257,6 +257,32 @@ test("invite a number, or a contact found by name", async () => {
     expect.verifySteps([`invite ${partnerId}`]);
 });
 
+test("when the room locks, every open panel turns Invite off", async () => {
+    let locked = false;
+    onRpc("voip.conference", "live_poll", () =>
+        locked ? panel({state: "locked", state_label: "Locked", version: 2}) : panel()
+    );
+    onRpc("voip.conference", "live_invite", () => {
+        expect.step("live_invite");
+    });
+    await mountWithCleanup(ParticipantsPanel, {props: {conferenceId: 1}});
+    getService("bus_service").start();
+    expect(".o_voip_conference_invite button[type=submit]").toBeEnabled();
+    // Locked in another tab: this panel hears of it through the bus.
+    locked = true;
+    MockServer.env["bus.bus"]._sendone("broadcast", "voip_conference/live", {
+        id: 1,
+        version: 2,
+    });
+    await waitFor(".o_voip_conference_invite button[type=submit]:disabled");
+    expect(".o_voip_conference_invite input").not.toBeEnabled();
+    expect(".o_voip_conference_invite button[type=submit]").toHaveAttribute(
+        "title",
+        "A locked room accepts nobody new"
+    );
+    expect.verifySteps([]);
+});
+
 test("durations read as the phone shows them", () => {
     const start = "2026-11-30T10:00:00Z";
     const at = (seconds) => Date.parse(start) + seconds * 1000;

@@ -192,3 +192,136 @@ def test_a_wrong_secret_is_refused_and_nothing_is_lost():
         assert [e["type"] for e in receiver.events][:1] == ["participant.joined"]
     finally:
         receiver.close()
+
+
+# Standard Webhooks (www.standardwebhooks.com): its published test vector.
+STANDARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+STANDARD_ID = "msg_p5jXN8AQM9LWM0D4loKWxJek"
+STANDARD_AT = 1614265330
+STANDARD_BODY = b'{"test": 2432232314}'
+
+
+def test_standard_webhooks_signature_matches_the_specification():
+    assert (
+        webhook.sign_standard(STANDARD_SECRET, STANDARD_ID, STANDARD_AT, STANDARD_BODY)
+        == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+    )
+
+
+@pytest.mark.parametrize(
+    "case, reason",
+    [
+        ("valid", None),
+        ("headers in capitals", None),
+        ("one of several signatures", None),
+        ("wrong secret", "forged"),
+        ("id changed", "forged"),
+        ("body changed", "forged"),
+        ("too old", "stale"),
+        ("no id", "malformed"),
+        ("no signature", "forged"),
+        ("timestamp not a number", "malformed"),
+    ],
+)
+def test_standard_webhooks_deliveries(case, reason):
+    body = json.dumps({"events": []}).encode()
+    headers = webhook.standard_headers(SECRET, body, "msg_1", now=NOW)
+    now = NOW + 1
+    signature = webhook.STANDARD_SIGNATURE_HEADER
+    if case == "headers in capitals":
+        headers = {key.title(): value for key, value in headers.items()}
+    elif case == "one of several signatures":
+        headers[signature] = "v1,bm90LWl0 v1a,xyz " + headers[signature]
+    elif case == "wrong secret":
+        headers = webhook.standard_headers("another", body, "msg_1", now=NOW)
+    elif case == "id changed":
+        headers[webhook.STANDARD_ID_HEADER] = "msg_2"
+    elif case == "body changed":
+        body = json.dumps({"events": [{}]}).encode()
+    elif case == "too old":
+        now = NOW + webhook.TOLERANCE + 1
+    elif case == "no id":
+        del headers[webhook.STANDARD_ID_HEADER]
+    elif case == "no signature":
+        del headers[signature]  # then it is ours, without its headers
+        headers[webhook.SIGNATURE_HEADER] = "v1=" + "0" * 64
+        headers[webhook.TIMESTAMP_HEADER] = str(NOW)
+    elif case == "timestamp not a number":
+        headers[webhook.STANDARD_TIMESTAMP_HEADER] = "now"
+    if reason is None:
+        assert webhook.verify(SECRET, headers, body, now=now) == []
+        return
+    with pytest.raises(webhook.WebhookError) as caught:
+        webhook.verify(SECRET, headers, body, now=now)
+    assert caught.value.reason == reason
+
+
+def _contract_event(**changes):
+    event = {
+        "cursor": 3,
+        "type": "participant.joined",
+        "room_id": "r1",
+        "at": "2026-01-01T10:00:00Z",
+        "room": {"room_id": "r1", "state": "active", "locked": False},
+        "participant": {
+            "id": "p1",
+            "room_id": "r1",
+            "number": "101",
+            "role": "member",
+            "state": "connected",
+        },
+    }
+    event["room"]["participant_count"] = 1
+    for key, value in changes.items():
+        target = event
+        *parents, leaf = key.split("__")
+        for parent in parents:
+            target = target[parent]
+        target[leaf] = value
+    return event
+
+
+def test_events_as_the_contract_says_are_parsed_with_their_key():
+    (event,) = webhook.parse_events([_contract_event()])
+    assert (event.key, event.participant.id, event.room.participant_count) == (
+        "3",
+        "p1",
+        1,
+    )
+    (event,) = webhook.parse_events([_contract_event(id="evt-9")])
+    assert event.key == "evt-9"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"room": None},
+        {"room__participant_count": "many"},
+        {"room__participant_count": 2**31},
+        {"cursor": 0},
+        {"cursor": "3"},
+        {"type": "participant.vanished"},
+        {"participant__state": "gone"},
+        {"participant__muted": "no"},
+        {"participant__name": "Zoë\x00"},
+        {"participant__room_id": "r2"},
+        {"room__room_id": "r2"},
+        {"id": ""},
+        {"extra": 1},
+    ],
+    ids=str,
+)
+def test_a_batch_with_one_broken_event_is_refused_whole(changes):
+    with pytest.raises(webhook.InvalidDelivery):
+        webhook.parse_events([_contract_event(), _contract_event(**changes)])
+
+
+def test_the_simulators_events_are_valid_deliveries():
+    with SimulatedPbxServer("t") as server:
+        room = server.pbx.create_room(Room(name="A", extension="8001"))
+        server.pbx.apply_changes()
+        first = server.pbx.dial_in(room.id, "101")
+        server.pbx.hang_up(room.id, first.id)
+        events, _cursor = server.pbx.events(0)
+    parsed = webhook.parse_events([event.to_dict() for event in events])
+    assert [event.key for event in parsed] == ["1", "2", "3", "4"]

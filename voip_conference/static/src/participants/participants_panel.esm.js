@@ -222,10 +222,15 @@ export class ParticipantsPanel extends Component {
         );
     }
 
+    /** Why Invite is off while the room is locked. */
+    get lockedTitle() {
+        return _t("A locked room accepts nobody new");
+    }
+
     async invite(ev) {
         ev?.preventDefault();
         const target = this.state.invite.trim();
-        if (!target) {
+        if (!target || this.panel?.state === "locked") {
             return;
         }
         if (this.state.contacts.length) {
