@@ -16,3 +16,4 @@ from . import test_voip_conference_live
 from . import test_voip_conference_webhook
 from . import test_voip_conference_live_ui
 from . import test_voip_conference_probe
+from . import test_voip_conference_actions_ui

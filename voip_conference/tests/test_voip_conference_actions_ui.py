@@ -1,0 +1,88 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Every main action of the screens, clicked through its real button in a
+browser; a client error fails the tour (tours in
+static/tests/tours/voip_conference_actions_tour.esm.js)."""
+
+from odoo.tests import HttpCase, new_test_user, tagged, test_cursor
+
+from .common import MANAGER_GROUPS
+
+ROOMS = "/odoo/action-voip_conference.voip_conference_action"
+
+
+@tagged("post_install", "-at_install")
+class TestVoipConferenceActions(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        pbx = cls.pbx = cls.env["voip.pbx"].create(
+            {"name": "Actions PBX", "pbx_backend": "simulator"}
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            login="vc_actions_manager",
+            groups=MANAGER_GROUPS,
+            voip_pbx_id=pbx.id,
+        )
+        cls.room = cls.env["voip.conference"].create(
+            {"name": "Clash room", "extension": "8795", "pbx_id": pbx.id}
+        )
+        # On the PBX and in production.
+        pbx._demo_setup_simulator()
+        cls._forget_bus()
+
+    @classmethod
+    def _forget_bus(cls):
+        # A browser's first poll of the bus gets the last 50 s of messages:
+        # the set-up's "sync run done" would reload the form at a random step.
+        cls.env.cr.precommit.run()
+        cls.env["bus.bus"].sudo().search([]).unlink()
+
+    def setUp(self):
+        super().setUp()
+        # A real server pushes a saved room once the transaction commits; a
+        # test cursor drops its post-commit hooks: run them as a commit does.
+        commit = test_cursor.TestCursor.commit
+
+        def commit_and_run_hooks(cursor):
+            hooks = cursor.postcommit
+            funcs, data = list(hooks._funcs), dict(hooks.data)
+            commit(cursor)  # drops them
+            hooks._funcs.extend(funcs)
+            hooks.data.update(data)
+            hooks.run()
+
+        self.patch(test_cursor.TestCursor, "commit", commit_and_run_hooks)
+
+    def _change_on_the_pbx(self, **values):
+        """An operator changes the room in the PBX's console while its form is
+        open in Odoo."""
+        with self.pbx._provider() as backend:
+            backend.update_room(self.room.remote_id, values)
+
+    def _resolve(self, tour):
+        self.assertEqual(self.room.sync_state, "synced")
+        self._change_on_the_pbx(name="PBX name", max_participants=9)
+        self.start_tour(f"{ROOMS}/{self.room.id}", tour, login="vc_actions_manager")
+        self.assertNotEqual(self.room.sync_state, "conflict")
+        with self.pbx._provider() as backend:
+            (remote,) = backend.list_rooms()
+        return remote
+
+    def test_resolve_conflict_keeping_odoo(self):
+        remote = self._resolve("voip_conference_resolve_keep_odoo_tour")
+        self.assertEqual(self.room.name, "Odoo name")
+        self.assertEqual(remote.name, "Odoo name", "Odoo's values pushed")
+        self.assertFalse(remote.max_participants)
+
+    def test_resolve_conflict_taking_the_pbx(self):
+        remote = self._resolve("voip_conference_resolve_take_pbx_tour")
+        self.assertEqual((self.room.name, self.room.max_participants), ("PBX name", 9))
+        self.assertEqual(self.room.sync_state, "synced")
+        self.assertEqual(remote.name, "PBX name")
+
+    def test_resolve_conflict_as_chosen(self):
+        remote = self._resolve("voip_conference_resolve_as_chosen_tour")
+        # The PBX's name, Odoo's (unset) capacity.
+        self.assertEqual((self.room.name, self.room.max_participants), ("PBX name", 0))
+        self.assertEqual((remote.name, remote.max_participants), ("PBX name", 0))
