@@ -86,3 +86,15 @@ class TestVoipConferenceActions(HttpCase):
         # The PBX's name, Odoo's (unset) capacity.
         self.assertEqual((self.room.name, self.room.max_participants), ("PBX name", 0))
         self.assertEqual((remote.name, remote.max_participants), ("PBX name", 0))
+
+    def test_apply_changes_on_the_form(self):
+        self.room.wait_for_admin = True
+        self.pbx._sync(trigger="save", pull=False)
+        self.assertEqual(self.room.sync_state, "pushed")
+        self._forget_bus()
+        self.start_tour(
+            f"{ROOMS}/{self.room.id}",
+            "voip_conference_apply_changes_form_tour",
+            login="vc_actions_manager",
+        )
+        self.assertEqual(self.room.sync_state, "synced")

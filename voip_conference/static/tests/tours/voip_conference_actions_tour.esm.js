@@ -1,4 +1,6 @@
 /* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
+import {RelationalModel} from "@web/model/relational_model/relational_model";
+import {patch} from "@web/core/utils/patch";
 import {registry} from "@web/core/registry";
 
 const tours = registry.category("web_tour.tours");
@@ -91,5 +93,53 @@ tours.add("voip_conference_resolve_as_chosen_tour", {
         },
         ...resolved("PBX name"),
         {trigger: ".o_form_view .o_field_widget[name=max_participants] input:value()"},
+    ],
+});
+
+/**
+ * A busy server: from now on, the rooms' views load their data only once the
+ * PBX's "sync run done" message has reached the browser (and its debounced
+ * reload has fired), as happens when the message comes in while the form
+ * reloads after a button. Returns nothing; ``window.voipConferenceSlowLoads``
+ * undoes it.
+ */
+function slowLoadsUntilSyncDone() {
+    const env = odoo.__WOWL_DEBUG__.root.env;
+    const bus = env.services.bus_service;
+    let arrived = null;
+    const received = new Promise((resolve) => {
+        arrived = resolve;
+    });
+    const onDone = () => setTimeout(arrived, 500);
+    bus.subscribe("voip_conference/sync_run_done", onDone);
+    const unpatch = patch(RelationalModel.prototype, {
+        async _loadData() {
+            await received;
+            return super._loadData(...arguments);
+        },
+    });
+    window.voipConferenceSlowLoads = () => {
+        unpatch();
+        bus.unsubscribe("voip_conference/sync_run_done", onDone);
+    };
+}
+
+tours.add("voip_conference_apply_changes_form_tour", {
+    steps: () => [
+        {
+            trigger:
+                ".o_form_view .o_field_widget[name=sync_state]:contains('Pushed, not applied')",
+            run: slowLoadsUntilSyncDone,
+        },
+        {trigger: ".o_form_statusbar button[name=action_apply_changes]", run: "click"},
+        {trigger: ".o_notification:contains('put in production')"},
+        {trigger: ".o_form_view .o_field_widget[name=sync_state]:contains('Synced')"},
+        {
+            trigger: "body",
+            run: () => window.voipConferenceSlowLoads(),
+        },
+        noErrorDialog,
+        {trigger: ".o_form_statusbar:not(:has(button[name=action_apply_changes]))"},
+        {trigger: ".o_form_statusbar button[name=action_invite_wizard]"},
     ],
 });
