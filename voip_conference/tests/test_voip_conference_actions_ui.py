@@ -27,6 +27,10 @@ class TestVoipConferenceActions(HttpCase):
         cls.room = cls.env["voip.conference"].create(
             {"name": "Clash room", "extension": "8795", "pbx_id": pbx.id}
         )
+        # A number of the PBX that reaches nothing yet.
+        cls.number = cls.env["voip.incoming.number"].create(
+            {"number": "+3225550188", "pbx_id": pbx.id}
+        )
         # On the PBX and in production.
         pbx._demo_setup_simulator()
         cls._forget_bus()
@@ -96,5 +100,77 @@ class TestVoipConferenceActions(HttpCase):
             f"{ROOMS}/{self.room.id}",
             "voip_conference_apply_changes_form_tour",
             login="vc_actions_manager",
+        )
+        self.assertEqual(self.room.sync_state, "synced")
+
+    def _pushed(self):
+        """The room saved and pushed, not put in production."""
+        self.room.wait_for_admin = True
+        self.pbx._sync(trigger="save", pull=False)
+        self.assertEqual(self.room.sync_state, "pushed")
+        self._forget_bus()
+
+    def test_room_form_buttons(self):
+        self.start_tour(
+            f"{ROOMS}/{self.room.id}",
+            "voip_conference_room_form_buttons_tour",
+            login="vc_actions_manager",
+        )
+        self.assertFalse(self.room.active)
+        self.assertEqual(self.number.destination_type, "none", "unrouted")
+
+    def test_room_card_and_list_buttons(self):
+        spare = self.env["voip.conference"].create(
+            {"name": "Spare room", "extension": "8796", "pbx_id": self.pbx.id}
+        )
+        self._pushed()
+        self.start_tour(
+            ROOMS, "voip_conference_room_views_buttons_tour", login="vc_actions_manager"
+        )
+        self.assertFalse(spare.exists())
+        self.assertEqual(self.room.sync_state, "synced")
+
+    def test_recreate_on_the_pbx(self):
+        with self.pbx._provider() as backend:
+            backend.delete_room(self.room.remote_id)
+        self.pbx._sync(trigger="manual")
+        self.assertEqual(self.room.sync_state, "missing")
+        self._forget_bus()
+        self.start_tour(
+            f"{ROOMS}/{self.room.id}",
+            "voip_conference_recreate_tour",
+            login="vc_actions_manager",
+        )
+        with self.pbx._provider() as backend:
+            self.assertEqual([r.extension for r in backend.list_rooms()], ["8795"])
+
+    def test_resolve_an_incoming_number_conflict(self):
+        with self.pbx._provider() as backend:
+            backend.set_number_destination(self.number.remote_id, "hangup")
+        self.number.write(
+            {"destination_type": "extension", "destination_extension": "200"}
+        )
+        self.pbx._sync(trigger="manual")
+        self.assertEqual(self.number.sync_state, "conflict")
+        self._forget_bus()
+        self.start_tour(
+            f"/odoo/action-voip_conference.voip_incoming_number_action/{self.number.id}",
+            "voip_conference_number_conflict_tour",
+            login="vc_actions_manager",
+        )
+        self.assertNotEqual(self.number.sync_state, "conflict")
+        self.assertEqual(self.number.destination_extension, "200")
+
+    def test_pbx_form_buttons(self):
+        new_test_user(
+            self.env,
+            login="vc_actions_admin",
+            groups="base.group_system," + MANAGER_GROUPS,
+        )
+        self._pushed()
+        self.start_tour(
+            f"/odoo/action-voip_oca.voip_pbx_act_window/{self.pbx.id}",
+            "voip_conference_pbx_buttons_tour",
+            login="vc_actions_admin",
         )
         self.assertEqual(self.room.sync_state, "synced")
