@@ -822,12 +822,17 @@ class VoipProviderSyncMixin(models.AbstractModel):
         self.env["res.users"]._voip_conference_check_rights("manager")
         self.ensure_one()
         self.check_access("write")
+        # The wizard and its lines are made here, from the record: the dialog
+        # then sends back only the choices, never the keys and values it
+        # shows read-only (a form does not send read-only fields).
+        wizard = self.env["voip.provider.sync.conflict"]._create_for(self)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._(
                 "Resolve the Conflict of %(record)s", record=self.display_name
             ),
-            "res_model": "voip.provider.sync.conflict",
+            "res_model": wizard._name,
+            "res_id": wizard.id,
             "view_mode": "form",
             "target": "new",
             "context": {"default_res_model": self._name, "default_res_id": self.id},

@@ -36,6 +36,17 @@ class VoipProviderSyncConflict(models.TransientModel):
             ]
         return values
 
+    @api.model
+    def _create_for(self, record):
+        """The wizard of ``record``, its lines made from the record."""
+        return self.create(
+            {
+                "res_model": record._name,
+                "res_id": record.id,
+                "line_ids": [Command.create(line) for line in self._lines_of(record)],
+            }
+        )
+
     def _record(self, res_model=None, res_id=None):
         res_model = res_model or self.res_model
         res_id = res_id or self.res_id
@@ -76,24 +87,30 @@ class VoipProviderSyncConflict(models.TransientModel):
             record.message_post(body=message)
         return {"type": "ir.actions.act_window_close"}
 
+    def _all_keys(self):
+        """Every synced key of the record: the lines only show them."""
+        self.ensure_one()
+        return list(self._record()._sync_field_table)
+
     def action_keep_odoo(self):
         """Odoo's values win: they are pushed over the PBX's."""
         return self._resolve(
-            dict.fromkeys(self.line_ids.mapped("key"), "odoo"),
+            dict.fromkeys(self._all_keys(), "odoo"),
             self.env._("Sync conflict resolved: Odoo's values kept."),
         )
 
     def action_take_provider(self):
         """The PBX's values win: Odoo takes them, nothing is pushed."""
         return self._resolve(
-            dict.fromkeys(self.line_ids.mapped("key"), "pbx"),
+            dict.fromkeys(self._all_keys(), "pbx"),
             self.env._("Sync conflict resolved: the PBX's values taken."),
         )
 
     def action_apply_choices(self):
-        """Each value as chosen on its line."""
+        """Each value as chosen on its line (Odoo's where no line says)."""
+        chosen = {line.key: line.choice for line in self.line_ids if line.key}
         return self._resolve(
-            {line.key: line.choice for line in self.line_ids},
+            {key: chosen.get(key, "odoo") for key in self._all_keys()},
             self.env._("Sync conflict resolved value by value."),
         )
 

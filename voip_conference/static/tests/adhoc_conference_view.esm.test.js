@@ -124,14 +124,17 @@ test("call view: single step, consult, merge with a choice, disconnect, end for 
     await contains(`${party(A)} .o_voip_adhoc_party_state`, {text: "On hold"});
     await advanceTime(TEST_RING_MS);
     await contains(`${party(C)}[data-state='connected']`);
-    // Two calls on hold: Merge asks which.
+    // Two calls on hold: Merge asks which; "Merge selected" is then the
+    // one Merge offered.
     await click(".o_voip_adhoc_merge");
     await contains(".o_voip_adhoc_merge_choice .form-check", {count: 2});
+    await contains(".o_voip_adhoc_merge", {count: 0});
     await click(".o_voip_adhoc_merge_choice input:first");
     await click(".o_voip_adhoc_merge_chosen");
     await contains(`${party(A)}[data-state='connected']`);
     await contains(`${party(B)}[data-state='held']`);
-    // Retrieve B: the others go on hold.
+    // Retrieve B (a labelled button): the others go on hold.
+    await contains(`${party(B)} .o_voip_adhoc_retrieve`, {text: "Retrieve"});
     await click(`${party(B)} .o_voip_adhoc_retrieve`);
     await contains(`${party(B)}[data-state='connected']`);
     await contains(".o_voip_adhoc_party[data-state='held']", {count: 2});
@@ -250,5 +253,19 @@ test("call view: a call coming in during a conference gets busy, nothing else", 
     });
     expect(rejected).toEqual([486]);
     await contains(".o_voip_adhoc_party", {count: 2});
+    expect.verifySteps([]);
+});
+
+test("call view: a party reads as the contact whose phone it is, however written", async () => {
+    mockServer();
+    const agent = await inCallWithA();
+    agent.store["res.partner"].insert({
+        id: 4242,
+        name: "Ann Example",
+        phone: "+32 2 555 01 11",
+    });
+    await add(B, "conference");
+    await contains(`${party(A)} .o_voip_adhoc_party_name`, {text: "Ann Example"});
+    await contains(`${party(B)} .o_voip_adhoc_party_name`, {text: "Unknown contact"});
     expect.verifySteps([]);
 });

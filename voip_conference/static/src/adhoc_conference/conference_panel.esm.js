@@ -42,6 +42,11 @@ export function confirmEndAll(dialog, agent) {
     });
 }
 
+/** The digits of a phone number, however it is written. */
+function onlyDigits(number) {
+    return String(number || "").replace(/\D/g, "");
+}
+
 /** "mm:ss" of a number of seconds. */
 export function clock(seconds) {
     const minutes = String(Math.floor(seconds / 60)).padStart(2, "0");
@@ -126,9 +131,20 @@ export class AdhocConferencePanel extends Component {
     isSelected(leg) {
         return this.conference?.selectedLeg?.id === leg.id;
     }
+    /** The contact whose phone is ``number``, however either is written
+     * ("+32 2 555 01 98" is "+3225550198"). */
     partyFor(number) {
-        const found = (this.voip.partners || []).find((p) => p.phone === number);
+        const digits = onlyDigits(number);
+        // Every contact known to the softphone, not only those its search
+        // shows (voip.partners is filtered by the search box).
+        const partners = Object.values(this.voip.store?.["res.partner"]?.records || {});
+        const found =
+            digits && partners.find((p) => p.phone && onlyDigits(p.phone) === digits);
         return found ? {id: found.id, name: found.name} : false;
+    }
+    /** The party's name: the one it was called with, else its contact's. */
+    partyName(leg) {
+        return leg.name || this.partyFor(leg.number).name || "";
     }
 
     async onAdd(mode) {

@@ -5,7 +5,7 @@ import {ListController} from "@web/views/list/list_controller";
 import {formView} from "@web/views/form/form_view";
 import {kanbanView} from "@web/views/kanban/kanban_view";
 import {listView} from "@web/views/list/list_view";
-import {onWillDestroy} from "@odoo/owl";
+import {onMounted, onWillDestroy, status} from "@odoo/owl";
 import {registry} from "@web/core/registry";
 import {useDebounced} from "@web/core/utils/timing";
 import {useService} from "@web/core/utils/hooks";
@@ -25,17 +25,39 @@ export const SyncRefreshMixin = (Controller) =>
             super.setup(...arguments);
             const bus = useService("bus_service");
             this.reloadAfterSync = useDebounced(() => this.onSyncRunDone(), 200);
+            // A run that ends before the view is shown (a button's
+            // soft_reload builds a new view while the run's message comes
+            // in): reloaded once it is shown, its first load may predate it.
+            this.syncRunMissed = false;
             const callback = () => this.reloadAfterSync();
             bus.subscribe(SYNC_DONE, callback);
-            onWillDestroy(() => bus.unsubscribe(SYNC_DONE, callback));
+            onMounted(() => {
+                if (this.syncRunMissed) {
+                    this.syncRunMissed = false;
+                    this.reloadAfterSync();
+                }
+            });
+            onWillDestroy(() => {
+                this.reloadAfterSync.cancel();
+                bus.unsubscribe(SYNC_DONE, callback);
+            });
         }
 
         /** Reload what is shown, unless the user is changing something. */
         async onSyncRunDone() {
+            const state = status(this);
+            if (state !== "mounted" || !this.model.isReady || !this.model.root) {
+                // Not shown yet (its first load under way: a form has no
+                // root until it ends) or gone.
+                this.syncRunMissed = state === "new";
+                return;
+            }
             const root = this.model.root;
             if (root.resId !== undefined) {
-                // A form: its record.
-                if (root.resId && !(await root.isDirty())) {
+                // A form: its record, if still the one shown once the
+                // user's changes are known.
+                const dirty = await root.isDirty();
+                if (root.resId && !dirty && root === this.model.root) {
                     await root.load();
                 }
                 return;

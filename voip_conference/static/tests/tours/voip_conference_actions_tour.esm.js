@@ -1,0 +1,337 @@
+/* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
+import {RelationalModel} from "@web/model/relational_model/relational_model";
+import {patch} from "@web/core/utils/patch";
+import {registry} from "@web/core/registry";
+
+const tours = registry.category("web_tour.tours");
+const noErrorDialog = {trigger: "body:not(:has(.o_error_dialog))"};
+
+/**
+ * The room's form is open while its name was changed on the PBX; saving a new
+ * name in Odoo finds the conflict, and Resolve Conflict opens the wizard with
+ * both sides.
+ */
+const makeConflict = () => [
+    {trigger: ".o_form_view .o_field_widget[name=name] input:value(Clash room)"},
+    {trigger: ".o_form_view .o_field_widget[name=name] input", run: "edit Odoo name"},
+    {trigger: ".o_form_view .o_form_button_save", run: "click"},
+    {trigger: ".o_form_view .o_form_saved"},
+    noErrorDialog,
+    {
+        trigger:
+            ".o_form_view .o_voip_conference_sync_alert:contains('changed in Odoo and on the PBX')",
+    },
+    {
+        trigger: ".o_voip_conference_sync_alert button[name=action_resolve_conflict]",
+        run: "click",
+    },
+    {trigger: ".modal .o_data_row:contains('Odoo name'):contains('PBX name')"},
+];
+
+/** The room left Conflict with ``name``; no error on the way. */
+const resolved = (name) => [
+    {trigger: "body:not(:has(.modal))"},
+    noErrorDialog,
+    {trigger: `.o_form_view .o_field_widget[name=name] input:value(${name})`},
+    {
+        trigger:
+            ".o_form_view:not(:has(.o_voip_conference_sync_alert:contains('Conflict')))",
+    },
+    {
+        trigger:
+            ".o_form_view .o_field_widget[name=sync_state]:not(:contains('Conflict'))",
+    },
+];
+
+tours.add("voip_conference_resolve_keep_odoo_tour", {
+    steps: () => [
+        ...makeConflict(),
+        {
+            trigger: ".modal .modal-footer button[name=action_keep_odoo]",
+            run: "click",
+        },
+        ...resolved("Odoo name"),
+    ],
+});
+
+tours.add("voip_conference_resolve_take_pbx_tour", {
+    steps: () => [
+        ...makeConflict(),
+        {
+            trigger: ".modal .modal-footer button[name=action_take_provider]",
+            run: "click",
+        },
+        ...resolved("PBX name"),
+        {trigger: ".o_form_view .o_field_widget[name=max_participants] input:value(9)"},
+    ],
+});
+
+tours.add("voip_conference_resolve_as_chosen_tour", {
+    steps: () => [
+        ...makeConflict(),
+        // The PBX's name, Odoo's capacity (the default choice).
+        {
+            trigger: ".modal .o_data_row:contains('PBX name') td[name=choice]",
+            run: "click",
+        },
+        {
+            trigger:
+                ".modal .o_data_row:contains('PBX name') td[name=choice] .o_select_menu_toggler",
+            run: "click",
+        },
+        {
+            trigger: ".o_select_menu_menu .o_select_menu_item:contains('The PBX')",
+            run: "click",
+        },
+        {
+            trigger:
+                ".modal .o_data_row:contains('PBX name') td[name=choice] input:value(The PBX's)",
+        },
+        {
+            trigger: ".modal .modal-footer button[name=action_apply_choices]",
+            run: "click",
+        },
+        ...resolved("PBX name"),
+        {trigger: ".o_form_view .o_field_widget[name=max_participants] input:value()"},
+    ],
+});
+
+/**
+ * A busy server: from now on, the rooms' views load their data only once the
+ * PBX's "sync run done" message has reached the browser (and its debounced
+ * reload has fired), as happens when the message comes in while the form
+ * reloads after a button. Returns nothing; ``window.voipConferenceSlowLoads``
+ * undoes it.
+ */
+function slowLoadsUntilSyncDone() {
+    const env = odoo.__WOWL_DEBUG__.root.env;
+    const bus = env.services.bus_service;
+    let arrived = null;
+    const received = new Promise((resolve) => {
+        arrived = resolve;
+    });
+    const onDone = () => setTimeout(arrived, 500);
+    bus.subscribe("voip_conference/sync_run_done", onDone);
+    const unpatch = patch(RelationalModel.prototype, {
+        async _loadData() {
+            await received;
+            return super._loadData(...arguments);
+        },
+    });
+    window.voipConferenceSlowLoads = () => {
+        unpatch();
+        bus.unsubscribe("voip_conference/sync_run_done", onDone);
+    };
+}
+
+tours.add("voip_conference_apply_changes_form_tour", {
+    steps: () => [
+        {
+            trigger:
+                ".o_form_view .o_field_widget[name=sync_state]:contains('Pushed, not applied')",
+            run: slowLoadsUntilSyncDone,
+        },
+        {trigger: ".o_form_statusbar button[name=action_apply_changes]", run: "click"},
+        {trigger: ".o_notification:contains('put in production')"},
+        {trigger: ".o_form_view .o_field_widget[name=sync_state]:contains('Synced')"},
+        {
+            trigger: "body",
+            run: () => window.voipConferenceSlowLoads(),
+        },
+        noErrorDialog,
+        {trigger: ".o_form_statusbar:not(:has(button[name=action_apply_changes]))"},
+        {trigger: ".o_form_statusbar button[name=action_invite_wizard]"},
+    ],
+});
+
+const card = (name) => `.o_kanban_record:contains('${name}')`;
+
+/** The softphone joins ``room`` (test mode: nothing is dialled); hang up. */
+const joinsAndHangsUp = (room) => [
+    {trigger: `.o_voip_softphone .o_voip_conference_join:contains('${room}')`},
+    {trigger: ".o_voip_conference_join_status:contains('Test mode')"},
+    noErrorDialog,
+    {trigger: ".o_voip_softphone .text-danger[title='Call']", run: "click"},
+    {trigger: ".o_voip_softphone:not(:has(.o_voip_conference_join))"},
+];
+
+// The room form's buttons, on a room no number reaches yet.
+tours.add("voip_conference_room_form_buttons_tour", {
+    steps: () => [
+        {trigger: ".o_form_view .o_field_widget[name=name] input:value(Clash room)"},
+        // Route a Number: the wizard routes it; the room lists it.
+        {
+            trigger: ".o_form_view button[name=action_route_number_wizard]",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=incoming_number_id] input",
+            run: "edit 0188",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item:contains('555 01 88')",
+            run: "click",
+        },
+        {
+            trigger: ".modal .modal-footer button[name=action_route]",
+            run: "click",
+        },
+        {trigger: "body:not(:has(.modal))"},
+        noErrorDialog,
+        {trigger: ".o_form_view .o_data_row:contains('+32 2 555 01 88')"},
+        // Dial-in Details: how to dial in, then Close.
+        {trigger: ".o_form_statusbar button[name=action_dial_in]", run: "click"},
+        {trigger: ".modal .o_field_widget[name=details]:contains('88')"},
+        {trigger: ".modal .modal-footer button:contains('Close')", run: "click"},
+        {trigger: "body:not(:has(.modal))"},
+        // The Numbers smart button lists the room's numbers.
+        {
+            trigger: ".o_form_view .oe_stat_button[name=action_view_incoming_numbers]",
+            run: "click",
+        },
+        {trigger: ".o_list_view .o_data_row:contains('+32 2 555 01 88')"},
+        {
+            trigger: ".o_breadcrumb .breadcrumb-item a:contains('Clash room')",
+            run: "click",
+        },
+        // Join: the softphone joins the room.
+        {trigger: ".o_form_statusbar button[name=action_join]", run: "click"},
+        ...joinsAndHangsUp("Clash room"),
+        // Unroute and Archive, confirmed: the number is freed, the room archived.
+        {trigger: ".o_cp_action_menus .dropdown-toggle", run: "click"},
+        {
+            trigger: ".o-dropdown--menu .dropdown-item:contains('Unroute and Archive')",
+            run: "click",
+        },
+        {trigger: ".modal .o_data_row:contains('+32 2 555 01 88')"},
+        {
+            trigger:
+                ".modal .modal-footer button[name=action_confirm]:contains('Unroute and Archive')",
+            run: "click",
+        },
+        {trigger: "body:not(:has(.modal))"},
+        noErrorDialog,
+        {trigger: ".o_form_view .ribbon span:contains('Archived')"},
+    ],
+});
+
+// The cards' and the list's buttons.
+tours.add("voip_conference_room_views_buttons_tour", {
+    steps: () => [
+        // The card's Join.
+        {
+            trigger: `${card("Clash room")} .o_voip_conference_join_card`,
+            run: "click",
+        },
+        ...joinsAndHangsUp("Clash room"),
+        // The card menu's Delete (no number reaches the room): Odoo's
+        // confirmation, then the card is gone.
+        {
+            trigger: card("Spare room"),
+            run: `hover && click ${card("Spare room")} .o_dropdown_kanban .dropdown-toggle`,
+        },
+        {
+            trigger: ".o-dropdown--kanban-record-menu .o_voip_conference_delete",
+            run: "click",
+        },
+        {trigger: ".modal .modal-footer button.btn-primary", run: "click"},
+        {trigger: `.o_kanban_view:not(:has(${card("Spare room")}))`},
+        noErrorDialog,
+        // The list's Apply Changes, on the selected pushed room.
+        {trigger: ".o_switch_view.o_list", run: "click"},
+        {
+            trigger: ".o_data_row:contains('Clash room') .o_list_record_selector input",
+            run: "click",
+        },
+        {
+            trigger: ".o_control_panel button[name=action_apply_changes]",
+            run: "click",
+        },
+        {trigger: ".o_notification:contains('put in production')"},
+        noErrorDialog,
+        {trigger: ".o_data_row:contains('Clash room'):contains('Synced')"},
+    ],
+});
+
+// A room deleted on the PBX: Re-create on the PBX, confirmed.
+tours.add("voip_conference_recreate_tour", {
+    steps: () => [
+        {trigger: ".o_voip_conference_sync_alert:contains('no longer on the PBX')"},
+        {
+            trigger:
+                ".o_voip_conference_sync_alert button[name=action_recreate_on_pbx]",
+            run: "click",
+        },
+        {trigger: ".modal .modal-footer button.btn-primary", run: "click"},
+        {trigger: "body:not(:has(.modal))"},
+        noErrorDialog,
+        {
+            trigger:
+                ".o_form_view:not(:has(.o_voip_conference_sync_alert:contains('no longer on the PBX')))",
+        },
+        {
+            trigger:
+                ".o_form_view .o_field_widget[name=sync_state]:not(:contains('Missing'))",
+        },
+    ],
+});
+
+// An incoming number changed on both sides: Resolve Conflict, Keep Odoo's.
+tours.add("voip_conference_number_conflict_tour", {
+    steps: () => [
+        {
+            trigger: ".o_form_view button[name=action_resolve_conflict]",
+            run: "click",
+        },
+        {trigger: ".modal .o_data_row"},
+        {
+            trigger: ".modal .modal-footer button[name=action_keep_odoo]",
+            run: "click",
+        },
+        {trigger: "body:not(:has(.modal))"},
+        noErrorDialog,
+        {trigger: ".o_form_view:not(:has(button[name=action_resolve_conflict]))"},
+    ],
+});
+
+// The PBX form's buttons.
+tours.add("voip_conference_pbx_buttons_tour", {
+    steps: () => [
+        {
+            trigger: ".o_form_statusbar button[name=action_test_connection]",
+            run: "click",
+        },
+        {trigger: ".o_notification:contains('Connected: the PBX has')"},
+        {trigger: ".o_form_statusbar button[name=action_sync]", run: "click"},
+        {trigger: ".o_notification:contains('Actions PBX')"},
+        noErrorDialog,
+        {trigger: ".o_form_statusbar button[name=action_apply_changes]", run: "click"},
+        {trigger: ".o_notification:contains('put in production')"},
+        noErrorDialog,
+        // The smart buttons: rooms, sync runs, numbers, each and back.
+        {
+            trigger: ".o_form_view .oe_stat_button[name=action_view_conferences]",
+            run: "click",
+        },
+        {
+            trigger:
+                ".o_kanban_record:contains('Clash room'), .o_data_row:contains('Clash room')",
+        },
+        {
+            trigger: ".o_breadcrumb .breadcrumb-item a:contains('Actions PBX')",
+            run: "click",
+        },
+        {trigger: ".o_form_view .oe_stat_button:contains('Sync Runs')", run: "click"},
+        {trigger: ".o_list_view .o_data_row:contains('Actions PBX')"},
+        {
+            trigger: ".o_breadcrumb .breadcrumb-item a:contains('Actions PBX')",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .oe_stat_button[name=action_view_incoming_numbers]",
+            run: "click",
+        },
+        {trigger: ".o_list_view .o_data_row:contains('+32 2 555 01 88')"},
+        noErrorDialog,
+    ],
+});
