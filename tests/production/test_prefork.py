@@ -112,8 +112,12 @@ def test_a_live_update_reaches_a_websocket_client(prefork):
         timeout=60,
     )
     try:
+        # As a tab with the room's participants panel open.
+        channels = [f"voip_conference_live:{room_id}"]
         ws.send(
-            json.dumps({"event_name": "subscribe", "data": {"channels": [], "last": 0}})
+            json.dumps(
+                {"event_name": "subscribe", "data": {"channels": channels, "last": 0}}
+            )
         )
         # Through an HTTP worker: the host invites someone (the simulated
         # PBX calls nobody), and every panel of the room is told over the

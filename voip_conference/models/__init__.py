@@ -11,3 +11,4 @@ from . import voip_call_conference
 from . import voip_conference_participation
 from . import res_partner
 from . import voip_pbx_event
+from . import ir_websocket

@@ -16,6 +16,7 @@ from ..tools.provider import (
     NotFoundError,
     ProviderError,
 )
+from .ir_websocket import live_channel
 from .voip_pbx import RECEPTIONIST_DELAY_MAX
 
 _logger = logging.getLogger(__name__)
@@ -910,12 +911,15 @@ class VoipConference(models.Model):
         data["voip_conference.live"].update(self.ids)
 
     def _live_notify(self):
-        """Send each room's live version to the conference users' browsers."""
-        group = self.env.ref("voip_conference.voip_conference_group_user")
+        """Send each room's live version to the browsers with its panel open
+        (they subscribed to the room's channel, checked in ir.websocket)."""
+        bus = self.env["bus.bus"].sudo()
         for room in self.sudo():
             # Only ids: each browser reads the panel through a checked RPC.
-            group._bus_send(
-                "voip_conference/live", {"id": room.id, "version": room.live_version}
+            bus._sendone(
+                live_channel(self.env.cr.dbname, room.id),
+                "voip_conference/live",
+                {"id": room.id, "version": room.live_version},
             )
 
     def _live_refresh(self, backend=None):

@@ -424,6 +424,37 @@ class TestLiveNotifications(LiveCase):
             [{"id": self.room.id, "version": version} for version in versions],
         )
 
+    def test_the_message_travels_on_the_rooms_own_channel(self):
+        self.env["bus.bus"].sudo().search([]).unlink()
+        self.room._live_set(self._live(1))
+        self.room._live_changed()
+        self.env.cr.precommit.run()
+        channels = [
+            json.loads(bus.channel)
+            for bus in self.env["bus.bus"].sudo().search([])
+            if "voip_conference/live" in bus.message
+        ]
+        self.assertEqual(
+            channels, [[self.env.cr.dbname, "voip_conference_live", self.room.id]]
+        )
+
+    def test_a_rooms_channel_is_granted_to_those_who_may_read_its_panel(self):
+        """A browser asks for "voip_conference_live:<id>"; only a reader of
+        that room's panel gets it (not a plain user, not another company)."""
+        for login, granted in (
+            ("vc_host", True),
+            ("vc_internal", False),
+            ("vc_other_manager", False),
+        ):
+            with self.subTest(login=login):
+                user = self.env["res.users"].search([("login", "=", login)])
+                rooms = (
+                    self.env["ir.websocket"]
+                    .with_user(user)
+                    ._voip_conference_readable_rooms({self.room.id, 10**9})
+                )
+                self.assertEqual(rooms.ids, self.room.ids if granted else [])
+
     def test_a_room_deleted_in_the_same_transaction_is_not_told(self):
         room = self._room("8009")
         room._live_changed()

@@ -4,10 +4,13 @@ import {
     contains,
     defineModels,
     getService,
+    makeMockEnv,
     models,
     mountWithCleanup,
     onRpc,
+    patchWithCleanup,
 } from "@web/../tests/web_test_helpers";
+import {Component, useState, xml} from "@odoo/owl";
 import {
     ParticipantsPanel,
     formatDuration,
@@ -152,6 +155,34 @@ test("a bus notification of the room reloads the panel, others do not", async ()
     await animationFrame();
     await animationFrame();
     expect.verifySteps([]);
+});
+
+test("a tab listens to a room's channel while a panel of that room is open", async () => {
+    onRpc("voip.conference", "live_poll", () => panel());
+    await makeMockEnv();
+    patchWithCleanup(getService("bus_service"), {
+        addChannel: (channel) => expect.step(`add ${channel}`),
+        deleteChannel: (channel) => expect.step(`delete ${channel}`),
+    });
+    // A form and the softphone can show the same room at once.
+    class TwoPanels extends Component {
+        static template = xml`
+            <ParticipantsPanel t-if="state.form" conferenceId="1"/>
+            <ParticipantsPanel t-if="state.softphone" conferenceId="1"/>`;
+        static components = {ParticipantsPanel};
+        static props = ["*"];
+        setup() {
+            this.state = useState({form: true, softphone: true});
+        }
+    }
+    const parent = await mountWithCleanup(TwoPanels);
+    expect.verifySteps(["add voip_conference_live:1"]);
+    parent.state.form = false;
+    await animationFrame();
+    expect.verifySteps([]);
+    parent.state.softphone = false;
+    await animationFrame();
+    expect.verifySteps(["delete voip_conference_live:1"]);
 });
 
 test("end for everyone asks first", async () => {

@@ -8,6 +8,31 @@ import {useService} from "@web/core/utils/hooks";
 /** The server tells every conference user "room N changed (version V)";
  * each open panel of that room reads it again through a checked RPC. */
 export const LIVE_NOTIFICATION = "voip_conference/live";
+// Each room's changes travel on its own channel, which a tab subscribes to
+// while at least one panel of that room is open in it (a form and the
+// softphone can show the same room): bus traffic follows the open panels.
+const LIVE_CHANNEL_PREFIX = "voip_conference_live:";
+const openPanelsByChannel = new Map();
+
+function watchRoom(bus, roomId) {
+    const channel = `${LIVE_CHANNEL_PREFIX}${roomId}`;
+    const count = openPanelsByChannel.get(channel) || 0;
+    openPanelsByChannel.set(channel, count + 1);
+    if (!count) {
+        bus.addChannel(channel);
+    }
+}
+
+function unwatchRoom(bus, roomId) {
+    const channel = `${LIVE_CHANNEL_PREFIX}${roomId}`;
+    const count = (openPanelsByChannel.get(channel) || 1) - 1;
+    if (count) {
+        openPanelsByChannel.set(channel, count);
+    } else {
+        openPanelsByChannel.delete(channel);
+        bus.deleteChannel(channel);
+    }
+}
 // Without a connected bus, an open panel reads its room this often; with
 // one, it still reads it now and then, so that a notification missed while
 // the websocket reconnected heals by itself (a database read, no PBX call).
@@ -73,6 +98,7 @@ export class ParticipantsPanel extends Component {
         onWillStart(() => this.load(true).catch((error) => this.onLoadError(error)));
         onMounted(() => {
             this.bus.subscribe(LIVE_NOTIFICATION, this.onLive);
+            watchRoom(this.bus, this.props.conferenceId);
             this.clock = browser.setInterval(() => {
                 this.state.now = Date.now();
             }, 1000);
@@ -80,6 +106,7 @@ export class ParticipantsPanel extends Component {
         });
         onWillUnmount(() => {
             this.bus.unsubscribe(LIVE_NOTIFICATION, this.onLive);
+            unwatchRoom(this.bus, this.props.conferenceId);
             browser.clearInterval(this.clock);
             browser.clearTimeout(this.pollTimer);
             this.unmounted = true;
