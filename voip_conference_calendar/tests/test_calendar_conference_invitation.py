@@ -4,10 +4,11 @@ language and for their country: exact strings in en, fr, es and nl."""
 
 import base64
 import re
+from datetime import timedelta
 
 from lxml import html
 
-from .common import CalendarConferenceCase
+from .common import MONDAY, CalendarConferenceCase
 
 LANGS = ("fr_FR", "es_ES", "nl_NL")
 
@@ -131,8 +132,8 @@ class TestCalendarConferenceInvitation(CalendarConferenceCase):
             .create(
                 {
                     "name": "Board meeting",
-                    "start": "2026-12-07 08:00:00",
-                    "stop": "2026-12-07 09:00:00",
+                    "start": MONDAY + timedelta(hours=8),
+                    "stop": MONDAY + timedelta(hours=9),
                     "conference_id": self.room.id,
                     "partner_ids": [
                         (4, p.id) for p in [*guests.values(), self.colleague.partner_id]
@@ -170,8 +171,8 @@ class TestCalendarConferenceInvitation(CalendarConferenceCase):
             .create(
                 {
                     "name": "Board meeting",
-                    "start": "2026-12-07 08:00:00",
-                    "stop": "2026-12-07 09:00:00",
+                    "start": MONDAY + timedelta(hours=8),
+                    "stop": MONDAY + timedelta(hours=9),
                     "conference_id": self.room.id,
                     "partner_ids": [(4, self.colleague.partner_id.id)],
                 }
@@ -228,15 +229,18 @@ class TestCalendarConferenceInvitation(CalendarConferenceCase):
             .create(
                 {
                     "name": "Board meeting",
-                    "start": "2026-12-07 08:00:00",
-                    "stop": "2026-12-07 09:00:00",
+                    "start": MONDAY + timedelta(hours=8),
+                    "stop": MONDAY + timedelta(hours=9),
                     "conference_id": self.room.id,
                     "partner_ids": [(4, self.guests["fr"].id)],
                 }
             )
         )
         event.with_user(self.manager).write(
-            {"start": "2026-12-08 08:00:00", "stop": "2026-12-08 09:00:00"}
+            {
+                "start": MONDAY + timedelta(days=1, hours=8),
+                "stop": MONDAY + timedelta(days=1, hours=9),
+            }
         )
         messages = self.env["mail.message"].search(
             [
