@@ -8,6 +8,9 @@ from datetime import timedelta
 
 from lxml import html
 
+from odoo.modules.module import load_script
+from odoo.tools import file_path
+
 from .common import MONDAY, CalendarConferenceCase
 
 LANGS = ("fr_FR", "es_ES", "nl_NL")
@@ -70,6 +73,8 @@ EXPECTED_LOCATION = {
     "es": r"Conferencia telefónica Board: +32 2 555 01 00\, código 1234#",
     "nl": r"Telefonische conferentie Board: +32 2 555 01 00\, code 1234#",
 }
+# Calendar's own greeting: the body is Odoo's template in that language.
+GREETING = {"en": "Hello", "fr": "Bonjour", "es": "Hola", "nl": "Hallo"}
 COUNTRY = {"en": "United States", "fr": "France", "es": "España", "nl": "Nederland"}
 # RFC 7986 CONFERENCE, one per number: the value is the one-tap tel: URI
 # (RFC 3966, # as %23), the label the number as people read it.
@@ -102,9 +107,13 @@ class TestCalendarConferenceInvitation(CalendarConferenceCase):
         super().setUpClass()
         for code in LANGS:
             cls.env["res.lang"]._activate_lang(code)
-        # Country names come from base, the dial-in from this module.
+        # As a database has them: country names from base, the invitation
+        # templates from calendar (a body per language), the dial-in from
+        # this module.
         cls.env["ir.module.module"]._load_module_terms(
-            ["base", "voip_conference_calendar"], list(LANGS), overwrite=True
+            ["base", "calendar", "voip_conference_calendar"],
+            list(LANGS),
+            overwrite=True,
         )
         for code in LANGS:
             cls.guests[code[:2]].lang = code
@@ -145,6 +154,7 @@ class TestCalendarConferenceInvitation(CalendarConferenceCase):
         for lang, partner in guests.items():
             with self.subTest(lang=lang):
                 message = invitations[partner]
+                self.assertIn(GREETING[lang], message.body)
                 self.assertEqual(dial_in_lines(message.body), EXPECTED_BODY[lang])
                 lines = ics_lines(self._ics(message))
                 self.assertEqual(
@@ -254,13 +264,78 @@ class TestCalendarConferenceInvitation(CalendarConferenceCase):
             self.assertEqual(dial_in_lines(message.body), EXPECTED_BODY["fr"])
             self.assertIn(EXPECTED_CONFERENCE[0], ics_lines(self._ics(message)))
 
-    def test_template_hook_added_once_and_removed_on_uninstall(self):
-        Attendee = self.env["calendar.attendee"]
+    def _invite(self, partner, **vals):
+        return (
+            self.env["calendar.event"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "name": "Board meeting",
+                    "start": MONDAY + timedelta(hours=8),
+                    "stop": MONDAY + timedelta(hours=9),
+                    "conference_id": self.room.id,
+                    "partner_ids": [(4, partner.id)],
+                }
+                | vals
+            )
+        )
+
+    def test_language_installed_later_gets_the_dial_in(self):
+        """A language installed after this module (with calendar's own
+        translation of the invitation) carries the dial-in too (in English
+        while this module has no translation for it)."""
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(
+            ["base", "calendar", "voip_conference_calendar"], ["de_DE"], overwrite=True
+        )
+        guest = self.guests["en"]
+        guest.lang = "de_DE"
+        body = self._invitations(self._invite(guest))[guest].body
+        self.assertIn("Guten Tag", body)  # calendar's German template
+        lines = dial_in_lines(body)
+        self.assertIn("Access code (type it, then #): 1234", lines)
+        self.assertIn("- +3225550100,,1234#", lines)
+
+    def test_odoo_templates_are_left_as_they_are(self):
+        """The dial-in is added when a mail is rendered: Odoo's invitation
+        templates are not rewritten, in any language (so uninstalling leaves
+        them as they were, and Odoo's updates of them keep applying)."""
+        for xmlid in (
+            "calendar.calendar_template_meeting_invitation",
+            "calendar.calendar_template_meeting_changedate",
+        ):
+            template = self.env.ref(xmlid)
+            for lang in ("en_US", *LANGS):
+                with self.subTest(template=xmlid, lang=lang):
+                    body = template.with_context(lang=lang).body_html
+                    self.assertNotIn("voip_conference", body)
+
+    def test_upgrade_takes_the_old_node_out_of_the_templates(self):
+        """Up to 19.0.1.0.0 the dial-in node was written into the English
+        body: the upgrade gives Odoo its templates back."""
         template = self.env.ref("calendar.calendar_template_meeting_invitation")
-        hook = "object._voip_conference_dial_in_mail()"
-        self.assertEqual(template.body_html.count(hook), 1)
-        Attendee._voip_conference_install_templates()  # an upgrade
-        self.assertEqual(template.body_html.count(hook), 1)
-        Attendee._voip_conference_install_templates(add=False)  # uninstall
-        self.assertEqual(template.body_html.count(hook), 0)
-        self.assertIn("Details", template.body_html)
+        bodies = {
+            lang: template.with_context(lang=lang).body_html
+            for lang in ("en_US", "fr_FR")
+        }
+        legacy = str(bodies["en_US"]).replace(
+            "</table>\n    </div>",
+            '</table>\n    </div><t t-out="object._voip_conference_dial_in_mail()"/>',
+            1,
+        )
+        self.assertNotEqual(legacy, bodies["en_US"])
+        template.with_context(lang="en_US").body_html = legacy
+        template.flush_recordset()
+        migration = load_script(
+            file_path("voip_conference_calendar/migrations/19.0.1.1.0/post-migrate.py"),
+            "voip_conference_calendar_post_migrate_19_0_1_1_0",
+        )
+        migration.migrate(self.env.cr, "19.0.1.0.0")
+        template.invalidate_recordset()
+        for lang, body in bodies.items():
+            self.assertEqual(template.with_context(lang=lang).body_html, body)
+        # Rendered, it still carries the dial-in once.
+        event = self._invite(self.guests["fr"])
+        body = self._invitations(event)[self.guests["fr"]].body
+        self.assertEqual(dial_in_lines(body), EXPECTED_BODY["fr"])
+        self.assertEqual(str(body).count("o_voip_conference_calendar_dial_in"), 1)
