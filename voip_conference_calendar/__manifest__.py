@@ -13,6 +13,7 @@
     "data": [
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
+        "data/mail_template_data.xml",
         "views/calendar_event_templates.xml",
         "views/calendar_event_views.xml",
         "views/voip_conference_views.xml",

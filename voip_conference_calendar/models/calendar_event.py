@@ -28,6 +28,9 @@ ATTENDANCE_MARGIN = timedelta(minutes=15)
 CONFLICTS_SHOWN = 5
 # Marks a <br/> while the text of an HTML block is flattened.
 LINE_BREAK = "\ue000"
+# Pre-commit data: the meetings and rooms whose dial-in changed in the
+# transaction, told to the attendees once when it commits.
+DIAL_IN_CHANGED = "voip_conference_calendar.dial_in_changed"
 
 
 class CalendarEvent(models.Model):
@@ -161,7 +164,69 @@ class CalendarEvent(models.Model):
                 ],
                 what="call_in",
             )
-        return super().write(vals)
+        rooms_before = (
+            {e: e.conference_id for e in self} if "conference_id" in vals else {}
+        )
+        result = super().write(vals)
+        if rooms_before:
+            self._conference_room_changed(rooms_before, vals)
+        return result
+
+    def _conference_room_changed(self, rooms_before, vals):
+        """The attendees of a meeting whose room changed get the new dial-in
+        (unless Odoo's date change mail, which carries it, goes out)."""
+        if self.env.context.get("is_calendar_event_new"):
+            return
+        start = fields.Datetime.to_datetime(vals.get("start"))
+        if start and start >= fields.Datetime.now():
+            return
+        changed = self.filtered(
+            lambda e: e.conference_id and e.conference_id != rooms_before[e]
+        )
+        if changed:
+            self._conference_dial_in_changed(events=changed)
+
+    @api.model
+    def _conference_dial_in_changed(self, events=None, rooms=None):
+        """Tell the attendees of ``events`` and of the coming meetings of
+        ``rooms`` their new dial-in: once per meeting and transaction (a save
+        may change a room's code and numbers at once), when it commits."""
+        context = self.env.context
+        if context.get("no_mail_to_attendees") or context.get(
+            "skip_attendee_notification"
+        ):
+            return
+        precommit = self.env.cr.precommit
+        pending = precommit.data.get(DIAL_IN_CHANGED)
+        if pending is None:
+            pending = precommit.data[DIAL_IN_CHANGED] = {
+                "events": set(),
+                "rooms": set(),
+            }
+            events_model = self.sudo()
+            precommit.add(lambda: events_model._conference_send_dial_in(pending))
+        pending["events"].update(events.ids if events else ())
+        pending["rooms"].update(rooms.ids if rooms else ())
+
+    @api.model
+    def _conference_send_dial_in(self, pending):
+        now = fields.Datetime.now()
+        events = self.browse(pending["events"]).exists()
+        if pending["rooms"]:
+            events |= self.search([("conference_id", "in", list(pending["rooms"]))])
+        events = events.filtered(
+            lambda e: e.active and e.conference_id and e.stop > now
+        )
+        # A series: its next meeting only (its invitation names the series).
+        next_meetings = {}
+        for event in events.sorted("start"):
+            next_meetings.setdefault(event.recurrence_id or event, event)
+        template = self.env.ref(
+            "voip_conference_calendar.calendar_template_meeting_dial_in_changed",
+            raise_if_not_found=False,
+        )
+        for event in next_meetings.values():
+            event.attendee_ids._notify_attendees(template)
 
     @api.model
     def _conference_room_of_recurrence(self, vals):

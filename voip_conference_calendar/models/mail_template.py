@@ -9,6 +9,7 @@ from odoo import models
 DIAL_IN_TEMPLATES = (
     "calendar.calendar_template_meeting_invitation",
     "calendar.calendar_template_meeting_changedate",
+    "voip_conference_calendar.calendar_template_meeting_dial_in_changed",
 )
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from lxml import html
 
+from odoo import fields
 from odoo.modules.module import load_script
 from odoo.tools import file_path
 
@@ -101,7 +102,9 @@ def ics_lines(data):
     return re.sub(r"\r?\n[ \t]", "", data.decode()).splitlines()
 
 
-class TestCalendarConferenceInvitation(CalendarConferenceCase):
+class InvitationCase(CalendarConferenceCase):
+    """Attendees in four languages, as a database has them."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -133,6 +136,24 @@ class TestCalendarConferenceInvitation(CalendarConferenceCase):
         [ics] = message.attachment_ids.filtered(lambda a: a.name == "invitation.ics")
         return base64.b64decode(ics.datas)
 
+    def _invite(self, partner, **vals):
+        return (
+            self.env["calendar.event"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "name": "Board meeting",
+                    "start": MONDAY + timedelta(hours=8),
+                    "stop": MONDAY + timedelta(hours=9),
+                    "conference_id": self.room.id,
+                    "partner_ids": [(4, partner.id)],
+                }
+                | vals
+            )
+        )
+
+
+class TestCalendarConferenceInvitation(InvitationCase):
     def test_invitation_and_ics_per_language(self):
         guests = self.guests
         event = (
@@ -264,22 +285,6 @@ class TestCalendarConferenceInvitation(CalendarConferenceCase):
             self.assertEqual(dial_in_lines(message.body), EXPECTED_BODY["fr"])
             self.assertIn(EXPECTED_CONFERENCE[0], ics_lines(self._ics(message)))
 
-    def _invite(self, partner, **vals):
-        return (
-            self.env["calendar.event"]
-            .with_user(self.manager)
-            .create(
-                {
-                    "name": "Board meeting",
-                    "start": MONDAY + timedelta(hours=8),
-                    "stop": MONDAY + timedelta(hours=9),
-                    "conference_id": self.room.id,
-                    "partner_ids": [(4, partner.id)],
-                }
-                | vals
-            )
-        )
-
     def test_language_installed_later_gets_the_dial_in(self):
         """A language installed after this module (with calendar's own
         translation of the invitation) carries the dial-in too (in English
@@ -339,3 +344,128 @@ class TestCalendarConferenceInvitation(CalendarConferenceCase):
         body = self._invitations(event)[self.guests["fr"]].body
         self.assertEqual(dial_in_lines(body), EXPECTED_BODY["fr"])
         self.assertEqual(str(body).count("o_voip_conference_calendar_dial_in"), 1)
+
+
+class TestCalendarConferenceDialInChange(InvitationCase):
+    """A change of what the attendees dial (the room, its numbers, its code)
+    reaches them, as a change of date does: once per meeting and
+    transaction, for the meetings to come, with the new dial-in."""
+
+    def _updates(self, event, partner):
+        """The dial-in change mails ``partner`` got for ``event``, oldest first."""
+        self.env.cr.flush()  # runs the pre-commit hooks, as a commit does
+        return (
+            self.env["mail.message"]
+            .search(
+                [
+                    ("model", "=", "calendar.event"),
+                    ("res_id", "=", event.id),
+                    ("message_type", "=", "user_notification"),
+                    ("partner_ids", "in", partner.ids),
+                ],
+                order="id",
+            )
+            .filtered(lambda m: m not in self._sent_before)
+        )
+
+    def _invited(self, partner, **vals):
+        event = self._invite(partner, **vals)
+        self.env.cr.flush()
+        self._sent_before = self.env["mail.message"].search([])
+        return event
+
+    def test_room_change_sends_the_new_dial_in(self):
+        guest = self.guests["fr"]
+        event = self._invited(guest)
+        event.with_user(self.manager).write({"conference_id": self.room_b.id})
+        [update] = self._updates(event, guest)
+        self.assertEqual(
+            update.subject,
+            "Board meeting : nouvelles coordonnées de la conférence téléphonique",
+        )
+        self.assertIn("Bonjour", update.body)
+        lines = dial_in_lines(update.body)
+        self.assertEqual(lines[0], "Conférence téléphonique : Sales")
+        self.assertNotIn("1234", str(update.body))
+        self.assertIn(
+            "LOCATION:Conférence téléphonique Sales : extension 8102",
+            ics_lines(self._ics(update)),
+        )
+        # The same room again: nothing changed, nothing sent.
+        event.with_user(self.manager).write({"conference_id": self.room_b.id})
+        self.assertEqual(len(self._updates(event, guest)), 1)
+
+    def test_code_and_numbers_changes_send_one_update(self):
+        guest = self.guests["nl"]
+        event = self._invited(guest)
+        room = self.room.with_user(self.manager)
+        room.access_code = "4321"
+        number = (
+            self.env["voip.incoming.number"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "number": "+31205550100",
+                    "name": "Amsterdam",
+                    "pbx_id": self.pbx.id,
+                    "destination_type": "conference",
+                    "conference_id": self.room.id,
+                }
+            )
+        )
+        # Both changes of one transaction: one mail, with both.
+        [update] = self._updates(event, guest)
+        lines = dial_in_lines(update.body)
+        self.assertIn("Toegangscode (toets hem in, dan #): 4321", lines)
+        self.assertIn("- +31205550100,,4321#", lines)
+        self.assertIn(
+            "tel:+31205550100,,4321%23", "".join(ics_lines(self._ics(update)))
+        )
+        # A number taken away from the room is a change too.
+        number.with_user(self.manager).unlink()
+        updates = self._updates(event, guest)
+        self.assertEqual(len(updates), 2)
+        self.assertNotIn("+31205550100", str(updates[-1].body))
+        # A number of another room, or a write that changes nothing: none.
+        self.env["voip.incoming.number"].create(
+            {"number": "+31205550101", "pbx_id": self.pbx.id}
+        )
+        room.access_code = "4321"
+        self.assertEqual(len(self._updates(event, guest)), 2)
+
+    def test_series_and_past_meetings(self):
+        """A series gets one update (for its next meeting), not one per
+        occurrence; a meeting that is over gets none."""
+        guest = self.guests["es"]
+        series = self._invited(
+            guest,
+            recurrency=True,
+            rrule_type="weekly",
+            mon=True,
+            interval=1,
+            count=3,
+            end_type="count",
+        )
+        past = self._event(
+            start=fields.Datetime.now() - timedelta(days=2),
+            partner_ids=[(4, guest.id)],
+        )
+        self.room.with_user(self.manager).extension = "8109"
+        occurrences = series.recurrence_id.calendar_event_ids
+        updates = self.env["mail.message"].browse()
+        for occurrence in occurrences | past:
+            updates |= self._updates(occurrence, guest)
+        self.assertEqual(updates.mapped("res_id"), [occurrences.sorted("start")[0].id])
+        self.assertIn(
+            "Compañeros, desde un teléfono de oficina o el teléfono de Odoo, "
+            "marquen la extensión: 8109",
+            dial_in_lines(updates.body),
+        )
+
+    def test_no_mail_when_asked_for_none(self):
+        guest = self.guests["fr"]
+        event = self._invited(guest)
+        event.with_user(self.manager).with_context(no_mail_to_attendees=True).write(
+            {"conference_id": self.room_c.id}
+        )
+        self.assertFalse(self._updates(event, guest))
