@@ -475,6 +475,7 @@ class CalendarEvent(models.Model):
             values = event._conference_dial_in_values(partner, with_code=with_code)
             cal = vobject.readOne(result[event.id].decode())
             vevent = cal.vevent
+            event._conference_ics_when(vevent)
             text = event._conference_dial_in_text(values)
             if "description" in vevent.contents:
                 vevent.description.value = f"{vevent.description.value}\n\n{text}"
@@ -498,6 +499,62 @@ class CalendarEvent(models.Model):
                 conference.behavior = None
             result[event.id] = cal.serialize().encode()
         return result
+
+    def _conference_ics_when(self, vevent):
+        """When, as RFC 5545 says it (Odoo writes a series as its one
+        meeting in UTC with its ``rrule`` text split over two RRULE lines, and
+        an all-day event as 8:00 floating):
+
+        - a series is its first meeting and one RRULE, in the meeting's time
+          zone (TZID, and a VTIMEZONE that vobject adds), so that each
+          occurrence keeps its local time across DST changes;
+        - an all-day event is dates, DTEND the day after its last day;
+        - a meeting (or series) keeps one UID in all its invitations, so that
+          an update replaces it in the attendee's calendar.
+        """
+        self.ensure_one()
+        recurrence = self.recurrence_id
+        first = recurrence.calendar_event_ids.sorted("start")[:1] or self
+        tz = pytz.timezone(
+            recurrence.event_tz or self.event_tz or self.user_id.tz or "UTC"
+        )
+        for name in ("dtstart", "dtend", "rrule", "uid"):
+            vevent.contents.pop(name, None)
+        if first.allday:
+            start = first.start_date
+            end = first.stop_date + timedelta(days=1)
+        else:
+            start = pytz.utc.localize(first.start).astimezone(tz)
+            end = pytz.utc.localize(first.stop).astimezone(tz)
+        vevent.add("dtstart").value = start
+        vevent.add("dtend").value = end
+        if recurrence:
+            vevent.add("rrule").value = first._conference_ics_rrule(start, tz)
+        record = recurrence or self
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
+        vevent.add("uid").value = f"{record._name}-{record.id}-{uuid}@odoo"
+
+    def _conference_ics_rrule(self, start, tz):
+        """The RRULE value of this meeting's series from ``start`` (a date,
+        or a datetime in ``tz``): Odoo's rule, with UNTIL as RFC 5545 wants
+        it (a date for all-day series, else in UTC)."""
+        local = start if self.allday else start.replace(tzinfo=None)
+        if self.allday:
+            local = datetime.combine(start, time())
+        rule = self.recurrence_id._get_rrule(dtstart=local)
+        [line] = [li for li in str(rule).splitlines() if li.startswith("RRULE:")]
+        parts = []
+        for part in line.removeprefix("RRULE:").split(";"):
+            key, _sep, value = part.partition("=")
+            if key == "UNTIL":
+                until = datetime.strptime(value, "%Y%m%dT%H%M%S")
+                value = (
+                    f"{until:%Y%m%d}"
+                    if self.allday
+                    else f"{tz.localize(until).astimezone(pytz.utc):%Y%m%dT%H%M%SZ}"
+                )
+            parts.append(f"{key}={value}")
+        return ";".join(parts)
 
     def message_notify(self, **kwargs):
         """An invitation's .ics holds the access code: it stays readable
