@@ -943,9 +943,10 @@ class CalendarEvent(models.Model):
 
     def _conference_call_in_key(self, partner):
         """One per attendee and meeting (an occurrence of a series is a
-        meeting of its own), and per database (PBXs may be shared)."""
+        meeting of its own; a meeting moved to another start is called in
+        again), and per database (PBXs may be shared)."""
         uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
-        return f"{uuid}:call-in:{self.id}:{partner.id}"
+        return f"{uuid}:call-in:{self.id}:{self.start:%Y%m%dT%H%M%S}:{partner.id}"
 
     def _conference_invite_one(self, backend, partner, number):
         """Invite one attendee, once whatever the retries; return the line
