@@ -349,8 +349,10 @@ class CalendarEvent(models.Model):
             country: national format at home, the international prefix
             abroad), ``label_display`` (``(Brussels)``), ``local_display``
             (``Belgium: 02 555 01 00``), ``one_tap``
-            (``+3225550100,,1234#``) and ``tel`` (its RFC 3966 URI, ``#`` as
-            ``%23``).
+            (``+3225550100,,1234#``), ``one_tap_display`` (the same as people
+            read it, ``+32 2 555 01 00,,1234#``) and ``tel`` (its RFC 3966
+            URI, ``#`` as ``%23``). The numbers of the partner's country come
+            first, then the others by E.164.
         """
         self.ensure_one()
         room = self.conference_id.sudo()
@@ -359,34 +361,18 @@ class CalendarEvent(models.Model):
         room_code = numbering.clean(room.access_code)
         code = room_code if with_code else ""
         country = self._conference_country(partner)
-        numbers = []
         routed = room.incoming_number_ids.filtered(
             lambda n: n.active and n.destination_type == "conference"
         )
-        for number in routed.sorted(lambda n: (n.number, n.id)):
-            parsed = phonenumbers.parse(number.number)
-            international = phonenumbers.format_number(
-                parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        # The numbers of the reader's country first (a local call), then the
+        # others by E.164.
+        at_home = country.code or ""
+        numbers = [
+            self._conference_number_values(number, code, country)
+            for number in routed.sorted(
+                lambda n: (numbering.region_of(n.number) != at_home, n.number, n.id)
             )
-            local = ""
-            if country.code:
-                local = phonenumbers.format_out_of_country_calling_number(
-                    parsed, country.code
-                )
-            one_tap = dial_string.one_tap(number.number, code)
-            numbers.append(
-                {
-                    "label": number.name or "",
-                    "e164": number.number,
-                    "international": international,
-                    "local": local if local != international else "",
-                    # Whole pieces of text: the template never glues words.
-                    "label_display": f"({number.name})" if number.name else "",
-                    "local_display": f"{country.name}: {local}",
-                    "one_tap": one_tap,
-                    "tel": dial_string.tel_uri(number.number, self._dtmf(code)),
-                }
-            )
+        ]
         return {
             "room": room.name,
             "extension": room.extension,
@@ -395,6 +381,30 @@ class CalendarEvent(models.Model):
             "code_hidden": bool(room_code) and not code,
             "country": country.name or "",
             "numbers": numbers,
+        }
+
+    def _conference_number_values(self, number, code, country):
+        """One number of ``numbers`` (see _conference_dial_in_values)."""
+        parsed = phonenumbers.parse(number.number)
+        international = phonenumbers.format_number(
+            parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+        local = ""
+        if country.code:
+            local = phonenumbers.format_out_of_country_calling_number(
+                parsed, country.code
+            )
+        return {
+            "label": number.name or "",
+            "e164": number.number,
+            "international": international,
+            "local": local if local != international else "",
+            # Whole pieces of text: the template never glues words.
+            "label_display": f"({number.name})" if number.name else "",
+            "local_display": f"{country.name}: {local}",
+            "one_tap": dial_string.one_tap(number.number, code),
+            "one_tap_display": numbering.one_tap_display(number.number, code),
+            "tel": dial_string.tel_uri(number.number, self._dtmf(code)),
         }
 
     @api.model

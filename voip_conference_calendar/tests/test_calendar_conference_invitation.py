@@ -17,7 +17,9 @@ from .common import MONDAY, CalendarConferenceCase
 LANGS = ("fr_FR", "es_ES", "nl_NL")
 
 # What each invitee reads in the dial-in section of their e-mail: one line
-# per heading, paragraph and list item.
+# per heading, paragraph and list item. The numbers of the attendee's country
+# first, then the others by E.164; the one-tap strings grouped as people read
+# them (their tel: link dials the same).
 EXPECTED_BODY = {
     "en": [
         "Telephone conference: Board",
@@ -28,20 +30,21 @@ EXPECTED_BODY = {
         "- +33 1 84 88 01 00 (Paris) United States: 011 33 1 84 88 01 00",
         "Access code (type it, then #): 1234",
         "One tap from a mobile phone:",
-        "- +3225550100,,1234#",
-        "- +33184880100,,1234#",
+        "- +32 2 555 01 00,,1234#",
+        "- +33 1 84 88 01 00,,1234#",
     ],
     "fr": [
         "Conférence téléphonique : Board",
         "Collègues, depuis un téléphone de bureau ou le téléphone d'Odoo, "
         "composez l'extension : 8101",
         "Depuis n'importe quel téléphone, composez :",
-        "- +32 2 555 01 00 (Brussels) France: 00 32 2 555 01 00",
+        # A French attendee reads the French number first.
         "- +33 1 84 88 01 00 (Paris) France: 01 84 88 01 00",
+        "- +32 2 555 01 00 (Brussels) France: 00 32 2 555 01 00",
         "Code d'accès (tapez-le, puis #) : 1234",
         "En un geste depuis un mobile :",
-        "- +3225550100,,1234#",
-        "- +33184880100,,1234#",
+        "- +33 1 84 88 01 00,,1234#",
+        "- +32 2 555 01 00,,1234#",
     ],
     "es": [
         "Conferencia telefónica: Board",
@@ -52,8 +55,8 @@ EXPECTED_BODY = {
         "- +33 1 84 88 01 00 (Paris) España: 00 33 1 84 88 01 00",
         "Código de acceso (márquelo y luego #): 1234",
         "Con un toque desde un móvil:",
-        "- +3225550100,,1234#",
-        "- +33184880100,,1234#",
+        "- +32 2 555 01 00,,1234#",
+        "- +33 1 84 88 01 00,,1234#",
     ],
     "nl": [
         "Telefonische conferentie: Board",
@@ -64,13 +67,13 @@ EXPECTED_BODY = {
         "- +33 1 84 88 01 00 (Paris) Nederland: 00 33 1 84 88 01 00",
         "Toegangscode (toets hem in, dan #): 1234",
         "Met één tik vanaf een mobiele telefoon:",
-        "- +3225550100,,1234#",
-        "- +33184880100,,1234#",
+        "- +32 2 555 01 00,,1234#",
+        "- +33 1 84 88 01 00,,1234#",
     ],
 }
 EXPECTED_LOCATION = {
     "en": r"Telephone conference Board: +32 2 555 01 00\, code 1234#",
-    "fr": r"Conférence téléphonique Board : +32 2 555 01 00\, code 1234#",
+    "fr": r"Conférence téléphonique Board : +33 1 84 88 01 00\, code 1234#",
     "es": r"Conferencia telefónica Board: +32 2 555 01 00\, código 1234#",
     "nl": r"Telefonische conferentie Board: +32 2 555 01 00\, code 1234#",
 }
@@ -85,6 +88,13 @@ EXPECTED_CONFERENCE = [
     "CONFERENCE;FEATURE=PHONE;LABEL=+33 1 84 88 01 00 (Paris);VALUE=URI:"
     "tel:+33184880100,,1234%23",
 ]
+# In the attendee's order too.
+CONFERENCE_BY_LANG = {
+    "en": EXPECTED_CONFERENCE,
+    "fr": EXPECTED_CONFERENCE[::-1],
+    "es": EXPECTED_CONFERENCE,
+    "nl": EXPECTED_CONFERENCE,
+}
 
 
 def dial_in_lines(body):
@@ -176,11 +186,21 @@ class TestCalendarConferenceInvitation(InvitationCase):
             with self.subTest(lang=lang):
                 message = invitations[partner]
                 self.assertIn(GREETING[lang], message.body)
+                # The grouped one-tap text links the tel: URI that dials it.
+                links = {
+                    a.text_content().strip(): a.get("href")
+                    for a in html.fromstring(message.body).find_class(
+                        "o_voip_conference_calendar_one_tap"
+                    )
+                }
+                self.assertEqual(
+                    links["+32 2 555 01 00,,1234#"], "tel:+3225550100,,1234%23"
+                )
                 self.assertEqual(dial_in_lines(message.body), EXPECTED_BODY[lang])
                 lines = ics_lines(self._ics(message))
                 self.assertEqual(
                     [line for line in lines if line.startswith("CONFERENCE")],
-                    EXPECTED_CONFERENCE,
+                    CONFERENCE_BY_LANG[lang],
                 )
                 self.assertIn(f"LOCATION:{EXPECTED_LOCATION[lang]}", lines)
                 [description] = [li for li in lines if li.startswith("DESCRIPTION:")]
@@ -299,7 +319,7 @@ class TestCalendarConferenceInvitation(InvitationCase):
         self.assertIn("Guten Tag", body)  # calendar's German template
         lines = dial_in_lines(body)
         self.assertIn("Access code (type it, then #): 1234", lines)
-        self.assertIn("- +3225550100,,1234#", lines)
+        self.assertIn("- +32 2 555 01 00,,1234#", lines)
 
     def test_odoo_templates_are_left_as_they_are(self):
         """The dial-in is added when a mail is rendered: Odoo's invitation
@@ -417,7 +437,11 @@ class TestCalendarConferenceDialInChange(InvitationCase):
         [update] = self._updates(event, guest)
         lines = dial_in_lines(update.body)
         self.assertIn("Toegangscode (toets hem in, dan #): 4321", lines)
-        self.assertIn("- +31205550100,,4321#", lines)
+        # The Dutch attendee's number first.
+        self.assertEqual(
+            lines[3], "- +31 20 555 0100 (Amsterdam) Nederland: 020 555 0100"
+        )
+        self.assertIn("- +31 20 555 0100,,4321#", lines)
         self.assertIn(
             "tel:+31205550100,,4321%23", "".join(ics_lines(self._ics(update)))
         )
