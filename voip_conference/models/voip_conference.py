@@ -774,20 +774,23 @@ class VoipConference(models.Model):
         }
 
     def _dial_in_row(self, number, code, label):
-        """One dial-in line: the one-tap string, a ``tel:`` link (RFC 3966,
-        ``#`` written ``%23``) when the number is E.164, and its label."""
+        """One dial-in line: the one-tap string as people read it
+        (``+32 2 555 01 00,,1234#``, copied as it is where a mail app links
+        no ``tel:`` with commas), linking its ``tel:`` URI (RFC 3966, ``#``
+        written ``%23``) when the number is E.164, and its label."""
         tap = dial_string.parse(dial_string.one_tap(number, code))
+        shown = numbering.one_tap_display(number, code)
         label = f" ({label})" if label else ""
         try:
             uri = dial_string.tel_uri(tap.number, tap.post_dial)
         except ValueError:  # not E.164: no tel: link without a phone-context
             return Markup("<li><span>{tap}</span>{label}</li>").format(
-                tap=str(tap), label=label
+                tap=shown, label=label
             )
         return Markup(
             '<li><a href="{uri}" class="o_voip_conference_one_tap">{tap}</a>'
             "{label}</li>"
-        ).format(uri=uri, tap=str(tap), label=label)
+        ).format(uri=uri, tap=shown, label=label)
 
     def action_dial_in(self):
         self.ensure_one()

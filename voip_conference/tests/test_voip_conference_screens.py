@@ -2,7 +2,7 @@
 """What the screens rely on: Duplicate, numbers as people read them, sync
 runs named, judged by their outcome and cleaned up."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from lxml import etree
 
@@ -178,7 +178,7 @@ class TestSyncRuns(VoipConferenceCase):
             self.env.cr.execute(
                 SQL(
                     "UPDATE voip_pbx_sync_run SET create_date = %s WHERE id = %s",
-                    datetime(2026, 11, 30, 10, 15, second),
+                    datetime.combine(fields.Date.today(), time(10, 15, second)),
                     run.id,
                 )
             )

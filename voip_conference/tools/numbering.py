@@ -114,6 +114,21 @@ def one_tap(number, access_code=None, pause=",,"):
     return dial_string.one_tap(number, access_code, pause=pause)
 
 
+def one_tap_display(number, access_code=None, pause=",,"):
+    """The one-tap string as people read it: ``+32 2 555 01 00,,1234#``.
+
+    Shown beside (or as the text of) the ``tel:`` link: several mail apps
+    link no ``tel:`` with commas, so the plain string must be readable and
+    copied as it is; diallers skip its blanks. A number phonenumbers cannot
+    read is kept as :func:`one_tap` writes it.
+    """
+    tap = one_tap(number, access_code, pause=pause)
+    dialled = dial_string.parse(tap).number
+    if not dialled:
+        return tap
+    return format_international(dialled) + tap[len(dialled) :]
+
+
 def phone_number_problem(number, region=None):
     """Why phonenumbers refuses ``number`` read in ``region`` (ISO 3166-1
     alpha-2, or None), as an error code; ``None`` when it is a valid number.

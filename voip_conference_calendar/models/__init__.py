@@ -2,3 +2,6 @@
 from . import calendar_attendee
 from . import calendar_event
 from . import voip_conference
+from . import mail_template
+from . import voip_incoming_number
+from . import calendar_event_call_in

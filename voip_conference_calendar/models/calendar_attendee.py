@@ -1,17 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from lxml import etree, html
+from lxml import html
 from markupsafe import Markup
 
 from odoo import api, models
-
-# The node this module puts into the invitation templates: it renders the
-# attendee's own dial-in (with the access code) in the attendee's language.
-DIAL_IN_EXPRESSION = "object._voip_conference_dial_in_mail()"
-TEMPLATES = (
-    "calendar.calendar_template_meeting_invitation",
-    "calendar.calendar_template_meeting_changedate",
-)
 
 
 class CalendarAttendee(models.Model):
@@ -32,8 +24,8 @@ class CalendarAttendee(models.Model):
     def _voip_conference_dial_in_mail(self):
         """The dial-in section of this attendee's invitation (HTML).
 
-        Rendered by the invitation templates, in the attendee's language:
-        the code is given, as the invitation goes to the attendee only.
+        Added to the invitation mails, in the attendee's language: the code
+        is given, as the invitation goes to the attendee only.
         """
         self.ensure_one()
         event = self.event_id
@@ -62,44 +54,31 @@ class CalendarAttendee(models.Model):
             )
         return result
 
-    # ------------------------------------------------------------------
-    # The invitation templates
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _voip_conference_template_body(self, body, add=True):
-        """``body`` (an invitation template's HTML) with the dial-in node
-        added after its details table (else at its end), or removed."""
-        root = html.fragment_fromstring(body, create_parent="div")
-        hooks = root.xpath(f"//t[@t-out='{DIAL_IN_EXPRESSION}']")
-        if add == bool(hooks):
+    def _voip_conference_with_dial_in(self, body):
+        """``body`` (a mail rendered for this attendee) with their dial-in
+        after its details (the block of its first table), else at its end."""
+        self.ensure_one()
+        dial_in = self._voip_conference_dial_in_mail()
+        if not dial_in:
             return body
-        if not add:
-            for hook in hooks:
-                hook.getparent().remove(hook)
+        root = html.fragment_fromstring(str(body), create_parent="div")
+        sections = [
+            node
+            for node in html.fragments_fromstring(str(dial_in))
+            if not isinstance(node, str)  # blank text around the section
+        ]
+        tables = root.xpath("//table")
+        if tables:
+            anchor = tables[0]
+            # After the block of the table (its title and it), unless that
+            # block is the whole mail.
+            parent = anchor.getparent()
+            if parent is not root and parent.getparent() is not root:
+                anchor = parent
+            for section in reversed(sections):
+                anchor.addnext(section)
         else:
-            hook = etree.Element("t", {"t-out": DIAL_IN_EXPRESSION})
-            tables = root.xpath("//table")
-            if tables:
-                details = tables[0].getparent()
-                details.addnext(hook)
-            else:
-                root[-1].append(hook) if len(root) else root.append(hook)
+            parent = root[0] if len(root) == 1 else root
+            parent.extend(sections)
         inner = "".join(html.tostring(child, encoding="unicode") for child in root)
-        return (root.text or "") + inner
-
-    @api.model
-    def _voip_conference_install_templates(self, add=True):
-        """Put the dial-in into the invitation templates (or take it out).
-
-        Written in English: Odoo keeps the other languages' translations of
-        the unchanged text; the dial-in has its own translations.
-        """
-        for xmlid in TEMPLATES:
-            template = self.env.ref(xmlid, raise_if_not_found=False)
-            if not template:
-                continue
-            template = template.with_context(lang="en_US")
-            body = self._voip_conference_template_body(template.body_html, add=add)
-            if body != template.body_html:
-                template.body_html = body
+        return Markup((root.text or "") + inner)

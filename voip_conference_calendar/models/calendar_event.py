@@ -28,6 +28,9 @@ ATTENDANCE_MARGIN = timedelta(minutes=15)
 CONFLICTS_SHOWN = 5
 # Marks a <br/> while the text of an HTML block is flattened.
 LINE_BREAK = "\ue000"
+# Pre-commit data: the meetings and rooms whose dial-in changed in the
+# transaction, told to the attendees once when it commits.
+DIAL_IN_CHANGED = "voip_conference_calendar.dial_in_changed"
 
 
 class CalendarEvent(models.Model):
@@ -66,7 +69,8 @@ class CalendarEvent(models.Model):
     conference_call_in = fields.Boolean(
         string="Call External Attendees In",
         help="At the start, the PBX calls the phone number of every attendee "
-        "who is not a user and links them into the room (once).",
+        "who is not a user and has not declined, and links them into the room "
+        "(once). Not for an all-day event: it has no start time.",
     )
     conference_call_in_done = fields.Boolean(
         string="External Attendees Called In", copy=False, readonly=True
@@ -161,7 +165,69 @@ class CalendarEvent(models.Model):
                 ],
                 what="call_in",
             )
-        return super().write(vals)
+        rooms_before = (
+            {e: e.conference_id for e in self} if "conference_id" in vals else {}
+        )
+        result = super().write(vals)
+        if rooms_before:
+            self._conference_room_changed(rooms_before, vals)
+        return result
+
+    def _conference_room_changed(self, rooms_before, vals):
+        """The attendees of a meeting whose room changed get the new dial-in
+        (unless Odoo's date change mail, which carries it, goes out)."""
+        if self.env.context.get("is_calendar_event_new"):
+            return
+        start = fields.Datetime.to_datetime(vals.get("start"))
+        if start and start >= fields.Datetime.now():
+            return
+        changed = self.filtered(
+            lambda e: e.conference_id and e.conference_id != rooms_before[e]
+        )
+        if changed:
+            self._conference_dial_in_changed(events=changed)
+
+    @api.model
+    def _conference_dial_in_changed(self, events=None, rooms=None):
+        """Tell the attendees of ``events`` and of the coming meetings of
+        ``rooms`` their new dial-in: once per meeting and transaction (a save
+        may change a room's code and numbers at once), when it commits."""
+        context = self.env.context
+        if context.get("no_mail_to_attendees") or context.get(
+            "skip_attendee_notification"
+        ):
+            return
+        precommit = self.env.cr.precommit
+        pending = precommit.data.get(DIAL_IN_CHANGED)
+        if pending is None:
+            pending = precommit.data[DIAL_IN_CHANGED] = {
+                "events": set(),
+                "rooms": set(),
+            }
+            events_model = self.sudo()
+            precommit.add(lambda: events_model._conference_send_dial_in(pending))
+        pending["events"].update(events.ids if events else ())
+        pending["rooms"].update(rooms.ids if rooms else ())
+
+    @api.model
+    def _conference_send_dial_in(self, pending):
+        now = fields.Datetime.now()
+        events = self.browse(pending["events"]).exists()
+        if pending["rooms"]:
+            events |= self.search([("conference_id", "in", list(pending["rooms"]))])
+        events = events.filtered(
+            lambda e: e.active and e.conference_id and e.stop > now
+        )
+        # A series: its next meeting only (its invitation names the series).
+        next_meetings = {}
+        for event in events.sorted("start"):
+            next_meetings.setdefault(event.recurrence_id or event, event)
+        template = self.env.ref(
+            "voip_conference_calendar.calendar_template_meeting_dial_in_changed",
+            raise_if_not_found=False,
+        )
+        for event in next_meetings.values():
+            event.attendee_ids._notify_attendees(template)
 
     @api.model
     def _conference_room_of_recurrence(self, vals):
@@ -283,8 +349,10 @@ class CalendarEvent(models.Model):
             country: national format at home, the international prefix
             abroad), ``label_display`` (``(Brussels)``), ``local_display``
             (``Belgium: 02 555 01 00``), ``one_tap``
-            (``+3225550100,,1234#``) and ``tel`` (its RFC 3966 URI, ``#`` as
-            ``%23``).
+            (``+3225550100,,1234#``), ``one_tap_display`` (the same as people
+            read it, ``+32 2 555 01 00,,1234#``) and ``tel`` (its RFC 3966
+            URI, ``#`` as ``%23``). The numbers of the partner's country come
+            first, then the others by E.164.
         """
         self.ensure_one()
         room = self.conference_id.sudo()
@@ -293,34 +361,18 @@ class CalendarEvent(models.Model):
         room_code = numbering.clean(room.access_code)
         code = room_code if with_code else ""
         country = self._conference_country(partner)
-        numbers = []
         routed = room.incoming_number_ids.filtered(
             lambda n: n.active and n.destination_type == "conference"
         )
-        for number in routed.sorted(lambda n: (n.number, n.id)):
-            parsed = phonenumbers.parse(number.number)
-            international = phonenumbers.format_number(
-                parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        # The numbers of the reader's country first (a local call), then the
+        # others by E.164.
+        at_home = country.code or ""
+        numbers = [
+            self._conference_number_values(number, code, country)
+            for number in routed.sorted(
+                lambda n: (numbering.region_of(n.number) != at_home, n.number, n.id)
             )
-            local = ""
-            if country.code:
-                local = phonenumbers.format_out_of_country_calling_number(
-                    parsed, country.code
-                )
-            one_tap = dial_string.one_tap(number.number, code)
-            numbers.append(
-                {
-                    "label": number.name or "",
-                    "e164": number.number,
-                    "international": international,
-                    "local": local if local != international else "",
-                    # Whole pieces of text: the template never glues words.
-                    "label_display": f"({number.name})" if number.name else "",
-                    "local_display": f"{country.name}: {local}",
-                    "one_tap": one_tap,
-                    "tel": dial_string.tel_uri(number.number, self._dtmf(code)),
-                }
-            )
+        ]
         return {
             "room": room.name,
             "extension": room.extension,
@@ -329,6 +381,30 @@ class CalendarEvent(models.Model):
             "code_hidden": bool(room_code) and not code,
             "country": country.name or "",
             "numbers": numbers,
+        }
+
+    def _conference_number_values(self, number, code, country):
+        """One number of ``numbers`` (see _conference_dial_in_values)."""
+        parsed = phonenumbers.parse(number.number)
+        international = phonenumbers.format_number(
+            parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+        local = ""
+        if country.code:
+            local = phonenumbers.format_out_of_country_calling_number(
+                parsed, country.code
+            )
+        return {
+            "label": number.name or "",
+            "e164": number.number,
+            "international": international,
+            "local": local if local != international else "",
+            # Whole pieces of text: the template never glues words.
+            "label_display": f"({number.name})" if number.name else "",
+            "local_display": f"{country.name}: {local}",
+            "one_tap": dial_string.one_tap(number.number, code),
+            "one_tap_display": numbering.one_tap_display(number.number, code),
+            "tel": dial_string.tel_uri(number.number, self._dtmf(code)),
         }
 
     @api.model
@@ -410,6 +486,7 @@ class CalendarEvent(models.Model):
             values = event._conference_dial_in_values(partner, with_code=with_code)
             cal = vobject.readOne(result[event.id].decode())
             vevent = cal.vevent
+            event._conference_ics_when(vevent)
             text = event._conference_dial_in_text(values)
             if "description" in vevent.contents:
                 vevent.description.value = f"{vevent.description.value}\n\n{text}"
@@ -433,6 +510,62 @@ class CalendarEvent(models.Model):
                 conference.behavior = None
             result[event.id] = cal.serialize().encode()
         return result
+
+    def _conference_ics_when(self, vevent):
+        """When, as RFC 5545 says it (Odoo writes a series as its one
+        meeting in UTC with its ``rrule`` text split over two RRULE lines, and
+        an all-day event as 8:00 floating):
+
+        - a series is its first meeting and one RRULE, in the meeting's time
+          zone (TZID, and a VTIMEZONE that vobject adds), so that each
+          occurrence keeps its local time across DST changes;
+        - an all-day event is dates, DTEND the day after its last day;
+        - a meeting (or series) keeps one UID in all its invitations, so that
+          an update replaces it in the attendee's calendar.
+        """
+        self.ensure_one()
+        recurrence = self.recurrence_id
+        first = recurrence.calendar_event_ids.sorted("start")[:1] or self
+        tz = pytz.timezone(
+            recurrence.event_tz or self.event_tz or self.user_id.tz or "UTC"
+        )
+        for name in ("dtstart", "dtend", "rrule", "uid"):
+            vevent.contents.pop(name, None)
+        if first.allday:
+            start = first.start_date
+            end = first.stop_date + timedelta(days=1)
+        else:
+            start = pytz.utc.localize(first.start).astimezone(tz)
+            end = pytz.utc.localize(first.stop).astimezone(tz)
+        vevent.add("dtstart").value = start
+        vevent.add("dtend").value = end
+        if recurrence:
+            vevent.add("rrule").value = first._conference_ics_rrule(start, tz)
+        record = recurrence or self
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
+        vevent.add("uid").value = f"{record._name}-{record.id}-{uuid}@odoo"
+
+    def _conference_ics_rrule(self, start, tz):
+        """The RRULE value of this meeting's series from ``start`` (a date,
+        or a datetime in ``tz``): Odoo's rule, with UNTIL as RFC 5545 wants
+        it (a date for all-day series, else in UTC)."""
+        local = start if self.allday else start.replace(tzinfo=None)
+        if self.allday:
+            local = datetime.combine(start, time())
+        rule = self.recurrence_id._get_rrule(dtstart=local)
+        [line] = [li for li in str(rule).splitlines() if li.startswith("RRULE:")]
+        parts = []
+        for part in line.removeprefix("RRULE:").split(";"):
+            key, _sep, value = part.partition("=")
+            if key == "UNTIL":
+                until = datetime.strptime(value, "%Y%m%dT%H%M%S")
+                value = (
+                    f"{until:%Y%m%d}"
+                    if self.allday
+                    else f"{tz.localize(until).astimezone(pytz.utc):%Y%m%dT%H%M%SZ}"
+                )
+            parts.append(f"{key}={value}")
+        return ";".join(parts)
 
     def message_notify(self, **kwargs):
         """An invitation's .ics holds the access code: it stays readable
@@ -742,35 +875,51 @@ class CalendarEvent(models.Model):
                 ("conference_call_in_done", "=", False),
                 ("start", "<=", now),
                 ("stop", ">", now),
+                # No start time, no moment to call anyone (see USAGE).
+                ("allday", "=", False),
             ]
         )
         for event in self._conference_claim(events, "conference_call_in_done"):
             event._conference_call_in()
 
-    def _conference_external_numbers(self):
-        """``[(partner, E.164)]`` of the attendees without a user account."""
+    def _conference_call_in_targets(self):
+        """``[(partner, E.164 or "", line)]``, one per attendee: who the PBX
+        calls (``line`` empty) and, for the others, the line that says why
+        not (a user joins from Odoo; a declined attendee is not called)."""
         self.ensure_one()
-        result = []
-        for partner in self.sudo().partner_ids.filtered(
-            lambda p: not p.user_ids and p.phone
+        targets = []
+        for attendee in self.sudo().attendee_ids.sorted(
+            lambda a: a.partner_id.name or ""
         ):
+            partner = attendee.partner_id
+            why_not = self._conference_call_in_refusal(attendee)
+            if why_not:
+                targets.append((partner, "", why_not))
+                continue
             number = partner._phone_format(
                 number=partner.phone,
                 country=partner.country_id or self._conference_country(partner),
                 force_format="E164",
             )
-            result.append((partner, number or ""))
-        return result
+            targets.append((partner, number or "", ""))
+        return targets
+
+    def _conference_call_in_refusal(self, attendee):
+        """Why ``attendee`` is not called, or "" (they are)."""
+        name = attendee.partner_id.display_name
+        if attendee.partner_id.user_ids:
+            return self.env._("%(name)s: joins from Odoo, not called.", name=name)
+        if attendee.state == "declined":
+            return self.env._("%(name)s: declined, not called.", name=name)
+        if not attendee.partner_id.phone:
+            return self.env._("%(name)s: no phone number, not called.", name=name)
+        return ""
 
     def _conference_call_in(self):
-        """Have the PBX call the external attendees in; log each on the event."""
+        """Have the PBX call the attendees in; log each one on the event."""
         self.ensure_one()
         event = self.sudo()
         room = event.conference_id
-        targets = event._conference_external_numbers()
-        if not targets:
-            return
-        lines = []
         if not room.remote_id:
             event.message_post(
                 body=self.env._(
@@ -780,10 +929,16 @@ class CalendarEvent(models.Model):
                 )
             )
             return
+        targets = event._conference_call_in_targets()
+        lines = [line for _partner, _number, line in targets if line]
+        to_call = [(p, number) for p, number, line in targets if not line]
         try:
-            with room.pbx_id._provider() as backend:
-                for partner, number in targets:
-                    lines.append(event._conference_invite_one(backend, partner, number))
+            if to_call:
+                with room.pbx_id._provider() as backend:
+                    for partner, number in to_call:
+                        lines.append(
+                            event._conference_invite_one(backend, partner, number)
+                        )
         except ProviderError as error:
             lines.append(
                 self.env._("The PBX could not be reached: %(error)s", error=error)
@@ -796,20 +951,32 @@ class CalendarEvent(models.Model):
             )
         )
 
+    def _conference_call_in_key(self, partner):
+        """One per attendee and meeting (an occurrence of a series is a
+        meeting of its own; a meeting moved to another start is called in
+        again), and per database (PBXs may be shared)."""
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
+        return f"{uuid}:call-in:{self.id}:{self.start:%Y%m%dT%H%M%S}:{partner.id}"
+
     def _conference_invite_one(self, backend, partner, number):
-        """Invite one attendee; return the line that logs it."""
+        """Invite one attendee, once whatever the retries; return the line
+        that logs it."""
         if not number:
             return self.env._(
                 "%(name)s: no valid phone number.", name=partner.display_name
             )
-        room = self.conference_id
-        # Once per attendee and start, whatever retries the run that calls
-        # them in (a request or scheduled run attempted again).
-        key = room.pbx_id._callout_key(
-            "call-in", self.id, self.start, partner.id, number, once=True
-        )
+        key = self._conference_call_in_key(partner)
+        CallIn = self.env["calendar.event.call.in"]
+        if CallIn._conference_claim_key(key) == "called":
+            return self.env._(
+                "%(name)s (%(number)s): already called in by an earlier run.",
+                name=partner.display_name,
+                number=number,
+            )
         try:
-            backend.invite(room.remote_id, number, idempotency_key=key)
+            # Asked before with no answer ("calling"): the same key, so the
+            # PBX rings once.
+            backend.invite(self.conference_id.remote_id, number, idempotency_key=key)
         except ProviderError as error:
             return self.env._(
                 "%(name)s (%(number)s): failed, %(error)s",
@@ -817,6 +984,7 @@ class CalendarEvent(models.Model):
                 number=number,
                 error=error,
             )
+        CallIn._conference_mark_called(key)
         return self.env._(
             "%(name)s (%(number)s): called by the PBX.",
             name=partner.display_name,

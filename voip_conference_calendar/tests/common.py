@@ -1,13 +1,34 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from odoo.tests import TransactionCase, new_test_user
 
 MANAGER_GROUPS = "base.group_user,voip_conference.voip_conference_group_manager"
 USER_GROUPS = "base.group_user,voip_conference.voip_conference_group_user"
-# A Monday in winter: Brussels is UTC+1, London UTC+0, New York UTC-5,
-# Auckland UTC+13.
-MONDAY = datetime(2026, 12, 7)
+
+
+def coming_monday(month, day, today=None):
+    """Midnight (naive) of the first Monday on or after ``day`` of ``month``,
+    the next time that Monday is at least a week after ``today``: Odoo sends
+    no invitation for a past event, so a fixed date expires."""
+    today = today or date.today()
+    for year in (today.year, today.year + 1):
+        first = date(year, month, day)
+        monday = first + timedelta(days=-first.weekday() % 7)
+        if monday >= today + timedelta(weeks=1):
+            return datetime.combine(monday, time())
+    raise AssertionError("unreachable: a year later is always later")
+
+
+# A Monday in winter, 8 to 14 January (so that its series of a few weeks
+# stays in winter): Brussels is UTC+1, London UTC+0, New York UTC-5,
+# Auckland UTC+13, whatever the year.
+MONDAY = coming_monday(1, 8)
+
+
+def minutes(when):
+    """``when`` as messages show it, to the minute: ``2027-01-11 09:30``."""
+    return when.strftime("%Y-%m-%d %H:%M")
 
 
 class CalendarConferenceCase(TransactionCase):

@@ -10,7 +10,7 @@ from lxml import html
 
 from odoo import Command, fields
 
-from .common import MONDAY, CalendarConferenceCase
+from .common import MONDAY, CalendarConferenceCase, minutes
 
 
 class TestCalendarConferenceAttendance(CalendarConferenceCase):
@@ -81,23 +81,23 @@ class TestCalendarConferenceAttendance(CalendarConferenceCase):
                 [
                     "Guest fr_FR",
                     "+33 1 84 88 01 99",
-                    "2026-12-07 08:55",
-                    "2026-12-07 10:02",
+                    minutes(MONDAY + h(8, 55)),
+                    minutes(MONDAY + h(10, 2)),
                     "Hung up",
                 ],
                 [
                     self.manager.name,
                     "210",
-                    "2026-12-07 09:00",
-                    "2026-12-07 10:00",
+                    minutes(MONDAY + h(9, 0)),
+                    minutes(MONDAY + h(10, 0)),
                     "Conference ended",
                 ],
                 # A caller nobody knows: the number, as people read it.
                 [
                     "+32 2 555 01 77",
                     "+32 2 555 01 77",
-                    "2026-12-07 09:10",
-                    "2026-12-07 09:40",
+                    minutes(MONDAY + h(9, 10)),
+                    minutes(MONDAY + h(9, 40)),
                     "Removed",
                 ],
             ],

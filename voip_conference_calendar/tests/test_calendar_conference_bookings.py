@@ -9,7 +9,7 @@ import pytz
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user
 
-from .common import MONDAY, USER_GROUPS, CalendarConferenceCase
+from .common import MONDAY, USER_GROUPS, CalendarConferenceCase, minutes
 
 
 def utc(tz, *args):
@@ -41,13 +41,15 @@ class TestCalendarConferenceBookings(CalendarConferenceCase):
         self.assertEqual(
             events.mapped("conference_conflict"), [True, True, True, False, False]
         )
+        # London's event, as the organiser reads it: 9:30 in Brussels.
         self.assertIn(
-            "Board (8101) is already booked on 2026-12-07 09:30 by Board meeting.",
+            "Board (8101) is already booked on "
+            f"{minutes(MONDAY.replace(hour=9, minute=30))} by Board meeting.",
             london.with_user(self.manager).conference_conflict_message,
         )
 
     def test_all_day_event_holds_the_room_for_its_day_in_its_time_zone(self):
-        # December 8 in Auckland (UTC+13) is Dec 7 11:00 to Dec 8 11:00 UTC:
+        # Tuesday in Auckland (UTC+13) is Monday 11:00 to Tuesday 11:00 UTC:
         # the organiser's day (an event that does not repeat has no time
         # zone of its own).
         organiser = new_test_user(
@@ -59,7 +61,7 @@ class TestCalendarConferenceBookings(CalendarConferenceCase):
             stop=MONDAY.replace(hour=18) + timedelta(days=1),
             user_id=organiser.id,
         )
-        self.assertEqual(str(all_day.start_date), "2026-12-08")
+        self.assertEqual(all_day.start_date, (MONDAY + timedelta(days=1)).date())
         evening = self._event(start=MONDAY.replace(hour=20))
         morning = self._event(start=MONDAY.replace(hour=8), room=self.room)
         (evening | morning).invalidate_recordset()
@@ -94,7 +96,8 @@ class TestCalendarConferenceBookings(CalendarConferenceCase):
         # proposes a room free for all of them.
         self.assertEqual(
             first.conference_conflict_message,
-            "Board (8101) is already booked on 2026-12-21 09:00 by Budget review.",
+            "Board (8101) is already booked on "
+            f"{minutes(MONDAY.replace(hour=9) + timedelta(weeks=2))} by Budget review.",
         )
         self.assertEqual(first.conference_free_room_id, self.room_b)
         # Occurrences of one recurrence never collide with each other.

@@ -4,11 +4,13 @@ tried as low-rights users: inviting oneself (or an address one reads) to an
 event that has a room, making an occurrence of someone else's recurring
 meeting, previewing another meeting's invitation."""
 
+from datetime import timedelta
+
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import MANAGER_GROUPS, CalendarConferenceCase
+from .common import MANAGER_GROUPS, MONDAY, CalendarConferenceCase
 
 CODE = "1234"
 OTHER_CODE = "97531"
@@ -54,8 +56,8 @@ class TestCalendarConferenceProbe(CalendarConferenceCase):
             .create(
                 {
                     "name": "Other weekly",
-                    "start": "2026-12-07 10:00:00",
-                    "stop": "2026-12-07 11:00:00",
+                    "start": MONDAY + timedelta(hours=10),
+                    "stop": MONDAY + timedelta(hours=11),
                     "conference_id": cls.other_room.id,
                     "recurrency": True,
                     "rrule_type": "weekly",
@@ -110,8 +112,8 @@ class TestCalendarConferenceProbe(CalendarConferenceCase):
                     ).create(
                         {
                             "name": "Sneaky occurrence",
-                            "start": "2026-12-21 10:00:00",
-                            "stop": "2026-12-21 11:00:00",
+                            "start": MONDAY + timedelta(weeks=2, hours=10),
+                            "stop": MONDAY + timedelta(weeks=2, hours=11),
                             "conference_id": self.other_room.id,
                             "recurrence_id": self.other_weekly.recurrence_id.id,
                             "partner_ids": [Command.link(user.partner_id.id)],
@@ -128,8 +130,8 @@ class TestCalendarConferenceProbe(CalendarConferenceCase):
             .create(
                 {
                     "name": "Other meeting",
-                    "start": "2026-12-08 10:00:00",
-                    "stop": "2026-12-08 11:00:00",
+                    "start": MONDAY + timedelta(days=1, hours=10),
+                    "stop": MONDAY + timedelta(days=1, hours=11),
                     "conference_id": self.other_room.id,
                     "partner_ids": [Command.link(self.guests["es"].id)],
                 }
@@ -231,8 +233,8 @@ class TestCalendarConferenceJoinLink(HttpCase):
             .create(
                 {
                     "name": "Linked meeting",
-                    "start": "2026-12-07 08:00:00",
-                    "stop": "2026-12-07 09:00:00",
+                    "start": MONDAY + timedelta(hours=8),
+                    "stop": MONDAY + timedelta(hours=9),
                     "conference_id": room.id,
                 }
             )

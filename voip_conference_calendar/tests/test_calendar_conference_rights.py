@@ -4,11 +4,13 @@ conference managers (of the room's company), nobody else, through any way
 of reading the event (read, search_read, export, tracking, messages,
 attachments, Join, the invitation preview)."""
 
+from datetime import timedelta
+
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user
 
-from .common import MANAGER_GROUPS, CalendarConferenceCase
+from .common import MANAGER_GROUPS, MONDAY, CalendarConferenceCase
 
 CODE = "1234"
 
@@ -31,8 +33,8 @@ class TestCalendarConferenceRights(CalendarConferenceCase):
             .create(
                 {
                     "name": "Board meeting",
-                    "start": "2026-12-07 08:00:00",
-                    "stop": "2026-12-07 09:00:00",
+                    "start": MONDAY + timedelta(hours=8),
+                    "stop": MONDAY + timedelta(hours=9),
                     "conference_id": cls.room.id,
                     "partner_ids": [
                         Command.link(cls.colleague.partner_id.id),
@@ -171,8 +173,8 @@ class TestCalendarConferenceRights(CalendarConferenceCase):
         Event = self.env["calendar.event"].with_context(no_mail_to_attendees=True)
         vals = {
             "name": "Sneaky",
-            "start": "2026-12-07 10:00:00",
-            "stop": "2026-12-07 11:00:00",
+            "start": MONDAY + timedelta(hours=10),
+            "stop": MONDAY + timedelta(hours=11),
             "conference_id": self.room.id,
         }
         for user in (self.plain_user, self.colleague, self.other_manager):
@@ -195,8 +197,8 @@ class TestCalendarConferenceRights(CalendarConferenceCase):
             .create(
                 {
                     "name": "Weekly",
-                    "start": "2026-12-07 10:00:00",
-                    "stop": "2026-12-07 11:00:00",
+                    "start": MONDAY + timedelta(hours=10),
+                    "stop": MONDAY + timedelta(hours=11),
                     "conference_id": self.room.id,
                     "recurrency": True,
                     "rrule_type": "weekly",
@@ -211,8 +213,8 @@ class TestCalendarConferenceRights(CalendarConferenceCase):
         event.with_user(self.colleague).with_context(no_mail_to_attendees=True).write(
             {
                 "recurrence_update": "all_events",
-                "start": "2026-12-08 10:00:00",
-                "stop": "2026-12-08 11:00:00",
+                "start": MONDAY + timedelta(days=1, hours=10),
+                "stop": MONDAY + timedelta(days=1, hours=11),
                 "tue": True,
                 "mon": False,
             }
@@ -222,4 +224,4 @@ class TestCalendarConferenceRights(CalendarConferenceCase):
         )
         self.assertEqual(len(occurrences), 3)
         self.assertEqual(occurrences.conference_id, self.room)
-        self.assertEqual(str(occurrences[0].start), "2026-12-08 10:00:00")
+        self.assertEqual(occurrences[0].start, MONDAY + timedelta(days=1, hours=10))

@@ -3,7 +3,7 @@ import ast
 import pathlib
 
 import pytest
-from voip_conference_tools import numbering
+from voip_conference_tools import dial_string, numbering
 from voip_conference_tools.numbering import NOT_DIGITS, REQUIRED, TOO_LONG, TOO_SHORT
 
 
@@ -121,6 +121,26 @@ def test_one_tap_without_code_never_sends_a_lone_hash():
 def test_one_tap_custom_pause_and_no_number():
     assert numbering.one_tap("8001", "42", pause=";") == "8001;42#"
     assert numbering.one_tap("", "42") == ""
+
+
+@pytest.mark.parametrize(
+    ("number", "code", "shown"),
+    [
+        ("+3225550100", "1234", "+32 2 555 01 00,,1234#"),
+        ("+33184880100", "1234", "+33 1 84 88 01 00,,1234#"),
+        ("+12025550100", "42 42", "+1 202-555-0100,,4242#"),
+        ("+3225550100", "", "+32 2 555 01 00"),
+        ("8101", "1234", "8101,,1234#"),  # an extension: nothing to group
+        ("", "1234", ""),
+    ],
+)
+def test_one_tap_as_people_read_it(number, code, shown):
+    assert numbering.one_tap_display(number, code) == shown
+    # It dials what the one-tap string dials.
+    assert (
+        dial_string.parse(shown).number
+        == dial_string.parse(numbering.one_tap(number, code)).number
+    )
 
 
 def test_tools_never_import_odoo():
