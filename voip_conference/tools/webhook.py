@@ -93,13 +93,12 @@ def signed_headers(secret, body, now=None):
 
 def standard_key(secret):
     """The HMAC key of ``secret`` in the Standard Webhooks scheme."""
-    if secret.startswith(STANDARD_SECRET_PREFIX):
-        try:
-            encoded = secret[len(STANDARD_SECRET_PREFIX) :]
-            return base64.b64decode(encoded, validate=True)
-        except (binascii.Error, ValueError):
-            pass  # not base64: the secret is used as it is
-    return secret.encode()
+    if not secret.startswith(STANDARD_SECRET_PREFIX):
+        return secret.encode()
+    try:
+        return base64.b64decode(secret[len(STANDARD_SECRET_PREFIX) :], validate=True)
+    except (binascii.Error, ValueError):
+        return secret.encode()  # not base64: the secret is used as it is
 
 
 def sign_standard(secret, message_id, timestamp, body):
