@@ -36,7 +36,7 @@ def main():
     from odoo.modules.registry import Registry
     from odoo.tools import config
 
-    config.parse_config(["-c", args.config, "-d", args.database])
+    config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
     with Registry(args.database).cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         for name in BUNDLES:
