@@ -168,12 +168,8 @@ def retry_after_seconds(value, now):
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
-        try:
-            # asctime ("Sun Nov  6 08:49:37 1994"), which email.utils misreads
-            when = datetime.datetime.strptime(" ".join(value.split()), "%a %b %d %H:%M:%S %Y")
-        except ValueError:
-            return 0.0 if _is_negative_number(value) else 1.0
-    if when.tzinfo is None:  # HTTP dates are always GMT
+        return 0.0 if _is_negative_number(value) else 1.0
+    if when.tzinfo is None:  # asctime has no zone; HTTP dates are GMT
         when = when.replace(tzinfo=datetime.UTC)
     return max((when - now).total_seconds(), 0.0)
 
@@ -427,7 +423,7 @@ class RestPbxClient(PbxBackend):
         if cursor:
             params["updated_since"] = cursor
         items, page, first = [], 1, None
-        for count in range(1, self.max_pages + 1):
+        for _count in range(self.max_pages):
             data = self._request("GET", path, params=params | {"page": page})
             # The first page's cursor: what changes while we page comes next time.
             first = first or data
@@ -438,7 +434,7 @@ class RestPbxClient(PbxBackend):
         else:
             raise BadResponseError(
                 "The PBX's list does not end.",
-                detail=f"GET {path}: more than {count} pages of {self.page_size}",
+                detail=f"GET {path}: over {self.max_pages} pages",
             )
         return Changes(
             items=items,

@@ -99,7 +99,12 @@ def _rate_limited_once(retry_after):
     [
         (email.utils.format_datetime(NOW + datetime.timedelta(seconds=45), True), 45),
         # RFC 850 and asctime forms are HTTP dates too (RFC 9110 §5.6.7).
-        ((NOW + datetime.timedelta(seconds=20)).strftime("%A, %d-%b-%y %H:%M:%S GMT"), 20),
+        (
+            (NOW + datetime.timedelta(seconds=20)).strftime(
+                "%A, %d-%b-%y %H:%M:%S GMT"
+            ),
+            20,
+        ),
         ((NOW + datetime.timedelta(seconds=9)).strftime("%a %b %d %H:%M:%S %Y"), 9),
         (email.utils.format_datetime(NOW - datetime.timedelta(seconds=30), True), 0),
         ("12", 12),
