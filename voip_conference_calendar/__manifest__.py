@@ -12,6 +12,7 @@
     "external_dependencies": {"python": ["phonenumbers", "vobject"]},
     "data": [
         "security/ir.model.access.csv",
+        "security/calendar_event_invitation_preview_security.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "views/calendar_event_templates.xml",

@@ -119,7 +119,13 @@ class VoipPbx(models.Model):
     )
     simulator_state = fields.Json(groups="base.group_system", copy=False)
     sync_status = fields.Selection(
-        [("never", "Never synced"), ("ok", "OK"), ("error", "Error")],
+        [
+            ("never", "Never synced"),
+            ("ok", "OK"),
+            # Something the PBX sent or refused was not synced: see the message.
+            ("partial", "Done with errors"),
+            ("error", "Error"),
+        ],
         default="never",
         readonly=True,
         copy=False,
@@ -637,7 +643,7 @@ class VoipPbx(models.Model):
             status = "done"
             self.write(
                 {
-                    "sync_status": "ok",
+                    "sync_status": "partial" if run.errors else "ok",
                     "sync_message": run.message,
                     "last_sync_date": fields.Datetime.now(),
                 }

@@ -18,6 +18,7 @@ from ..tools.provider import (
     NotFoundError,
     PbxBackend,
     PreconditionFailedError,
+    ProviderError,
 )
 
 # Context key of writes that come from the PBX: they must not be pushed back.
@@ -25,6 +26,8 @@ INBOUND = "voip_sync_inbound"
 PUSH_KEY = "voip_conference_push_pbx_ids"
 # Context key of the memo a sync run shares between its hooks (lookups).
 MEMO = "voip_sync_memo"
+# Context key of a confirmed Re-create: link to the PBX's object of the same key.
+ADOPT = "voip_sync_adopt"
 
 _logger = logging.getLogger(__name__)
 
@@ -378,6 +381,12 @@ class VoipProviderSyncMixin(models.AbstractModel):
         resource = self._sync_resource
         cursors = dict(pbx.sync_cursors or {})
         cursor = cursors.get(resource, "") if incremental else ""
+        if cursor and self.with_context(active_test=False).search_count(
+            self._sync_domain(pbx) + [("sync_state", "=", "missing")], limit=1
+        ):
+            # A 404 may come from a proxy or a wrong route: only a full list
+            # tells a deleted object from one the PBX still has.
+            cursor = ""
         try:
             changes = backend.changes(resource, cursor)
         except CursorExpiredError:
@@ -403,6 +412,7 @@ class VoipProviderSyncMixin(models.AbstractModel):
                     ("sync_state", "=", "missing"),
                 ]
             records = self.with_context(active_test=False).search(domain)
+            errors = run.errors
             actions = sync_planner.plan(
                 [record._sync_local_state() for record in records],
                 remotes,
@@ -411,6 +421,10 @@ class VoipProviderSyncMixin(models.AbstractModel):
                 deleted=changes.deleted,
             )
             self._sync_apply_pull(pbx, actions, run)
+            if run.errors > errors:
+                # Odoo refused some of it: the next pull brings it again, and
+                # the PBX's status says so until it is taken.
+                return
         cursors[resource] = changes.cursor
         pbx.sync_cursors = cursors
 
@@ -443,7 +457,7 @@ class VoipProviderSyncMixin(models.AbstractModel):
                 to_create.append(remote)
             elif kind == sync_planner.UPDATE_LOCAL:
                 to_take.append((record, remote))
-            elif kind == sync_planner.MARK_SYNCED:
+            elif kind in (sync_planner.MARK_SYNCED, sync_planner.FOUND):
                 record._sync_agree(remote, "synced")
             elif kind == sync_planner.CONFLICT:
                 record._sync_conflict(remote)
@@ -799,7 +813,15 @@ class VoipProviderSyncMixin(models.AbstractModel):
                 )
             )
         missing = self.sudo().filtered(lambda r: r.sync_state == "missing")
-        for record in missing:
+        found, taken = missing._sync_look_up()
+        if taken and not self.env.context.get(ADOPT):
+            return self.env["voip.provider.sync.adopt"]._open_for(taken)
+        for record, remote in found.items():
+            # Never deleted (a 404 that was not one): it is linked again.
+            record._sync_agree(remote, "synced")
+        for record, remote in taken.items():
+            record._sync_adopt(remote)
+        for record in missing.filtered(lambda r: r not in found and r not in taken):
             record._sync_write(
                 {
                     "remote_id": False,
@@ -817,6 +839,63 @@ class VoipProviderSyncMixin(models.AbstractModel):
                 )
         self._register_push(missing.pbx_id)
         return True
+
+    def _sync_look_up(self):
+        """Look for these missing records on their PBX: ``(found, taken)``,
+        dicts of record -> the PBX's object: ``found`` still has the
+        record's id, ``taken`` has its key (extension) under another id that
+        no record of Odoo holds."""
+        found, taken = {}, {}
+        for pbx, records in self.grouped("pbx_id").items():
+            try:
+                with pbx._provider() as backend:
+                    remotes = backend.changes(self._sync_resource, "").items
+            except ProviderError as error:
+                raise UserError(pbx._provider_error_message(error)) from error
+            by_id = {remote.id: remote for remote in remotes}
+            held = set(
+                self.with_context(active_test=False)
+                .search(self._sync_domain(pbx) + [("remote_id", "in", list(by_id))])
+                .mapped("remote_id")
+            )
+            by_key = {
+                getattr(remote, self._sync_key_field): remote
+                for remote in remotes
+                if remote.id not in held - set(records.mapped("remote_id"))
+            }
+            for record in records:
+                if record.remote_id in by_id:
+                    found[record] = by_id[record.remote_id]
+                elif record[self._sync_key_field] in by_key:
+                    taken[record] = by_key[record[self._sync_key_field]]
+        return found, taken
+
+    def _sync_adopt(self, remote):
+        """Link this record to the PBX's object ``remote`` (of its key), and
+        push Odoo's values over it (a manager confirmed)."""
+        self.ensure_one()
+        agreed = sync_planner.synced_part(remote.values(), self._sync_field_table)
+        self._sync_write(
+            {
+                "remote_id": remote.id,
+                "remote_version": remote.version,
+                "sync_agreed": agreed,
+                "need_sync": True,
+                "sync_state": "pending",
+                "sync_error": False,
+            }
+        )
+        if hasattr(self, "message_post"):
+            self.message_post(
+                body=self.env._(
+                    "Linked at a manager's request to %(name)s, found on the PBX "
+                    "with the same %(key)s; Odoo's values are pushed to it.",
+                    name=getattr(remote, "name", "") or remote.id,
+                    key=self._fields[self._sync_key_field].get_description(self.env)[
+                        "string"
+                    ],
+                )
+            )
 
     def action_resolve_conflict(self):
         self.env["res.users"]._voip_conference_check_rights("manager")

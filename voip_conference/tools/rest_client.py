@@ -20,17 +20,6 @@ from a proxy, a truncated body) or whose JSON has another shape raises
 
 Errors map to the :mod:`.provider` family:
 
-HTTP                   exception
-=====================  =========================
-401, 403               AuthError
-404                    NotFoundError
-409                    ConferenceStateError (reason: locked, full, not_running)
-400, 422               ProviderValidationError (with the field errors)
-429                    RateLimitedError (retry_after)
-5xx, connection error  UnavailableError
-timeout                ProviderTimeout
-=====================  =========================
-=======
 =========================  =========================
 HTTP                       exception
 =========================  =========================
@@ -47,6 +36,8 @@ timeout                    ProviderTimeout (outcome unknown)
 =========================  =========================
 """
 
+import datetime
+import email.utils
 import functools
 import logging
 import pathlib
@@ -89,6 +80,9 @@ _logger = logging.getLogger(__name__)
 IDEMPOTENT_METHODS = {"GET", "PUT", "PATCH", "DELETE", "HEAD"}
 RETRY_STATUSES = {429, 502, 503, 504}
 CONTRACT_PATH = pathlib.Path(__file__).with_name("pbx_api.openapi.yaml")
+# Pages of one list read at most: 1,000 pages of 1,000 objects is more than
+# any PBX holds; a list longer than that is a bridge that never ends.
+MAX_PAGES = 1000
 
 
 @functools.cache
@@ -157,6 +151,36 @@ def _refused(error):
     return isinstance(reason, urllib3.exceptions.NewConnectionError)
 
 
+def _utcnow():
+    return datetime.datetime.now(datetime.UTC)
+
+
+def retry_after_seconds(value, now):
+    """The wait a ``Retry-After`` header asks for, in seconds (never < 0).
+
+    RFC 9110 §10.2.3: either seconds or an HTTP date (IMF-fixdate, or the
+    obsolete RFC 850 and asctime forms), read against ``now`` (an aware
+    datetime). Anything else is 1 s.
+    """
+    value = (value or "").strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return 0.0 if _is_negative_number(value) else 1.0
+    if when.tzinfo is None:  # asctime has no zone; HTTP dates are GMT
+        when = when.replace(tzinfo=datetime.UTC)
+    return max((when - now).total_seconds(), 0.0)
+
+
+def _is_negative_number(value):
+    try:
+        return float(value) < 0
+    except ValueError:
+        return False
+
+
 def mask(secret):
     """Show at most the last 4 characters of a secret in logs."""
     if not secret:
@@ -177,6 +201,8 @@ class RestPbxClient(PbxBackend):
         page_size=1000,
         sleep=time.sleep,
         session=None,
+        max_pages=MAX_PAGES,
+        now=_utcnow,
     ):
         if not base_url:
             raise ValueError("The PBX API URL is required.")
@@ -188,7 +214,10 @@ class RestPbxClient(PbxBackend):
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.page_size = page_size
+        self.max_pages = max_pages
         self.sleep = sleep
+        # The clock a Retry-After date is read against (injected in tests).
+        self.now = now
         self.session = session or requests.Session()
         self.request_count = 0
 
@@ -254,10 +283,16 @@ class RestPbxClient(PbxBackend):
             else:
                 if response.status_code < 400:
                     return self._decode(method, path, response)
-                failure = self._error(response)
+                failure = self._error(response, self.now())
                 can_retry = response.status_code == 429 or (
                     retryable and response.status_code in RETRY_STATUSES
                 )
+            if isinstance(failure, RateLimitedError) and (
+                failure.retry_after > self.max_backoff
+            ):
+                # Asked to wait longer than a request may: give up now rather
+                # than come back before the PBX allows (the next sync will).
+                can_retry = False
             if not can_retry or attempt > self.max_retries:
                 _logger.info(
                     "PBX API %s %s failed after %s attempt(s): %s",
@@ -319,19 +354,19 @@ class RestPbxClient(PbxBackend):
 
     def _wait(self, failure, attempt):
         if isinstance(failure, RateLimitedError):
-            return min(max(failure.retry_after, 0), self.max_backoff)
+            return max(failure.retry_after, 0)
         return min(self.backoff * 2 ** (attempt - 1), self.max_backoff)
 
     @classmethod
-    def _error(cls, response):
+    def _error(cls, response, now=None):
         try:
             body = response.json()
         except ValueError:  # not JSON
             body = {}
-        return cls._error_from(response.status_code, body, response.headers)
+        return cls._error_from(response.status_code, body, response.headers, now)
 
     @staticmethod
-    def _error_from(status, body, headers):
+    def _error_from(status, body, headers, now=None):
         error = (body.get("error") if isinstance(body, dict) else None) or {}
         if not isinstance(error, dict):
             error = {}
@@ -358,10 +393,9 @@ class RestPbxClient(PbxBackend):
         if status in (400, 409, 422):
             return ProviderValidationError(message, status, error.get("fields"))
         if status == 429:
-            try:
-                retry_after = float(headers.get("Retry-After", "1"))
-            except ValueError:
-                retry_after = 1.0
+            retry_after = retry_after_seconds(
+                headers.get("Retry-After", "1"), now or _utcnow()
+            )
             return RateLimitedError(message, status, retry_after)
         if status >= 500:
             return UnavailableError(message, status)
@@ -389,18 +423,43 @@ class RestPbxClient(PbxBackend):
         if cursor:
             params["updated_since"] = cursor
         items, page, first = [], 1, None
-        while page:
+        for _count in range(self.max_pages):
             data = self._request("GET", path, params=params | {"page": page})
             # The first page's cursor: what changes while we page comes next time.
             first = first or data
             items += [kind.from_dict(item) for item in data["items"]]
-            page = data.get("next_page")
+            page = self._next_page(path, page, data.get("next_page"))
+            if page is None:
+                break
+        else:
+            raise BadResponseError(
+                "The PBX's list does not end.",
+                detail=f"GET {path}: over {self.max_pages} pages",
+            )
         return Changes(
             items=items,
             deleted=list(first.get("deleted") or []),
             cursor=str(first.get("cursor") or ""),
             full=bool(first.get("full", True)),
         )
+
+    @staticmethod
+    def _next_page(path, page, next_page):
+        """The page after ``page``, or None at the end.
+
+        :raises BadResponseError: a next page that does not come after this
+            one (the same page again would list the same objects for ever).
+        """
+        if next_page is None:
+            return None
+        if isinstance(next_page, bool) or not isinstance(next_page, int):
+            next_page = repr(next_page)
+        if isinstance(next_page, str) or next_page <= page:
+            raise BadResponseError(
+                "The PBX's pages do not advance.",
+                detail=f"GET {path}: page {page} says the next page is {next_page}",
+            )
+        return next_page
 
     def create_object(self, resource, values, idempotency_key=None):
         """POST /v1/conferences {name, extension, ...} -> Room with id and version"""

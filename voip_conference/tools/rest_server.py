@@ -96,6 +96,11 @@ class SimulatedPbxServer:
     makes the server carry out the next creation, then wait 2 s before
     answering (a client with a shorter read timeout sees a timeout although
     the room exists). ``slow`` does the same for every call.
+
+    ``rewrites`` makes it a bridge that answers badly: ``{"list_rooms":
+    func}`` passes each answer of the operation, ``(status, payload[,
+    headers])``, through ``func``, which returns the answer sent (a list
+    whose ``next_page`` never advances, a 429 with ``Retry-After`` as a date).
     """
 
     def __init__(
@@ -114,6 +119,7 @@ class SimulatedPbxServer:
         self.lock = threading.RLock()
         self.delays = {}
         self.slow = {}
+        self.rewrites = {}
         # How long a "timeout" fault keeps the client waiting: more than the
         # client's read timeout in the tests.
         self.fault_timeout = 1.0
@@ -197,6 +203,9 @@ class SimulatedPbxServer:
                 finally:
                     if self.webhook and method != "GET":
                         self.webhook.wake()
+                rewrite = self.rewrites.get(operation)
+                if rewrite:
+                    result = rewrite(*result)
                 # Outside the lock: a late answer does not hold other requests.
                 self.delay(operation)
                 return result

@@ -15,8 +15,14 @@ changed                     no            update_local
 changed, equal to Odoo's    yes           mark_synced
 changed                     yes           conflict
 gone (had a remote id)      any           missing
+listed again (was missing)  no / yes      found, then as above
 only on the PBX             \\-            create_local
 ==========================  ============  ==========================
+
+A record is *missing* when a list no longer has its object, or when one
+request about it was answered 404 (a proxy, a wrong route may say so too).
+A list that has its object again proves it was not deleted: the record is
+found (``found`` when nothing else changed), never kept missing.
 
 Records are matched by provider id first, then by their natural key (the
 extension of a room, the E.164 number of an incoming number), never twice. A
@@ -39,6 +45,7 @@ UPDATE_LOCAL = "update_local"
 MARK_SYNCED = "mark_synced"
 CONFLICT = "conflict"
 MISSING = "missing"
+FOUND = "found"
 CREATE_LOCAL = "create_local"
 
 
@@ -82,7 +89,10 @@ def plan(locals_, remotes, key_of, full=True, deleted=()):
         gone = {loc.remote_id for loc in locals_ if loc.remote_id} - listed
     else:
         gone = set(deleted) - listed
+    # A missing record's object may come back under a new id (matched by
+    # key) or under its own: then it was never gone.
     gone |= {loc.remote_id for loc in locals_ if loc.missing and loc.remote_id}
+    gone -= listed
     by_remote_id = {loc.remote_id: loc for loc in locals_ if loc.remote_id}
     by_key = {
         loc.key: loc
@@ -99,7 +109,10 @@ def plan(locals_, remotes, key_of, full=True, deleted=()):
             actions.append(Action(CREATE_LOCAL, remote=remote))
             continue
         matched.add(local.local_id)
-        actions.append(Action(_decide(local, remote), local, remote))
+        kind = _decide(local, remote)
+        if local.missing and kind in (NOTHING, PUSH) and local.remote_id == remote.id:
+            kind = FOUND  # listed again: only its state changes (then pushed)
+        actions.append(Action(kind, local, remote))
     for local in locals_:
         if local.local_id not in matched and local.remote_id in gone:
             actions.append(Action(MISSING, local))

@@ -12,6 +12,7 @@ class VoipConferenceDialIn(models.TransientModel):
     """
 
     _name = "voip.conference.dial.in"
+    _inherit = ["voip.conference.wizard.mixin"]
     _description = "Dial-in Details of a Conference Room"
 
     conference_id = fields.Many2one("voip.conference", readonly=True)

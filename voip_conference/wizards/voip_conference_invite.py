@@ -7,6 +7,7 @@ class VoipConferenceInvite(models.TransientModel):
     """The PBX calls someone and links them into the room."""
 
     _name = "voip.conference.invite"
+    _inherit = ["voip.conference.wizard.mixin"]
     _description = "Invite to a Conference Room"
 
     conference_id = fields.Many2one("voip.conference", required=True, readonly=True)

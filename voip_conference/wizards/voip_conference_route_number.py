@@ -5,6 +5,7 @@ from odoo import fields, models
 
 class VoipConferenceRouteNumber(models.TransientModel):
     _name = "voip.conference.route.number"
+    _inherit = ["voip.conference.wizard.mixin"]
     _description = "Route an Incoming Number to a Conference Room"
 
     conference_id = fields.Many2one(

@@ -7,6 +7,7 @@ from ..models.voip_conference import UNROUTE_CONTEXT_KEY
 
 class VoipConferenceUnroute(models.TransientModel):
     _name = "voip.conference.unroute"
+    _inherit = ["voip.conference.wizard.mixin"]
     _description = "Archive or Delete Rooms that Incoming Numbers Reach"
 
     mode = fields.Selection(

@@ -10,6 +10,7 @@ class VoipProviderSyncConflict(models.TransientModel):
     Works for any synced record (rooms, incoming numbers)."""
 
     _name = "voip.provider.sync.conflict"
+    _inherit = ["voip.conference.wizard.mixin"]
     _description = "Resolve a PBX Sync Conflict"
 
     res_model = fields.Char(required=True, readonly=True)
@@ -117,6 +118,7 @@ class VoipProviderSyncConflict(models.TransientModel):
 
 class VoipProviderSyncConflictLine(models.TransientModel):
     _name = "voip.provider.sync.conflict.line"
+    _inherit = ["voip.conference.wizard.mixin"]
     _description = "A Value of a PBX Sync Conflict"
 
     wizard_id = fields.Many2one(

@@ -2,6 +2,7 @@
 from . import test_calendar_conference_invitation
 from . import test_calendar_conference_rights
 from . import test_calendar_conference_probe
+from . import test_calendar_conference_preview_rights
 from . import test_calendar_conference_bookings
 from . import test_calendar_conference_call_in
 from . import test_calendar_conference_attendance

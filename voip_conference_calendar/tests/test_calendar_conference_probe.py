@@ -141,7 +141,7 @@ class TestCalendarConferenceProbe(CalendarConferenceCase):
             lambda a: a.partner_id == self.guests["es"]
         )
         Preview = self.env["calendar.event.invitation.preview"].with_user(
-            self.colleague
+            self.manager  # the organiser: attendees preview nothing
         )
         with self.assertRaises(AccessError):
             Preview.create({"event_id": self.event.id, "attendee_id": foreign.id})

@@ -9,11 +9,13 @@ from odoo.addons.base.models.res_partner import _lang_get
 class CalendarEventInvitationPreview(models.TransientModel):
     """The invitation an attendee receives: e-mail body and .ics.
 
-    For the event's attendees and the conference managers only (it holds the
-    access code); a transient record is readable by its creator only.
+    For the event's organiser and the conference managers only: it holds the
+    access code and the attendee's own answer link, whose token is never
+    shown to anyone else. A preview is readable by its creator only.
     """
 
     _name = "calendar.event.invitation.preview"
+    _inherit = ["voip.conference.wizard.mixin"]
     _description = "Invitation Preview of a Calendar Event"
 
     event_id = fields.Many2one("calendar.event", required=True, readonly=True)
@@ -31,6 +33,13 @@ class CalendarEventInvitationPreview(models.TransientModel):
     body_html = fields.Html(string="E-mail", compute="_compute_preview", sanitize=False)
     ics = fields.Text(string=".ics", compute="_compute_preview")
 
+    def _wizard_company_depends(self):
+        return super()._wizard_company_depends() + ["event_id.conference_id.company_id"]
+
+    def _wizard_company_records(self):
+        # An event has no company: the preview is of its room's.
+        return [self.event_id.conference_id]
+
     @api.depends("attendee_id")
     def _compute_lang(self):
         for preview in self:
@@ -42,7 +51,7 @@ class CalendarEventInvitationPreview(models.TransientModel):
         for preview in self:
             attendee = preview.attendee_id
             event = preview.event_id
-            if not attendee or not event._conference_may_read_code():
+            if not attendee or not self._may_preview(event):
                 preview.body_html = preview.ics = False
                 continue
             lang = preview.lang or self.env.lang
@@ -60,6 +69,22 @@ class CalendarEventInvitationPreview(models.TransientModel):
                 ._get_ics_file()
             )
             preview.ics = ics.get(event.id, b"").decode()
+            if attendee.partner_id != self.env.user.partner_id:
+                # The accept/decline links carry the attendee's token: theirs.
+                token = attendee.sudo().access_token
+                for fname in ("body_html", "ics"):
+                    if token and preview[fname]:
+                        preview[fname] = preview[fname].replace(token, "********")
+
+    @api.model
+    def _may_preview(self, event):
+        """The organiser (who may read the code) and the conference managers
+        of the room's company; not the other attendees."""
+        user = self.env.user
+        return event._conference_may_read_code() and (
+            event.sudo().user_id == user
+            or user.has_group("voip_conference.voip_conference_group_manager")
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -67,11 +92,12 @@ class CalendarEventInvitationPreview(models.TransientModel):
             [vals["event_id"] for vals in vals_list if vals.get("event_id")]
         )
         for event in events:
-            if not event._conference_may_read_code():
+            if not self._may_preview(event):
                 raise AccessError(
                     self.env._(
-                        "The invitation of %(event)s holds the access code: only "
-                        "its attendees and the conference managers may preview it.",
+                        "Only the organiser of %(event)s and the conference "
+                        "managers may preview its invitations: each holds the "
+                        "access code and its attendee's answer link.",
                         event=event.name,
                     )
                 )

@@ -168,3 +168,20 @@ def test_three_cycle_and_a_chain_into_it():
 
 def test_temporary_key_avoids_taken_ones():
     assert sp.temporary_extension({"99999999", "99999998"}) == "99999997"
+
+
+def test_missing_but_listed_again_is_found():
+    """One 404 flagged it missing; a list that has its object clears that,
+    whatever else holds the same key, and whoever edited it."""
+    other = Room(name="Other", extension="8001", id="c9")
+    assert _plan([_local(1, A, "c1", A, missing=True)], [A]) == [("found", 1, "c1")]
+    assert _plan([_local(1, A2, "c1", A, need_sync=True, missing=True)], [A]) == [
+        ("found", 1, "c1")
+    ]
+    assert _plan([_local(1, A, "c1", A, missing=True)], [A2]) == [
+        ("update_local", 1, "c1")
+    ]
+    assert _plan([_local(1, A, "c1", A, missing=True)], [other, A], full=False) == [
+        ("create_local", None, "c9"),
+        ("found", 1, "c1"),
+    ]
