@@ -406,7 +406,9 @@ class TestFailuresRest(LoopbackPbxMixin, FailureTests, VoipConferenceCase):
                 "pbx_backend": "rest",
                 "api_url": cls.server.url,
                 "api_token": TOKEN,
-                "api_read_timeout": 0.2,
+                # Patient by default: a busy machine answers late, and that
+                # must not read as a PBX that does not answer (see below).
+                "api_read_timeout": 30,
             }
         )
 
@@ -418,9 +420,16 @@ class TestFailuresRest(LoopbackPbxMixin, FailureTests, VoipConferenceCase):
         return self.server.pbx
 
     def _add_fault(self, operation, status, **kwargs):
+        if status == "timeout":
+            self._give_up_soon()
         self.server.pbx.add_fault(operation, status, **kwargs)
 
+    def _give_up_soon(self):
+        """Only where the PBX is meant to answer too late (0.4 s)."""
+        self.pbx.sudo().api_read_timeout = 0.2
+
     def _reset_provider(self):
+        self.pbx.sudo().api_read_timeout = 30
         self.server.pbx = SimulatedPbx()
         self.server.requests.clear()
         self.server.slow.clear()
@@ -433,4 +442,5 @@ class TestFailuresRest(LoopbackPbxMixin, FailureTests, VoipConferenceCase):
             "RestPbxClient",
             functools.partial(RestPbxClient, sleep=lambda _s: None),
         )
+        self._give_up_soon()
         self.server.slow["invite"] = 0.4

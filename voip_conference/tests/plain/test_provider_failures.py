@@ -51,10 +51,23 @@ def clock():
     return []
 
 
+def patient_unless_timed_out(request):
+    """A short read timeout only where the PBX is meant not to answer: any
+    other answer may come late on a busy machine, and must still count."""
+    params = getattr(getattr(request.node, "callspec", None), "params", {})
+    if params.get("fault") == "timeout" or request.node.get_closest_marker("hangs"):
+        return 0.2
+    return 30.0
+
+
 @pytest.fixture
-def client(server, clock):
+def client(request, server, clock):
     return RestPbxClient(
-        server.url, TOKEN, read_timeout=0.2, max_retries=2, sleep=clock.append
+        server.url,
+        TOKEN,
+        read_timeout=patient_unless_timed_out(request),
+        max_retries=2,
+        sleep=clock.append,
     )
 
 
@@ -151,6 +164,7 @@ def test_reset_of_a_post_without_key_is_not_repeated(client, server, clock):
     assert len(server.pbx.list_participants(room.id)) == 1
 
 
+@pytest.mark.hangs
 def test_invite_timeout_outcome_unknown(client, server, clock):
     room = client.create_room(Room(name="A", extension="8001"))
     client.apply_changes()

@@ -134,8 +134,10 @@ def test_invite_retried_with_its_key_calls_once(client, server, clock):
 
 
 def test_create_timeout_retry_creates_one_room(server, clock):
-    client = RestPbxClient(server.url, TOKEN, read_timeout=0.3, sleep=clock.append)
-    server.delays["create_room"] = 1.0  # the room is created, the answer is late
+    # The retry must be answered within the timeout: long enough for a busy
+    # machine, and the late answer later still.
+    client = RestPbxClient(server.url, TOKEN, read_timeout=2.0, sleep=clock.append)
+    server.delays["create_room"] = 4.0  # the room is created, the answer is late
     room = client.create_room(
         Room(name="A", extension="8001"), idempotency_key="odoo-1"
     )
