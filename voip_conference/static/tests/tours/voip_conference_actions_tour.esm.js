@@ -148,7 +148,7 @@ const card = (name) => `.o_kanban_record:contains('${name}')`;
 
 /** The softphone joins ``room`` (test mode: nothing is dialled); hang up. */
 const joinsAndHangsUp = (room) => [
-    {trigger: `.o_voip_softphone .o_voip_conference_join:contains('${room}')`},
+    {trigger: `.o_voip_softphone .o_voip_conference_call_room:contains('${room}')`},
     {trigger: ".o_voip_conference_join_status:contains('Test mode')"},
     noErrorDialog,
     {trigger: ".o_voip_softphone .text-danger[title='Call']", run: "click"},
