@@ -259,6 +259,7 @@ class TestLiveHistory(LiveCase):
             ("end", "no conference to end"),
             ("mute_all", "nobody to mute"),
             ("unmute_all", "nobody to unmute"),
+            ("lock", "no conference to lock"),
         ):
             result = self.room.live_room_action(action)
             self.assertFalse(result["ok"], action)

@@ -56,6 +56,7 @@ function panel(values = {}) {
         version: 1,
         synced: true,
         can_act: true,
+        can_invite: true,
         is_host: true,
         menu: [],
         actions: {participants: true, mute: true, remove: true, lock: true, end: true},
@@ -173,21 +174,29 @@ test("end for everyone asks first", async () => {
     await contains(".modal .btn-primary").click();
     expect.verifySteps(["room end"]);
     await waitFor(".o_voip_conference_nobody");
-    // Nobody left: nothing to end or mute; the room can still be locked.
+    // Nobody left: nothing to end, mute or lock.
     for (const selector of [
         ".o_voip_conference_end",
         ".o_voip_conference_mute_all",
         ".o_voip_conference_unmute_all",
+        ".o_voip_conference_lock",
     ]) {
         expect(selector).not.toBeEnabled();
     }
-    await contains(".o_voip_conference_lock").click();
-    expect.verifySteps(["room lock"]);
+    expect.verifySteps([]);
+});
+
+test("a room whose changes the PBX has not applied offers no Invite", async () => {
+    onRpc("voip.conference", "live_poll", () => panel({can_invite: false}));
+    await mountWithCleanup(ParticipantsPanel, {props: {conferenceId: 1}});
+    await waitFor(".o_voip_conference_participant:eq(1)");
+    expect(".o_voip_conference_mute_all").toBeEnabled();
+    expect(".o_voip_conference_invite").toHaveCount(0);
 });
 
 test("a conference user sees the panel and no control", async () => {
     onRpc("voip.conference", "live_poll", () =>
-        panel({can_act: false, is_host: false})
+        panel({can_act: false, can_invite: false, is_host: false})
     );
     await mountWithCleanup(ParticipantsPanel, {props: {conferenceId: 1}});
     await waitFor(".o_voip_conference_participant:eq(1)");

@@ -140,7 +140,7 @@ tours.add("voip_conference_apply_changes_form_tour", {
         },
         noErrorDialog,
         {trigger: ".o_form_statusbar:not(:has(button[name=action_apply_changes]))"},
-        {trigger: ".o_form_statusbar button[name=action_invite_wizard]"},
+        {trigger: ".o_voip_conference_invite button[type=submit]"},
     ],
 });
 

@@ -249,15 +249,18 @@ registry.category("web_tour.tours").add("voip_conference_screens_tour", {
             trigger:
                 ".o_form_view .o_field_widget[name=sync_state]:contains('Pushed, not applied')",
         },
+        // Not applied on the PBX: no Invite yet.
+        {trigger: ".o_voip_conference_live_state"},
+        {trigger: ".o_form_view:not(:has(.o_voip_conference_invite))"},
         {trigger: ".o_form_statusbar button[name=action_apply_changes]", run: "click"},
         {trigger: ".o_notification:contains('put in production')"},
         {trigger: ".o_form_view .o_field_widget[name=sync_state]:contains('Synced')"},
-        {trigger: ".o_form_statusbar button[name=action_invite_wizard]"},
         {trigger: ".o_form_statusbar:not(:has(button[name=action_apply_changes]))"},
-        // Invite on the simulated PBX says plainly that nobody is called.
-        {trigger: ".o_form_statusbar button[name=action_invite_wizard]", run: "click"},
-        {trigger: ".modal .o_field_widget[name=target] input", run: "edit 101"},
-        {trigger: ".modal .modal-footer button[name=action_invite]", run: "click"},
+        // One Invite, the participants panel's; on the simulated PBX it says
+        // plainly that nobody is called.
+        {trigger: ".o_form_statusbar:not(:has(button:contains('Invite')))"},
+        {trigger: ".o_voip_conference_invite input", run: "edit 101"},
+        {trigger: ".o_voip_conference_invite button[type=submit]", run: "click"},
         {trigger: ".o_notification:contains('nobody is called')"},
         {trigger: "body:not(:has(.o_notification:contains('The PBX is calling')))"},
         // -- Duplicate --------------------------------------------------
@@ -308,7 +311,7 @@ registry.category("web_tour.tours").add("voip_conference_live_sync_tour", {
             trigger:
                 ".o_form_view .o_field_widget[name=sync_state]:contains('Pending push')",
         },
-        {trigger: ".o_form_statusbar:not(:has(button[name=action_invite_wizard]))"},
+        {trigger: ".o_form_view:not(:has(.o_voip_conference_invite))"},
         {
             trigger: "body",
             run: async () => {
@@ -341,7 +344,9 @@ registry.category("web_tour.tours").add("voip_conference_live_sync_tour", {
                 ".o_form_view .o_field_widget[name=sync_state]:contains('Pushed, not applied')",
         },
         {trigger: ".o_form_statusbar button[name=action_apply_changes]"},
-        {trigger: ".o_form_statusbar button[name=action_invite_wizard]"},
+        // Pushed, not applied: the PBX cannot call anyone into it yet.
+        {trigger: ".o_voip_conference_live_state"},
+        {trigger: ".o_form_view:not(:has(.o_voip_conference_invite))"},
         {
             trigger: "body",
             run: () => check(window.voipConferenceNoReload, "the page was reloaded"),
