@@ -16,7 +16,7 @@ import {describe, expect, test} from "@odoo/hoot";
 import {animationFrame} from "@odoo/hoot-mock";
 import {mailModels, startServer} from "@mail/../tests/mail_test_helpers";
 import {voipModels} from "@voip_oca/../tests/voip_test_helpers.esm";
-import {waitFor} from "@odoo/hoot-dom";
+import {queryOne, waitFor} from "@odoo/hoot-dom";
 
 describe.current.tags("desktop");
 
@@ -264,6 +264,25 @@ test("invite a number, or a contact found by name", async () => {
     expect(".o_voip_conference_invite_contacts button").toHaveCount(1);
     await contains(".o_voip_conference_invite_contacts button").click();
     expect.verifySteps([`invite ${partnerId}`]);
+});
+
+test("what the invite box finds shows above it; a name without a phone says so", async () => {
+    const pyEnv = await startServer();
+    pyEnv["res.partner"].create({name: "Carla Contact", phone: "+32 2 555 01 11"});
+    pyEnv["res.partner"].create({name: "Dora Nophone", phone: false});
+    onRpc("voip.conference", "live_poll", () => panel());
+    await mountWithCleanup(ParticipantsPanel, {props: {conferenceId: 1}});
+    await contains(".o_voip_conference_invite input").edit("Carla", {confirm: false});
+    await waitFor(".o_voip_conference_invite_contacts button:contains(Carla Contact)");
+    // Above the box: seen without scrolling when the box ends the window.
+    const list = queryOne(".o_voip_conference_invite_contacts").getBoundingClientRect();
+    const box = queryOne(".o_voip_conference_invite").getBoundingClientRect();
+    expect(list.bottom <= box.top).toBe(true);
+    await contains(".o_voip_conference_invite input").edit("Dora", {confirm: false});
+    await waitFor(
+        ".o_voip_conference_invite_no_contact:contains(No contact with a phone matches “Dora”.)"
+    );
+    expect(".o_voip_conference_invite_contacts").toHaveCount(0);
 });
 
 test("when the room locks, every open panel turns Invite off", async () => {

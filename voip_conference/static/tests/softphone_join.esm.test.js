@@ -638,7 +638,8 @@ test("Conferences tab: a slower, older answer never replaces the newer one", asy
     first.resolve(); // the answer to "oslo" comes last
     await runAllTimers();
     await contains(".o_voip_conference_item", {count: 0});
-    await contains(".o_voip_softphone:contains('No conference room to join')");
+    // The search found nothing: not "you have no rooms".
+    await contains(".o_voip_conference_empty", {text: "No room matches “oslo 0999”."});
 });
 
 test("Conferences tab: back from another tab, the list matches the box", async () => {

@@ -462,3 +462,84 @@ registry.category("web_tour.tours").add("voip_conference_read_only_tour", {
         },
     ],
 });
+
+/** The sRGB channels of a computed CSS colour, "rgb(a)(r, g, b[, a])". */
+function rgba(color) {
+    const [r, g, b, a = 1] = color.match(/[\d.]+/g).map(Number);
+    return {r, g, b, a};
+}
+
+/** WCAG 2 relative luminance. */
+function luminance({r, g, b}) {
+    const lin = (c) => {
+        c /= 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    };
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+/** The colour behind ``el``: its own background, else its nearest
+ * ancestor's that is not transparent. */
+function backgroundOf(el) {
+    for (let node = el; node; node = node.parentElement) {
+        const color = rgba(window.getComputedStyle(node).backgroundColor);
+        if (color.a > 0) {
+            return color;
+        }
+    }
+    return {r: 255, g: 255, b: 255, a: 1};
+}
+
+/** Every element of ``selector`` has text at 4.5:1 or more (WCAG AA). */
+function assertReadable(selector) {
+    const elements = [...document.querySelectorAll(selector)].filter(
+        (el) => el.offsetParent && el.textContent.trim()
+    );
+    check(elements.length, `nothing matches ${selector}`);
+    for (const el of elements) {
+        const fg = luminance(rgba(window.getComputedStyle(el).color));
+        const bg = luminance(backgroundOf(el));
+        const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+        check(
+            ratio >= 4.5,
+            `"${el.textContent.trim()}" (${selector}) has a contrast of ${ratio.toFixed(1)}:1`
+        );
+    }
+}
+
+// Badges and Join buttons read at 4.5:1: kanban, list, form, softphone.
+registry.category("web_tour.tours").add("voip_conference_contrast_tour", {
+    steps: () => [
+        {
+            trigger: `${card("Tour room")} .o_voip_conference_sync_badge:contains('Pushed, not applied')`,
+            run() {
+                assertReadable(".o_kanban_view .badge");
+                assertReadable(".o_kanban_view .o_voip_conference_join_card");
+            },
+        },
+        {trigger: ".o_switch_view.o_list", run: "click"},
+        {
+            trigger: ".o_list_view .o_data_row .badge:contains('Synced')",
+            run() {
+                assertReadable(".o_list_view .o_data_row .badge");
+            },
+        },
+        {trigger: ".o_data_row:contains('Other room') td[name=name]", run: "click"},
+        {
+            trigger:
+                ".o_form_view .o_field_widget[name=sync_state] .badge:contains('Synced')",
+            run() {
+                assertReadable(".o_form_view .o_field_widget[name=sync_state] .badge");
+                assertReadable(".o_form_view .o_voip_conference_join_form");
+            },
+        },
+        {trigger: "button[title='Softphone']", run: "click"},
+        {trigger: ".o_voip_softphone a[name='conference_list']", run: "click"},
+        {
+            trigger: ".o_voip_softphone .o_voip_conference_join_button",
+            run() {
+                assertReadable(".o_voip_softphone .o_voip_conference_join_button");
+            },
+        },
+    ],
+});
