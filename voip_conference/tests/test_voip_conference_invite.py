@@ -148,3 +148,6 @@ class TestVoipConferenceInvite(LoopbackPbxMixin, HttpCase):
         self.pbx._sync(trigger="manual", apply=True)
         self.assertTrue(self._call("get_live_panel")["can_invite"])
         self.assertTrue(self._invite("+3225550133")["ok"])
+        # A PBX that calls people records real participations.
+        self.assertTrue(self.room.participation_ids)
+        self.assertFalse(any(self.room.participation_ids.mapped("simulated")))

@@ -319,3 +319,19 @@ test("durations read as the phone shows them", () => {
     expect(formatDuration(start, at(3723))).toBe("1:02:03");
     expect(formatDuration("", at(5))).toBe("");
 });
+
+test("the simulator's people read as simulated", async () => {
+    onRpc("voip.conference", "live_poll", () =>
+        panel({
+            participants: [
+                participant({id: 12, name: "Carla Contact", simulated: true}),
+            ],
+            count: 1,
+        })
+    );
+    await mountWithCleanup(ParticipantsPanel, {props: {conferenceId: 1}});
+    await waitFor(".o_voip_conference_participant:contains(Carla Contact)");
+    expect(".o_voip_conference_participant .o_voip_conference_simulated").toHaveText(
+        "Simulated"
+    );
+});
