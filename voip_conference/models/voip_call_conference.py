@@ -3,6 +3,11 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools import numbering
+
+# The numbers one request may ask to format: the parties of one conference.
+MAX_NUMBERS_TO_FORMAT = 50
+
 # How a leg left the conference -> the state of its voip.call.
 END_STATES = {
     "hangup": "terminated",
@@ -174,6 +179,30 @@ class VoipCallConference(models.Model):
         ):
             self.end_date = fields.Datetime.now()
         return call.format_call()
+
+    @api.model
+    def format_numbers(self, numbers):
+        """The parties' numbers written one way, as Odoo writes contacts'
+        phones: international format, ``+32 2 555 01 98``, a number without
+        country code read in the company's country. An extension or anything
+        else phonenumbers cannot read comes back as given. Nothing is read
+        or written: any user of the phone widget may ask.
+
+        :param numbers: a list of str (at most MAX_NUMBERS_TO_FORMAT)
+        :returns: ``{number: written}``
+        """
+        if not isinstance(numbers, list) or len(numbers) > MAX_NUMBERS_TO_FORMAT:
+            raise UserError(self.env._("Too many numbers to format at once."))
+        country = self.env.company.country_id
+        result = {}
+        for number in numbers:
+            if not isinstance(number, str):
+                continue
+            e164 = self.env.user._phone_format(
+                number=number, country=country, force_format="E164"
+            )
+            result[number] = numbering.format_international(e164) if e164 else number
+        return result
 
     def _leg(self, call_id):
         call = self._own_call(call_id)

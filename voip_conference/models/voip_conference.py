@@ -988,6 +988,8 @@ class VoipConference(models.Model):
             "version": room.live_version,
             "synced": bool(room.remote_id),
             "can_act": host and bool(room.remote_id),
+            # The PBX calls people into a room it has put in production.
+            "can_invite": host and bool(room.remote_id) and room.sync_state != "pushed",
             "is_host": host,
             # The conference's in-call menu, for the host's own call view
             # when the PBX has no participant API (ConfBridge, FreePBX).
@@ -1093,7 +1095,7 @@ class VoipConference(models.Model):
             raise UserError(self.env._("Unknown action %(action)s.", action=action))
         self._live_check_capability(ROOM_ACTIONS[action])
         room = self.sudo()
-        if action in ("end", "mute_all", "unmute_all") and not room.live_count:
+        if action in EMPTY_ROOM_REFUSES and not room.live_count:
             # Nobody there as far as Odoo knows: read the room before saying so.
             self._live_do(lambda backend: None)
             if not room.live_count:
@@ -1107,20 +1109,20 @@ class VoipConference(models.Model):
         return self._live_do(call)[0]
 
     def _live_empty_room_message(self, action):
-        """What End, Mute All or Unmute All say on an empty room, instead of
-        doing nothing silently. (Lock is the PBX's to refuse: a PBX may lock
-        a room before anyone joins.)"""
-        if action == "end":
-            return self.env._(
-                "Nobody is in %(room)s: there is no conference to end.", room=self.name
-            )
-        if action == "mute_all":
-            return self.env._(
-                "Nobody is in %(room)s: there is nobody to mute.", room=self.name
-            )
-        return self.env._(
-            "Nobody is in %(room)s: there is nobody to unmute.", room=self.name
-        )
+        """What End, Mute All, Unmute All or Lock say on an empty room,
+        instead of doing nothing silently: a ConfBridge-style PBX has no
+        conference to lock until someone joins."""
+        messages = {
+            "end": self.env._("Nobody is in %(room)s: there is no conference to end."),
+            "mute_all": self.env._("Nobody is in %(room)s: there is nobody to mute."),
+            "unmute_all": self.env._(
+                "Nobody is in %(room)s: there is nobody to unmute."
+            ),
+            "lock": self.env._(
+                "Nobody is in %(room)s: there is no conference to lock."
+            ),
+        }
+        return messages[action] % {"room": self.name}
 
     def live_invite(self, target=False, partner_id=False):
         """Have the PBX call an extension, a number or a contact's phone into
@@ -1201,6 +1203,14 @@ class VoipConference(models.Model):
                 self.env._(
                     "%(room)s is not on the PBX yet: save it, apply the changes, "
                     "then invite.",
+                    room=self.name,
+                )
+            )
+        if self.sudo().sync_state == "pushed":
+            raise UserError(
+                self.env._(
+                    "The PBX has not applied the changes of %(room)s yet: apply "
+                    "them, then invite.",
                     room=self.name,
                 )
             )
@@ -1356,6 +1366,8 @@ ROOM_ACTIONS = {
     "unmute_all": "mute",
     "end": "end",
 }
+# Room actions with nothing to act on while nobody is in the room.
+EMPTY_ROOM_REFUSES = {"end", "mute_all", "unmute_all", "lock"}
 _last_polls = {}
 
 

@@ -94,6 +94,12 @@ class VoipConferenceParticipation(models.Model):
     # row not confirmed for a while is read again (a lost "left" event
     # leaves no ghost).
     live_confirmed_at = fields.Datetime(readonly=True, copy=False)
+    simulated = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="Made up by the built-in simulator after a test invitation: "
+        "nobody was called and nobody attended.",
+    )
     duration = fields.Float(
         string="Duration (min)",
         compute="_compute_duration",
@@ -227,6 +233,8 @@ class VoipConferenceParticipation(models.Model):
                 "name": name,
                 "partner_id": partner.id,
                 "user_id": user.id,
+                # Test mode records nothing that looks like a real call.
+                "simulated": room.pbx_id.pbx_backend == "simulator",
             }
         )
 
@@ -359,6 +367,7 @@ class VoipConferenceParticipation(models.Model):
                 "on_hold": row.on_hold,
                 "talking": row.talking,
                 "joined_at": row.joined_at and row.joined_at.isoformat() + "Z",
+                "simulated": row.simulated,
             }
             for row in self
         ]

@@ -3,6 +3,7 @@
 # alone (tier 1).
 from . import test_js
 from . import test_voip_call_conference
+from . import test_voip_conference_call_view_ui
 from . import test_voip_conference
 from . import test_voip_conference_access
 from . import test_voip_conference_actions_ui

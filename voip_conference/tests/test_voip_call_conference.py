@@ -143,3 +143,25 @@ class TestVoipCallConference(VoipConferenceCase):
     def test_max_parties_setting_is_bounded(self):
         with self.assertRaises(ValidationError):
             self.pbx.adhoc_conference_max_parties = 1
+
+    @users("vc_internal")
+    def test_parties_numbers_written_one_way(self):
+        """However a party's number was typed, the call view writes it as
+        contacts' phones are written (international format); an extension
+        or text is left as it is."""
+        self.env.company.sudo().country_id = self.env.ref("base.be")
+        formatted = self.env["voip.call.conference"].format_numbers(
+            ["+3225550199", "+32 2 555 01 98", "025550197", "8003", "abc"]
+        )
+        self.assertEqual(
+            formatted,
+            {
+                "+3225550199": "+32 2 555 01 99",
+                "+32 2 555 01 98": "+32 2 555 01 98",
+                "025550197": "+32 2 555 01 97",
+                "8003": "8003",
+                "abc": "abc",
+            },
+        )
+        with self.assertRaises(UserError):
+            self.env["voip.call.conference"].format_numbers(["8003"] * 51)

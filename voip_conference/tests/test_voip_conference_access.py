@@ -45,6 +45,9 @@ ALLOWED = {
     # from the PBX); test_voip_conference_live.py.
     ("voip.conference", "get_live_panel"): {"conference user"},
     ("voip.conference", "live_poll"): {"conference user"},
+    # The call view writes its parties' numbers one way: pure formatting,
+    # nothing read or written (test_voip_call_conference.py).
+    ("voip.call.conference", "format_numbers"): {"plain user", "conference user"},
 }
 
 
@@ -131,6 +134,7 @@ class AccessWalk:
                 ("voip.call.conference", "add_leg"): ({"phone_number": "8002"},),
                 ("voip.call.conference", "answer_leg"): (cls.call.id,),
                 ("voip.call.conference", "end_leg"): (cls.call.id, "hangup"),
+                ("voip.call.conference", "format_numbers"): (["+3225550199"],),
             }
         )
 

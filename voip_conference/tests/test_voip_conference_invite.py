@@ -133,3 +133,21 @@ class TestVoipConferenceInvite(LoopbackPbxMixin, HttpCase):
         with self.assertRaisesRegex(UserError, "is not a phone number"):
             wizard.action_invite()
         self.assertEqual(self._invites_sent(), [])
+
+    def test_a_room_not_applied_on_the_pbx_offers_and_takes_no_invite(self):
+        """Saved and pushed, the PBX has not applied it: the panel offers no
+        Invite and an invite is refused before the PBX is asked."""
+        self.room.wait_for_admin = True
+        self.pbx._sync(trigger="save", pull=False)
+        self.assertEqual(self.room.sync_state, "pushed")
+        self.authenticate("vc_callout_manager", "vc_callout_manager")
+        self.assertFalse(self._call("get_live_panel")["can_invite"])
+        with self.assertRaisesRegex(UserError, "has not applied the changes"):
+            self.room.with_user(self.manager).live_invite(target="+3225550133")
+        self.assertEqual(self._invites_sent(), [])
+        self.pbx._sync(trigger="manual", apply=True)
+        self.assertTrue(self._call("get_live_panel")["can_invite"])
+        self.assertTrue(self._invite("+3225550133")["ok"])
+        # A PBX that calls people records real participations.
+        self.assertTrue(self.room.participation_ids)
+        self.assertFalse(any(self.room.participation_ids.mapped("simulated")))

@@ -234,6 +234,20 @@ class TestLiveHistory(LiveCase):
         self.assertIn("+32 2 555 01 11", self.room.message_ids[0].body)
         self.assertIn("nobody was called", self.room.message_ids[0].body)
 
+    def test_the_simulators_people_are_marked_as_such(self):
+        """Test mode records nothing that looks like a real call: the
+        simulator's invitee is a simulated participation, in the panel and
+        in the history (was an attendance of minutes, like any other)."""
+        self.room.live_invite(partner_id=self.contact.id)
+        (row,) = self._rows()
+        self.assertTrue(row.simulated)
+        panel = self.room.get_live_panel()
+        self.assertTrue(panel["participants"][0]["simulated"])
+        History = self.env["voip.conference.participation"]
+        self.assertFalse(
+            History.search([("id", "=", row.id), ("simulated", "=", False)])
+        )
+
     def test_a_colleague_is_invited_on_the_pbx_not_on_an_outside_line(self):
         # The host's contact has an outside phone too: the PBX rings the
         # extension (a free, internal call), the user is recognised.
@@ -259,6 +273,7 @@ class TestLiveHistory(LiveCase):
             ("end", "no conference to end"),
             ("mute_all", "nobody to mute"),
             ("unmute_all", "nobody to unmute"),
+            ("lock", "no conference to lock"),
         ):
             result = self.room.live_room_action(action)
             self.assertFalse(result["ok"], action)

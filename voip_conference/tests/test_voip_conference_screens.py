@@ -264,3 +264,43 @@ class TestSyncRuns(VoipConferenceCase):
         """The retention is applied by Odoo's daily autovacuum."""
         method = type(self.env["voip.pbx.sync.run"])._gc_sync_runs
         self.assertTrue(getattr(method, "_autovacuum", False))
+
+
+@tagged("post_install", "-at_install")
+class TestVoipOcaWords(VoipConferenceCase):
+    """voip_oca ships no French or Spanish: the softphone's "Calls",
+    "Contacts" and "No contact info" come from this addon's .po files. Odoo
+    reads a module's code translations from its own i18n folder only, and
+    sends each module's web terms to the browser, whose _t falls back on
+    any module's translation of the same text (translatedTermsGlobal)."""
+
+    def test_the_web_client_receives_them_in_french_and_spanish(self):
+        from odoo.tools.translate import code_translations
+
+        expected = {
+            "fr_FR": {
+                "Calls": "Appels",
+                "No contact info": "Aucune information de contact",
+            },
+            "es_ES": {
+                "Calls": "Llamadas",
+                "No contact info": "Sin información de contacto",
+            },
+        }
+        for lang, words in expected.items():
+            voip_oca = {
+                m["id"]: m["string"]
+                for m in code_translations.get_web_translations("voip_oca", lang)[
+                    "messages"
+                ]
+            }
+            ours = {
+                m["id"]: m["string"]
+                for m in code_translations.get_web_translations(
+                    "voip_conference", lang
+                )["messages"]
+            }
+            for source, translated in words.items():
+                self.assertNotIn(source, voip_oca, "voip_oca has its own now")
+                self.assertEqual(ours.get(source), translated)
+            self.assertIn("Contacts", ours)

@@ -175,3 +175,10 @@ class TestVoipConferenceScreens(HttpCase):
 
     def test_no_wrap_in_spanish(self):
         self._no_wrap("es_ES")
+
+    def test_badges_and_join_read_at_wcag_aa(self):
+        """White on green (Synced, Join) was 3.1:1 and on cyan (Pushed, not
+        applied) 3.0:1: every badge and Join reads at 4.5:1 or more."""
+        self.start_tour(
+            ROOMS, "voip_conference_contrast_tour", login="vc_screens_manager"
+        )

@@ -36,7 +36,7 @@ EXPECTED_BODY = {
     "fr": [
         "Conférence téléphonique : Board",
         "Collègues, depuis un téléphone de bureau ou le téléphone d'Odoo, "
-        "composez l'extension : 8101",
+        "composez le poste : 8101",
         "Depuis n'importe quel téléphone, composez :",
         # A French attendee reads the French number first.
         "- +33 1 84 88 01 00 (Paris) France: 01 84 88 01 00",

@@ -9,7 +9,7 @@ import {
 import {defineModels, onRpc, patchWithCleanup} from "@web/../tests/web_test_helpers";
 import {expect, test} from "@odoo/hoot";
 import {advanceTime} from "@odoo/hoot-mock";
-import {TEST_RING_MS} from "@voip_conference/adhoc_conference/test_leg.esm";
+import {TEST_RING_MS, TestLeg} from "@voip_conference/adhoc_conference/test_leg.esm";
 import {session} from "@web/session";
 import {voipModels} from "@voip_oca/../tests/voip_test_helpers.esm";
 
@@ -67,6 +67,20 @@ function mockServer({maxParties = 5} = {}) {
         calls[args[1]].state = "ongoing";
         return format(calls[args[1]]);
     });
+    // phonenumbers' international format, for the numbers of these tests.
+    onRpc("voip.call.conference", "format_numbers", ({args}) =>
+        Object.fromEntries(
+            args[0].map((number) => {
+                const d = number.replace(/\D/g, "");
+                return [
+                    number,
+                    number.startsWith("+32") && d.length === 10
+                        ? `+32 ${d[2]} ${d.slice(3, 6)} ${d.slice(6, 8)} ${d.slice(8)}`
+                        : number,
+                ];
+            })
+        )
+    );
     onRpc("voip.call.conference", "end_leg", ({args}) => {
         expect.step(`ended ${calls[args[1]].number} ${args[2]}`);
         calls[args[1]].state = "terminated";
@@ -267,5 +281,66 @@ test("call view: a party reads as the contact whose phone it is, however written
     await add(B, "conference");
     await contains(`${party(A)} .o_voip_adhoc_party_name`, {text: "Ann Example"});
     await contains(`${party(B)} .o_voip_adhoc_party_name`, {text: "Unknown contact"});
+    expect.verifySteps([]);
+});
+
+test("call view: every party's number is written one way, as contacts' are", async () => {
+    mockServer();
+    await inCallWithA(); // typed: +3225550111
+    await add("+32 2 555 01 22", "conference"); // as a contact's phone reads
+    await add(C, "conference"); // an extension stays as it is
+    await contains(`${party(A)} .o_voip_adhoc_party_number`, {text: "+32 2 555 01 11"});
+    await contains(
+        `.o_voip_adhoc_party[data-number='+32 2 555 01 22'] .o_voip_adhoc_party_number`,
+        {
+            text: "+32 2 555 01 22",
+        }
+    );
+    await contains(`${party(C)} .o_voip_adhoc_party_number`, {text: C});
+    expect.verifySteps([]);
+});
+
+test("call view: the add field is emptied once the party is dialled", async () => {
+    mockServer();
+    // As a SIP INVITE does, dialling takes a while: here until the test says.
+    let dialled = null;
+    patchWithCleanup(TestLeg.prototype, {
+        async dial() {
+            await super.dial();
+            await new Promise((resolve) => (dialled = resolve));
+        },
+    });
+    await inCallWithA();
+    await add(B, "conference");
+    await contains(`${party(B)}[data-state='ringing']`);
+    await contains(".o_voip_adhoc_number", {value: ""});
+    dialled();
+    await advanceTime(TEST_RING_MS);
+    await contains(`${party(B)}[data-state='connected']`);
+    await contains(".o_voip_adhoc_number", {value: ""});
+    expect.verifySteps([]);
+});
+
+test("call view: a conference offers no Actions of one contact", async () => {
+    mockServer();
+    await inCallWithA();
+    await contains(".o_voip_softphone button[title='Schedule activity']");
+    await add(B, "conference");
+    await contains(".o_voip_adhoc_party", {count: 2});
+    await contains(".o_voip_softphone button[title='Schedule activity']", {count: 0});
+    await contains(".o_voip_softphone_content span:contains('Actions')", {count: 0});
+    expect.verifySteps([]);
+});
+
+test("call view: the parties scroll, the controls stay pinned under them", async () => {
+    mockServer();
+    await inCallWithA();
+    await add(B, "conference");
+    await contains(".o_voip_call_body .o_voip_adhoc_party", {count: 2});
+    // Out of the scrolling part: the add field, the actions, the hang-up row.
+    await contains(".o_voip_call_body .o_voip_adhoc_add", {count: 0});
+    await contains(".o_voip_call_view > .o_voip_adhoc .o_voip_adhoc_add");
+    await contains(".o_voip_call_view > .o_voip_adhoc .o_voip_adhoc_end");
+    await contains(".o_voip_call_view > .o_voip_softphone_footer");
     expect.verifySteps([]);
 });

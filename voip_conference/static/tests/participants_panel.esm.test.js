@@ -19,7 +19,7 @@ import {describe, expect, test} from "@odoo/hoot";
 import {animationFrame} from "@odoo/hoot-mock";
 import {mailModels, startServer} from "@mail/../tests/mail_test_helpers";
 import {voipModels} from "@voip_oca/../tests/voip_test_helpers.esm";
-import {waitFor} from "@odoo/hoot-dom";
+import {queryOne, waitFor} from "@odoo/hoot-dom";
 
 describe.current.tags("desktop");
 
@@ -59,6 +59,7 @@ function panel(values = {}) {
         version: 1,
         synced: true,
         can_act: true,
+        can_invite: true,
         is_host: true,
         menu: [],
         actions: {participants: true, mute: true, remove: true, lock: true, end: true},
@@ -204,21 +205,29 @@ test("end for everyone asks first", async () => {
     await contains(".modal .btn-primary").click();
     expect.verifySteps(["room end"]);
     await waitFor(".o_voip_conference_nobody");
-    // Nobody left: nothing to end or mute; the room can still be locked.
+    // Nobody left: nothing to end, mute or lock.
     for (const selector of [
         ".o_voip_conference_end",
         ".o_voip_conference_mute_all",
         ".o_voip_conference_unmute_all",
+        ".o_voip_conference_lock",
     ]) {
         expect(selector).not.toBeEnabled();
     }
-    await contains(".o_voip_conference_lock").click();
-    expect.verifySteps(["room lock"]);
+    expect.verifySteps([]);
+});
+
+test("a room whose changes the PBX has not applied offers no Invite", async () => {
+    onRpc("voip.conference", "live_poll", () => panel({can_invite: false}));
+    await mountWithCleanup(ParticipantsPanel, {props: {conferenceId: 1}});
+    await waitFor(".o_voip_conference_participant:eq(1)");
+    expect(".o_voip_conference_mute_all").toBeEnabled();
+    expect(".o_voip_conference_invite").toHaveCount(0);
 });
 
 test("a conference user sees the panel and no control", async () => {
     onRpc("voip.conference", "live_poll", () =>
-        panel({can_act: false, is_host: false})
+        panel({can_act: false, can_invite: false, is_host: false})
     );
     await mountWithCleanup(ParticipantsPanel, {props: {conferenceId: 1}});
     await waitFor(".o_voip_conference_participant:eq(1)");
@@ -288,6 +297,25 @@ test("invite a number, or a contact found by name", async () => {
     expect.verifySteps([`invite ${partnerId}`]);
 });
 
+test("what the invite box finds shows above it; a name without a phone says so", async () => {
+    const pyEnv = await startServer();
+    pyEnv["res.partner"].create({name: "Carla Contact", phone: "+32 2 555 01 11"});
+    pyEnv["res.partner"].create({name: "Dora Nophone", phone: false});
+    onRpc("voip.conference", "live_poll", () => panel());
+    await mountWithCleanup(ParticipantsPanel, {props: {conferenceId: 1}});
+    await contains(".o_voip_conference_invite input").edit("Carla", {confirm: false});
+    await waitFor(".o_voip_conference_invite_contacts button:contains(Carla Contact)");
+    // Above the box: seen without scrolling when the box ends the window.
+    const list = queryOne(".o_voip_conference_invite_contacts").getBoundingClientRect();
+    const box = queryOne(".o_voip_conference_invite").getBoundingClientRect();
+    expect(list.bottom <= box.top).toBe(true);
+    await contains(".o_voip_conference_invite input").edit("Dora", {confirm: false});
+    await waitFor(
+        ".o_voip_conference_invite_no_contact:contains(No contact with a phone matches “Dora”.)"
+    );
+    expect(".o_voip_conference_invite_contacts").toHaveCount(0);
+});
+
 test("when the room locks, every open panel turns Invite off", async () => {
     let locked = false;
     onRpc("voip.conference", "live_poll", () =>
@@ -321,4 +349,20 @@ test("durations read as the phone shows them", () => {
     expect(formatDuration(start, at(754))).toBe("12:34");
     expect(formatDuration(start, at(3723))).toBe("1:02:03");
     expect(formatDuration("", at(5))).toBe("");
+});
+
+test("the simulator's people read as simulated", async () => {
+    onRpc("voip.conference", "live_poll", () =>
+        panel({
+            participants: [
+                participant({id: 12, name: "Carla Contact", simulated: true}),
+            ],
+            count: 1,
+        })
+    );
+    await mountWithCleanup(ParticipantsPanel, {props: {conferenceId: 1}});
+    await waitFor(".o_voip_conference_participant:contains(Carla Contact)");
+    expect(".o_voip_conference_participant .o_voip_conference_simulated").toHaveText(
+        "Simulated"
+    );
 });

@@ -157,7 +157,7 @@ test("Conferences tab: rooms of the PBX, search, lock, Join in test mode", async
     await click(
         ".o_voip_conference_item:contains('Sales weekly') .o_voip_conference_join_button"
     );
-    await contains(".o_voip_conference_join:contains('Sales weekly')");
+    await contains(".o_voip_conference_call_room:contains('Sales weekly')");
     await contains(".o_voip_conference_join_digits:contains('••••#')");
     await contains(".o_voip_softphone:contains('1234')", {count: 0});
     expect.verifySteps([
@@ -520,7 +520,7 @@ test("Double-clicking Join places one call, without an error dialog", async () =
     button.click();
     button.click();
     answer.resolve();
-    await contains(".o_voip_conference_join:contains('Sales weekly')");
+    await contains(".o_voip_conference_call_room:contains('Sales weekly')");
     await runAllTimers();
     await contains(".o_error_dialog", {count: 0});
     expect.verifySteps(["get_join_sequence", "create_call 8001 1"]);
@@ -638,7 +638,8 @@ test("Conferences tab: a slower, older answer never replaces the newer one", asy
     first.resolve(); // the answer to "oslo" comes last
     await runAllTimers();
     await contains(".o_voip_conference_item", {count: 0});
-    await contains(".o_voip_softphone:contains('No conference room to join')");
+    // The search found nothing: not "you have no rooms".
+    await contains(".o_voip_conference_empty", {text: "No room matches “oslo 0999”."});
 });
 
 test("Conferences tab: back from another tab, the list matches the box", async () => {

@@ -11,6 +11,7 @@ import {
     fields,
     models,
     onRpc,
+    getService,
     patchWithCleanup,
 } from "@web/../tests/web_test_helpers";
 import {expect, test} from "@odoo/hoot";
@@ -72,7 +73,7 @@ test("Test mode: Join of a room without a code says what it would do", async () 
     await openSoftphone();
     await click(".o_voip_softphone a[name='conference_list']");
     await click(".o_voip_conference_item .o_voip_conference_join_button");
-    await contains(".o_voip_conference_join:contains('All hands')");
+    await contains(".o_voip_conference_call_room:contains('All hands')");
     await contains(".o_voip_conference_join_status:contains('Test mode')");
     await contains(".o_voip_conference_join_digits:contains('No access code to send')");
     await contains(".o_voip_softphone_content:contains('8003')");
@@ -82,6 +83,36 @@ test("Test mode: Join of a room without a code says what it would do", async () 
     await click(".o_voip_softphone .text-danger[title='Call']");
     await contains(".o_voip_conference_join", {count: 0});
     expect.verifySteps([]); // nothing recorded
+});
+
+test("Test mode: a Join call is headed by its room and offers what applies to a room", async () => {
+    watchCalls();
+    onRpc("voip.conference", "get_join_sequence", () => ({
+        id: 2,
+        name: "All hands",
+        extension: "8003",
+        dtmf: "",
+        delay_ms: 0,
+        dtmf_method: "auto",
+    }));
+    await openSoftphone();
+    await click(".o_voip_softphone a[name='conference_list']");
+    await click(".o_voip_conference_item .o_voip_conference_join_button");
+    await contains(".o_voip_conference_call_room", {text: "All hands · 8003"});
+    await contains(".o_voip_softphone_content:contains('No contact info')", {count: 0});
+    // A room is a conference already: no call-made conference controls,
+    // no contact actions for a call without a contact.
+    await contains(".o_voip_conference_join_status:contains('Test mode')");
+    await contains(".o_voip_adhoc", {count: 0});
+    await contains(".o_voip_softphone button[title='Schedule activity']", {count: 0});
+    await click(".o_voip_softphone .text-danger[title='Call']");
+    await contains(".o_voip_conference_call_room", {count: 0});
+    // The next call, to a number, is no room's.
+    await getService("voip_agent_oca").call({number: "+3225550100"});
+    await contains(".o_voip_adhoc_add");
+    await contains(".o_voip_conference_call_room", {count: 0});
+    await contains(".o_voip_softphone_content:contains('No contact info')");
+    expect.verifySteps([]);
 });
 
 test("Test mode: a plain call is not recorded and says so", async () => {

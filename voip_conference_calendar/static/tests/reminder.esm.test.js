@@ -64,7 +64,7 @@ test("Reminder before a conference: Join dials the room and sends the code", asy
     });
     await click(".o_notification_buttons button", {text: "Join"});
     await contains(".o_notification", {count: 0});
-    await contains(".o_voip_conference_join:contains('Board')");
+    await contains(".o_voip_conference_call_room:contains('Board')");
     await contains(".o_voip_conference_join_digits:contains('••••#')");
     await contains(".o_voip_softphone:contains('1234')", {count: 0});
     expect.verifySteps(["get_conference_join_sequence 7", "dial 8101 3"]);

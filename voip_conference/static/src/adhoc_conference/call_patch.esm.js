@@ -1,17 +1,23 @@
 /* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
-import {AdhocConferencePanel, confirmEndAll} from "./conference_panel.esm";
+import {
+    AdhocConferenceParties,
+    AdhocConferencePanel,
+    confirmEndAll,
+} from "./conference_panel.esm";
 import {Call} from "@voip_oca/components/call/call.esm";
 import {patch} from "@web/core/utils/patch";
 import {useService} from "@web/core/utils/hooks";
 import {useState} from "@odoo/owl";
 
-Call.components = {...Call.components, AdhocConferencePanel};
+Call.components = {...Call.components, AdhocConferenceParties, AdhocConferencePanel};
 
 /**
  * The call view hosts conferences: the panel once the call is answered (at
  * once in test mode, where no call is placed); while a conference is on,
  * voip_oca's one-call Transfer and Pause give way to the panel's actions and
  * the red button ends the conference for everyone, after a confirmation.
+ * A call to a conference room is a conference already: it offers none of
+ * this (the room's participants panel is its host controls).
  */
 patch(Call.prototype, {
     setup() {
@@ -27,7 +33,10 @@ patch(Call.prototype, {
             return true;
         }
         const call = this.voip.call;
-        return Boolean(call && (call.state === "ongoing" || this.voip.mode !== "prod"));
+        if (!call || this.isRoomCall) {
+            return false;
+        }
+        return call.state === "ongoing" || this.voip.mode !== "prod";
     },
     get keypadTarget() {
         const leg = this.inAdhocConference && this.agent.adhocConference.selectedLeg;

@@ -1,5 +1,12 @@
 /* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
-import {Component, onWillUnmount, useState} from "@odoo/owl";
+import {
+    Component,
+    onWillUnmount,
+    reactive,
+    useEffect,
+    useRef,
+    useState,
+} from "@odoo/owl";
 import {ConfirmationDialog} from "@web/core/confirmation_dialog/confirmation_dialog";
 import {_t} from "@web/core/l10n/translation";
 import {useService} from "@web/core/utils/hooks";
@@ -54,22 +61,42 @@ export function clock(seconds) {
 }
 
 /**
- * The call view's conference panel: add a party (single step or after a
- * consultation), the participants with their state and duration, and the
- * host's actions (merge, retrieve, disconnect, end for all, leave).
+ * Each party's number as the softphone writes contacts' phones (international
+ * format, from the server's phonenumbers): "+3225550199" typed in the dial pad
+ * and "+32 2 555 01 98" picked from a contact read alike. Shared by every
+ * call view of the tab; a number not formatted yet shows as it was typed.
  */
-export class AdhocConferencePanel extends Component {
-    static template = "voip_conference.AdhocConferencePanel";
+const writtenNumbers = reactive({});
+const askedNumbers = new Set();
+
+async function formatNumbers(orm, numbers) {
+    const missing = numbers.filter((number) => number && !askedNumbers.has(number));
+    if (!missing.length) {
+        return;
+    }
+    missing.forEach((number) => askedNumbers.add(number));
+    try {
+        const written = await orm.silent.call(
+            "voip.call.conference",
+            "format_numbers",
+            [missing]
+        );
+        Object.assign(writtenNumbers, written);
+    } catch {
+        // Offline or refused: the numbers stay as typed; ask again later.
+        missing.forEach((number) => askedNumbers.delete(number));
+    }
+}
+
+/** What the conference's two parts of the call view read. */
+class AdhocConferenceBase extends Component {
     static props = {};
 
     setup() {
         this.agent = useService("voip_agent_oca");
         this.voip = useState(useService("voip_oca"));
-        this.dialog = useService("dialog");
         this.adhoc = useState(this.agent.adhocState);
-        this.state = useState({number: "", tick: 0, merging: false, chosen: {}});
-        this.timer = window.setInterval(() => this.state.tick++, 1000);
-        onWillUnmount(() => window.clearInterval(this.timer));
+        this.written = useState(writtenNumbers);
     }
 
     get conference() {
@@ -83,12 +110,103 @@ export class AdhocConferencePanel extends Component {
         const conference = this.conference;
         return conference ? conference.liveLegs : [];
     }
+    get heldLegs() {
+        return this.conference ? this.conference.heldLegs : [];
+    }
+    /** The contact whose phone is ``number``, however either is written
+     * ("+32 2 555 01 98" is "+3225550198"). */
+    partyFor(number) {
+        const digits = onlyDigits(number);
+        // Every contact known to the softphone, not only those its search
+        // shows (voip.partners is filtered by the search box).
+        const partners = Object.values(this.voip.store?.["res.partner"]?.records || {});
+        const found =
+            digits && partners.find((p) => p.phone && onlyDigits(p.phone) === digits);
+        return found ? {id: found.id, name: found.name} : false;
+    }
+    /** The number as the softphone writes it, one way for every party. */
+    writtenNumber(leg) {
+        return this.written[leg.number] || leg.number;
+    }
+    /** The party's name: the one it was called with, else its contact's. */
+    partyName(leg) {
+        return leg.name || this.partyFor(leg.number).name || "";
+    }
+}
+
+/**
+ * The parties of the conference, in the call view's scrolling part: each
+ * with its state and duration, Retrieve and Disconnect.
+ */
+export class AdhocConferenceParties extends AdhocConferenceBase {
+    static template = "voip_conference.AdhocConferenceParties";
+
+    setup() {
+        super.setup();
+        this.orm = useService("orm");
+        this.state = useState({tick: 0});
+        this.timer = window.setInterval(() => this.state.tick++, 1000);
+        onWillUnmount(() => window.clearInterval(this.timer));
+        useEffect(
+            (numbers) => {
+                formatNumbers(this.orm, numbers.split("\n"));
+            },
+            () => [this.legs.map((leg) => leg.number).join("\n")]
+        );
+    }
+
+    stateLabel(leg) {
+        return STATE_LABELS[leg.state]();
+    }
+    duration(leg) {
+        // Read the tick: durations move every second.
+        return this.state.tick >= 0 ? clock(this.conference.duration(leg)) : "";
+    }
+    isSelected(leg) {
+        return this.conference?.selectedLeg?.id === leg.id;
+    }
+    onRetrieve(leg) {
+        return this.agent.adhocRetrieve(leg.id);
+    }
+    onDisconnect(leg) {
+        return this.agent.adhocDisconnect(leg.id);
+    }
+    onSelect(leg) {
+        return this.agent.adhocSelect(leg.id);
+    }
+}
+
+// Refusals made before anything was dialled: the number typed stays.
+const REFUSED_BEFORE_DIALLING = new Set(["full", "no_number", "no_call"]);
+
+/**
+ * The call view's conference controls, pinned under the scrolling part:
+ * add a party (single step or after a consultation) and the host's actions
+ * (merge, leave, end for all).
+ */
+export class AdhocConferencePanel extends AdhocConferenceBase {
+    static template = "voip_conference.AdhocConferencePanel";
+
+    setup() {
+        super.setup();
+        this.dialog = useService("dialog");
+        this.state = useState({number: "", merging: false, chosen: {}});
+        this.numberRef = useRef("number");
+    }
+
+    /** The add field's number. Written to the input too: t-model compares
+     * with the last value it rendered, so a number typed and cleared before
+     * the next render (a quick click) would stay on screen. */
+    setNumber(number) {
+        this.state.number = number;
+        if (this.numberRef.el) {
+            this.numberRef.el.value = number;
+        }
+    }
+
     get canAdd() {
         const conference = this.conference;
         return !conference || !conference.isFull;
-    }
-    get heldLegs() {
-        return this.conference ? this.conference.heldLegs : [];
     }
     get errorText() {
         const error = this.adhoc.error;
@@ -121,40 +239,18 @@ export class AdhocConferencePanel extends Component {
         return out.slice(0, 50);
     }
 
-    stateLabel(leg) {
-        return STATE_LABELS[leg.state]();
-    }
-    duration(leg) {
-        // Read the tick: durations move every second.
-        return this.state.tick >= 0 ? clock(this.conference.duration(leg)) : "";
-    }
-    isSelected(leg) {
-        return this.conference?.selectedLeg?.id === leg.id;
-    }
-    /** The contact whose phone is ``number``, however either is written
-     * ("+32 2 555 01 98" is "+3225550198"). */
-    partyFor(number) {
-        const digits = onlyDigits(number);
-        // Every contact known to the softphone, not only those its search
-        // shows (voip.partners is filtered by the search box).
-        const partners = Object.values(this.voip.store?.["res.partner"]?.records || {});
-        const found =
-            digits && partners.find((p) => p.phone && onlyDigits(p.phone) === digits);
-        return found ? {id: found.id, name: found.name} : false;
-    }
-    /** The party's name: the one it was called with, else its contact's. */
-    partyName(leg) {
-        return leg.name || this.partyFor(leg.number).name || "";
-    }
-
     async onAdd(mode) {
         const number = this.state.number.trim();
+        // The party is being dialled (ringing can take seconds): the field
+        // is free for the next one at once.
+        this.setNumber("");
         const result = await this.agent.adhocAdd(
             {number, partner: this.partyFor(number)},
             mode
         );
-        if (result) {
-            this.state.number = "";
+        const refused = !result && REFUSED_BEFORE_DIALLING.has(this.adhoc.error?.code);
+        if (refused && !this.state.number) {
+            this.setNumber(number);
         }
     }
     onMerge() {
@@ -174,15 +270,6 @@ export class AdhocConferencePanel extends Component {
             .map((leg) => leg.id);
         this.state.merging = false;
         return this.agent.adhocMerge(ids);
-    }
-    onRetrieve(leg) {
-        return this.agent.adhocRetrieve(leg.id);
-    }
-    onDisconnect(leg) {
-        return this.agent.adhocDisconnect(leg.id);
-    }
-    onSelect(leg) {
-        return this.agent.adhocSelect(leg.id);
     }
     onEndAll() {
         confirmEndAll(this.dialog, this.agent);

@@ -85,6 +85,10 @@ export class ConferenceList extends Component {
         );
     }
 
+    get noMatchLabel() {
+        return _t("No room matches “%(term)s”.", {term: this.voip.conferencesTerm});
+    }
+
     onSelect(room) {
         this.voip.conferenceSelectedId = room.id;
     }

@@ -22,6 +22,20 @@ patch(Call.prototype, {
         this.notification = useService("notification");
         this.join = useState(this.agent.joinState);
     },
+    /** A call to a conference room (Join, or a call the server links to
+     * a room): a conference already, headed by the room. */
+    get isRoomCall() {
+        return Boolean(this.join.room || this.voip.call?.conference?.id);
+    },
+    /** "Sales weekly · 8001": the room heads its call, not "No contact info". */
+    get roomHeading() {
+        if (this.join.room) {
+            return this.join.extension
+                ? `${this.join.room} · ${this.join.extension}`
+                : this.join.room;
+        }
+        return this.voip.call?.conference?.name || "";
+    },
     get joinLabel() {
         const label = STATUS_LABELS[this.join.status];
         return label ? label() : "";

@@ -67,6 +67,7 @@ patch(VoipAgent.prototype, {
                 status: "",
                 masked: "",
                 room: "",
+                extension: "",
                 testMode: false,
                 next: "",
             };
@@ -164,6 +165,7 @@ patch(VoipAgent.prototype, {
             status: "",
             masked: maskDtmf(dtmf),
             room: conference ? conference.name : "",
+            extension: conference ? conference.extension || "" : "",
             testMode: false,
             next: "",
         });
@@ -209,12 +211,18 @@ patch(VoipAgent.prototype, {
         steps.shift();
         this.joinState.next = "";
         this.joinSequencer?.cancel();
+        // A number, not the object: `this` may be a reactive proxy, whose
+        // reads are proxies of what was stored.
+        const run = (this._joinRun = (this._joinRun || 0) + 1);
         this.joinSequencer = new JoinSequencer({
             session,
             dtmf: step.tones,
             delayMs: step.delayMs,
             method,
             onStatus: (status) => {
+                if (this._joinRun !== run) {
+                    return; // an earlier call's: this call's view is not its
+                }
                 this.joinState.status = status;
                 if (status === "sent") {
                     this._sendStep(false); // offers the next wait, if any
@@ -294,6 +302,7 @@ patch(VoipAgent.prototype, {
     },
 
     async _onHanghup() {
+        this._joinRun = (this._joinRun || 0) + 1;
         this.joinSequencer?.cancel();
         this.joinSequencer = null;
         this._joinSteps = null;
@@ -306,6 +315,14 @@ patch(VoipAgent.prototype, {
             return await super._onHanghup(...arguments);
         } finally {
             this._hangingUp = false;
+            // The next call, an incoming one too, is not this room's.
+            Object.assign(this.joinState, {
+                status: "",
+                masked: "",
+                room: "",
+                extension: "",
+                testMode: false,
+            });
         }
     },
 });

@@ -83,6 +83,8 @@ export class ParticipantsPanel extends Component {
             error: "",
             invite: "",
             contacts: [],
+            // The name the contacts were searched for ("" when none was).
+            contactsSearched: "",
             now: Date.now(),
         });
         this.loading = null;
@@ -236,9 +238,10 @@ export class ParticipantsPanel extends Component {
         const text = this.state.invite.trim();
         if (!/[^\d\s+().-]/.test(text) || text.length < 2) {
             this.state.contacts = [];
+            this.state.contactsSearched = "";
             return;
         }
-        this.state.contacts = await this.orm.searchRead(
+        const contacts = await this.orm.searchRead(
             "res.partner",
             [
                 ["name", "ilike", text],
@@ -247,6 +250,19 @@ export class ParticipantsPanel extends Component {
             ["name", "phone"],
             {limit: 8}
         );
+        if (this.state.invite.trim() !== text) {
+            return; // typed on meanwhile: a newer search answers
+        }
+        this.state.contacts = contacts;
+        this.state.contactsSearched = text;
+    }
+
+    /** A name that finds nobody to call says so (a contact without a phone
+     * cannot be invited). */
+    get noContactLabel() {
+        return _t("No contact with a phone matches “%(name)s”.", {
+            name: this.state.contactsSearched,
+        });
     }
 
     /** Why Invite is off while the room is locked. */
@@ -280,6 +296,7 @@ export class ParticipantsPanel extends Component {
         );
         this.state.invite = "";
         this.state.contacts = [];
+        this.state.contactsSearched = "";
         this.applyResult(result);
     }
 }

@@ -140,7 +140,7 @@ tours.add("voip_conference_apply_changes_form_tour", {
         },
         noErrorDialog,
         {trigger: ".o_form_statusbar:not(:has(button[name=action_apply_changes]))"},
-        {trigger: ".o_form_statusbar button[name=action_invite_wizard]"},
+        {trigger: ".o_voip_conference_invite button[type=submit]"},
     ],
 });
 
@@ -148,7 +148,7 @@ const card = (name) => `.o_kanban_record:contains('${name}')`;
 
 /** The softphone joins ``room`` (test mode: nothing is dialled); hang up. */
 const joinsAndHangsUp = (room) => [
-    {trigger: `.o_voip_softphone .o_voip_conference_join:contains('${room}')`},
+    {trigger: `.o_voip_softphone .o_voip_conference_call_room:contains('${room}')`},
     {trigger: ".o_voip_conference_join_status:contains('Test mode')"},
     noErrorDialog,
     {trigger: ".o_voip_softphone .text-danger[title='Call']", run: "click"},

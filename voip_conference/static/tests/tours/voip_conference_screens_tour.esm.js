@@ -249,15 +249,18 @@ registry.category("web_tour.tours").add("voip_conference_screens_tour", {
             trigger:
                 ".o_form_view .o_field_widget[name=sync_state]:contains('Pushed, not applied')",
         },
+        // Not applied on the PBX: no Invite yet.
+        {trigger: ".o_voip_conference_live_state"},
+        {trigger: ".o_form_view:not(:has(.o_voip_conference_invite))"},
         {trigger: ".o_form_statusbar button[name=action_apply_changes]", run: "click"},
         {trigger: ".o_notification:contains('put in production')"},
         {trigger: ".o_form_view .o_field_widget[name=sync_state]:contains('Synced')"},
-        {trigger: ".o_form_statusbar button[name=action_invite_wizard]"},
         {trigger: ".o_form_statusbar:not(:has(button[name=action_apply_changes]))"},
-        // Invite on the simulated PBX says plainly that nobody is called.
-        {trigger: ".o_form_statusbar button[name=action_invite_wizard]", run: "click"},
-        {trigger: ".modal .o_field_widget[name=target] input", run: "edit 101"},
-        {trigger: ".modal .modal-footer button[name=action_invite]", run: "click"},
+        // One Invite, the participants panel's; on the simulated PBX it says
+        // plainly that nobody is called.
+        {trigger: ".o_form_statusbar:not(:has(button:contains('Invite')))"},
+        {trigger: ".o_voip_conference_invite input", run: "edit 101"},
+        {trigger: ".o_voip_conference_invite button[type=submit]", run: "click"},
         {trigger: ".o_notification:contains('nobody is called')"},
         {trigger: "body:not(:has(.o_notification:contains('The PBX is calling')))"},
         // -- Duplicate --------------------------------------------------
@@ -308,7 +311,7 @@ registry.category("web_tour.tours").add("voip_conference_live_sync_tour", {
             trigger:
                 ".o_form_view .o_field_widget[name=sync_state]:contains('Pending push')",
         },
-        {trigger: ".o_form_statusbar:not(:has(button[name=action_invite_wizard]))"},
+        {trigger: ".o_form_view:not(:has(.o_voip_conference_invite))"},
         {
             trigger: "body",
             run: async () => {
@@ -341,7 +344,9 @@ registry.category("web_tour.tours").add("voip_conference_live_sync_tour", {
                 ".o_form_view .o_field_widget[name=sync_state]:contains('Pushed, not applied')",
         },
         {trigger: ".o_form_statusbar button[name=action_apply_changes]"},
-        {trigger: ".o_form_statusbar button[name=action_invite_wizard]"},
+        // Pushed, not applied: the PBX cannot call anyone into it yet.
+        {trigger: ".o_voip_conference_live_state"},
+        {trigger: ".o_form_view:not(:has(.o_voip_conference_invite))"},
         {
             trigger: "body",
             run: () => check(window.voipConferenceNoReload, "the page was reloaded"),
@@ -454,6 +459,87 @@ registry.category("web_tour.tours").add("voip_conference_read_only_tour", {
         {
             trigger: ".o_form_view .o_field_widget[name=extension]:contains(8777)",
             run: noArchiveOffered,
+        },
+    ],
+});
+
+/** The sRGB channels of a computed CSS colour, "rgb(a)(r, g, b[, a])". */
+function rgba(color) {
+    const [r, g, b, a = 1] = color.match(/[\d.]+/g).map(Number);
+    return {r, g, b, a};
+}
+
+/** WCAG 2 relative luminance. */
+function luminance({r, g, b}) {
+    const lin = (c) => {
+        c /= 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    };
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+/** The colour behind ``el``: its own background, else its nearest
+ * ancestor's that is not transparent. */
+function backgroundOf(el) {
+    for (let node = el; node; node = node.parentElement) {
+        const color = rgba(window.getComputedStyle(node).backgroundColor);
+        if (color.a > 0) {
+            return color;
+        }
+    }
+    return {r: 255, g: 255, b: 255, a: 1};
+}
+
+/** Every element of ``selector`` has text at 4.5:1 or more (WCAG AA). */
+function assertReadable(selector) {
+    const elements = [...document.querySelectorAll(selector)].filter(
+        (el) => el.offsetParent && el.textContent.trim()
+    );
+    check(elements.length, `nothing matches ${selector}`);
+    for (const el of elements) {
+        const fg = luminance(rgba(window.getComputedStyle(el).color));
+        const bg = luminance(backgroundOf(el));
+        const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+        check(
+            ratio >= 4.5,
+            `"${el.textContent.trim()}" (${selector}) has a contrast of ${ratio.toFixed(1)}:1`
+        );
+    }
+}
+
+// Badges and Join buttons read at 4.5:1: kanban, list, form, softphone.
+registry.category("web_tour.tours").add("voip_conference_contrast_tour", {
+    steps: () => [
+        {
+            trigger: `${card("Tour room")} .o_voip_conference_sync_badge:contains('Pushed, not applied')`,
+            run() {
+                assertReadable(".o_kanban_view .badge");
+                assertReadable(".o_kanban_view .o_voip_conference_join_card");
+            },
+        },
+        {trigger: ".o_switch_view.o_list", run: "click"},
+        {
+            trigger: ".o_list_view .o_data_row .badge:contains('Synced')",
+            run() {
+                assertReadable(".o_list_view .o_data_row .badge");
+            },
+        },
+        {trigger: ".o_data_row:contains('Other room') td[name=name]", run: "click"},
+        {
+            trigger:
+                ".o_form_view .o_field_widget[name=sync_state] .badge:contains('Synced')",
+            run() {
+                assertReadable(".o_form_view .o_field_widget[name=sync_state] .badge");
+                assertReadable(".o_form_view .o_voip_conference_join_form");
+            },
+        },
+        {trigger: "button[title='Softphone']", run: "click"},
+        {trigger: ".o_voip_softphone a[name='conference_list']", run: "click"},
+        {
+            trigger: ".o_voip_softphone .o_voip_conference_join_button",
+            run() {
+                assertReadable(".o_voip_softphone .o_voip_conference_join_button");
+            },
         },
     ],
 });

@@ -32,7 +32,7 @@ registry.category("web_tour.tours").add("voip_conference_calendar_tour", {
         {trigger: ".modal .modal-footer button:contains(Close)", run: "click"},
         {trigger: "body:not(:has(.modal))"},
         {trigger: "button[name=action_conference_join]", run: "click"},
-        {trigger: ".o_voip_conference_join:contains(Board)"},
+        {trigger: ".o_voip_conference_call_room:contains(Board)"},
         {trigger: ".o_voip_conference_join_digits:contains('••••#')"},
         {trigger: ".o_voip_softphone:not(:contains(1234))"},
         // Test mode says what Join would do, and runs no call timer.
