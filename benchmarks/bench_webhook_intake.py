@@ -207,8 +207,9 @@ def run_mode(args, mode, tmp):
         }
         rows, distinct = fixture.counts()
         times = [ms for _e, _s, ms in results]
-        # A person makes several events (joined, left, the room's own).
-        batch = fixture.events(args.batch // 3, "3" + str(len(mode)))
+        # A person makes four events: joined and left, and the room's own
+        # (it starts and ends with them here).
+        batch = fixture.events(args.batch // 4, "3" + str(len(mode)))
         with requests.Session() as session:
             batch_status, batch_ms = post(session, url, batch)
         rows_after, _distinct = fixture.counts()
