@@ -408,7 +408,7 @@ class TestCalendarConferenceDialInChange(InvitationCase):
         self.assertEqual(lines[0], "Conférence téléphonique : Sales")
         self.assertNotIn("1234", str(update.body))
         self.assertIn(
-            "LOCATION:Conférence téléphonique Sales : extension 8102",
+            "LOCATION:Conférence téléphonique Sales : poste 8102",
             ics_lines(self._ics(update)),
         )
         # The same room again: nothing changed, nothing sent.
