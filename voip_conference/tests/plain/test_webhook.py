@@ -4,6 +4,7 @@ real delivery from the loopback PBX server to a loopback receiver."""
 
 import json
 import threading
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -261,7 +262,8 @@ def _contract_event(**changes):
         "cursor": 3,
         "type": "participant.joined",
         "room_id": "r1",
-        "at": "2026-01-01T10:00:00Z",
+        # When it happened: any time reads the same; now, so nothing ages.
+        "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "room": {"room_id": "r1", "state": "active", "locked": False},
         "participant": {
             "id": "p1",
