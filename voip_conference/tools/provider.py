@@ -228,6 +228,8 @@ class ProviderError(Exception):
 
     retryable = False
     outcome_unknown = False
+    # The status a PBX answers this error with when it carries none.
+    default_status = 500
 
     def __init__(self, message="", status=None, outcome_unknown=None):
         super().__init__(message)
@@ -236,21 +238,52 @@ class ProviderError(Exception):
         if outcome_unknown is not None:
             self.outcome_unknown = outcome_unknown
 
+    @classmethod
+    def from_answer(cls, message, status, answer):
+        """This error from a PBX's error answer: ``answer`` holds what the
+        contract's error body carried (``fields``, ``reason``, ``current``,
+        ``retry_after``); each kind takes what it knows."""
+        return cls(message, status)
+
+    def answer(self):
+        """The contract's ``error`` body of this error (the REST server's and
+        the bulk results' side of :meth:`from_answer`)."""
+        return {"code": error_code(self.http_status()), "message": self.message}
+
+    def http_status(self):
+        return self.status if isinstance(self.status, int) else self.default_status
+
 
 class AuthError(ProviderError):
     """The token is missing, wrong or expired (401/403)."""
+
+    default_status = 401
 
 
 class NotFoundError(ProviderError):
     """The object does not exist on the PBX (404)."""
 
+    default_status = 404
+
 
 class ProviderValidationError(ProviderError):
     """The PBX refused the values (422); ``field_errors`` maps field to message."""
 
+    default_status = 422
+
     def __init__(self, message="", status=422, field_errors=None):
         super().__init__(message, status)
         self.field_errors = dict(field_errors or {})
+
+    @classmethod
+    def from_answer(cls, message, status, answer):
+        return cls(message, status, answer.get("fields"))
+
+    def answer(self):
+        answer = super().answer()
+        if self.field_errors:
+            answer["fields"] = self.field_errors
+        return answer
 
     def __str__(self):
         details = "; ".join(f"{k}: {v}" for k, v in sorted(self.field_errors.items()))
@@ -262,25 +295,40 @@ class ConferenceStateError(ProviderValidationError):
     ``locked``, ``full`` or ``not_running`` (the conference has ended or
     never started)."""
 
+    default_status = 409
+
     def __init__(self, message="", status=409, reason=""):
         super().__init__(message, status)
         self.reason = reason
+
+    @classmethod
+    def from_answer(cls, message, status, answer):
+        return cls(message, status, answer.get("reason", ""))
+
+    def answer(self):
+        return {"code": "conflict", "message": self.message, "reason": self.reason}
 
 
 class RateLimitedError(ProviderError):
     """Too many requests (429); ``retry_after`` is in seconds."""
 
     retryable = True
+    default_status = 429
 
     def __init__(self, message="", status=429, retry_after=1.0):
         super().__init__(message, status)
         self.retry_after = retry_after
+
+    @classmethod
+    def from_answer(cls, message, status, answer):
+        return cls(message, status, answer.get("retry_after", 1.0))
 
 
 class UnavailableError(ProviderError):
     """The PBX cannot answer now (5xx, connection refused)."""
 
     retryable = True
+    default_status = 503
 
 
 class ProviderTimeout(ProviderError):
@@ -311,14 +359,70 @@ class PreconditionFailedError(ProviderError):
     """The object changed on the PBX since the version sent in If-Match
     (412); ``current`` is the object as the PBX has it now (or None)."""
 
+    default_status = 412
+
     def __init__(self, message="", status=412, current=None):
         super().__init__(message, status)
         self.current = current
+
+    @classmethod
+    def from_answer(cls, message, status, answer):
+        current = answer.get("current")
+        if current:
+            kind = Room if "extension" in current else IncomingNumber
+            current = kind.from_dict(current)
+        return cls(message, status, current or None)
 
 
 class CursorExpiredError(ProviderError):
     """The PBX no longer knows what changed since this cursor (410): list
     everything again."""
+
+    default_status = 410
+
+
+# The contract's error answers, one row per status: its ``error.code`` and
+# the error it raises. The REST client reads it to raise, the REST server
+# and the simulator to answer; a 409 with a ``reason`` is a room refusing
+# in its state (``conflict``), see :func:`error_from_answer`.
+ERROR_STATUSES = {
+    400: ("bad_request", ProviderValidationError),
+    401: ("unauthorized", AuthError),
+    403: ("unauthorized", AuthError),
+    404: ("not_found", NotFoundError),
+    409: ("validation_error", ProviderValidationError),
+    410: ("cursor_expired", CursorExpiredError),
+    412: ("precondition_failed", PreconditionFailedError),
+    422: ("validation_error", ProviderValidationError),
+    429: ("rate_limited", RateLimitedError),
+}
+
+
+def error_code(status):
+    """The contract's ``error.code`` of an error answered with ``status``."""
+    return ERROR_STATUSES.get(status, ("unavailable", None))[0]
+
+
+def error_from_answer(status, message, answer=None):
+    """The ProviderError of an error answer: ``status``, its message and what
+    its body carried (see :meth:`ProviderError.from_answer`)."""
+    answer = answer or {}
+    if status == 409 and answer.get("reason"):
+        kind = ConferenceStateError
+    elif status in ERROR_STATUSES:
+        kind = ERROR_STATUSES[status][1]
+    else:
+        kind = UnavailableError if status >= 500 else ProviderError
+    return kind.from_answer(message, status, answer)
+
+
+# The errors of one operation of a bulk, returned in its place; any other
+# (AuthError, UnavailableError, ...) fails the PBX as a whole and is raised.
+BULK_OPERATION_ERRORS = (
+    NotFoundError,
+    ProviderValidationError,
+    PreconditionFailedError,
+)
 
 
 class PbxBackend(ABC):
@@ -367,30 +471,31 @@ class PbxBackend(ABC):
             that operation raised. Failures of the PBX as a whole
             (AuthError, UnavailableError, ...) are raised.
         """
-        results = []
-        for operation in operations:
-            try:
-                if operation["op"] == "create":
-                    result = self.create_object(
-                        resource,
-                        operation["values"],
-                        operation.get("idempotency_key"),
-                    )
-                else:
-                    result = self.update_object(
-                        resource,
-                        operation["id"],
-                        operation["values"],
-                        operation.get("if_match"),
-                    )
-            except (
-                NotFoundError,
-                ProviderValidationError,
-                PreconditionFailedError,
-            ) as e:
-                result = e
-            results.append(result)
-        return results
+        return [
+            self._bulk_operation(
+                resource, operation, self.create_object, self.update_object
+            )
+            for operation in operations
+        ]
+
+    @staticmethod
+    def _bulk_operation(resource, operation, create, update):
+        """Carry out one operation of a bulk with ``create(resource, values,
+        idempotency_key)`` or ``update(resource, id, values, if_match)``:
+        the object, or the error of that operation alone."""
+        try:
+            if operation["op"] == "create":
+                return create(
+                    resource, operation["values"], operation.get("idempotency_key")
+                )
+            return update(
+                resource,
+                operation["id"],
+                operation["values"],
+                operation.get("if_match"),
+            )
+        except BULK_OPERATION_ERRORS as error:
+            return error
 
     # -- the named verbs, for callers that are not the sync --------------
 

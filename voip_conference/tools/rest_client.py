@@ -57,21 +57,14 @@ from .provider import (
     AuthError,
     BadResponseError,
     Changes,
-    ConferenceStateError,
-    CursorExpiredError,
     Event,
-    IncomingNumber,
-    NotFoundError,
     Participant,
     PbxBackend,
-    PreconditionFailedError,
-    ProviderError,
     ProviderTimeout,
-    ProviderValidationError,
     RateLimitedError,
-    Room,
     RoomLive,
     UnavailableError,
+    error_from_answer,
 )
 
 _logger = logging.getLogger(__name__)
@@ -367,39 +360,21 @@ class RestPbxClient(PbxBackend):
 
     @staticmethod
     def _error_from(status, body, headers, now=None):
+        """The ProviderError of an error answer (the contract's table,
+        ``provider.ERROR_STATUSES``)."""
         error = (body.get("error") if isinstance(body, dict) else None) or {}
         if not isinstance(error, dict):
             error = {}
-        message = error.get("message") or f"HTTP {status}"
-        if status == 410:
-            return CursorExpiredError(message, status)
-        if status == 412:
-            current = body.get("current")
-            return PreconditionFailedError(
-                message,
-                status,
-                Room.from_dict(current)
-                if current and "extension" in current
-                else IncomingNumber.from_dict(current)
-                if current
-                else None,
-            )
-        if status in (401, 403):
-            return AuthError(message, status)
-        if status == 404:
-            return NotFoundError(message, status)
-        if status == 409 and error.get("reason"):
-            return ConferenceStateError(message, status, error["reason"])
-        if status in (400, 409, 422):
-            return ProviderValidationError(message, status, error.get("fields"))
+        answer = dict(error)
+        if isinstance(body, dict) and body.get("current"):
+            answer["current"] = body["current"]
         if status == 429:
-            retry_after = retry_after_seconds(
+            answer["retry_after"] = retry_after_seconds(
                 headers.get("Retry-After", "1"), now or _utcnow()
             )
-            return RateLimitedError(message, status, retry_after)
-        if status >= 500:
-            return UnavailableError(message, status)
-        return ProviderError(message, status)
+        return error_from_answer(
+            status, error.get("message") or f"HTTP {status}", answer
+        )
 
     # ------------------------------------------------------------------
     # Verbs

@@ -31,16 +31,12 @@ if __package__ in (None, ""):  # run as a script: load the tools package by path
 
 from .provider import (  # noqa: E402
     BULK_MAX,
-    AuthError,
     BadResponseError,
-    ConferenceStateError,
-    CursorExpiredError,
-    NotFoundError,
-    PreconditionFailedError,
+    ProviderError,
     ProviderTimeout,
-    ProviderValidationError,
     RateLimitedError,
     UnavailableError,
+    error_code,
 )
 from .simulated_pbx import SimulatedPbx  # noqa: E402
 from .webhook import WebhookSender  # noqa: E402
@@ -54,17 +50,6 @@ ROOM_FIELDS = {
     "admin_extension": str,
     "wait_for_admin": bool,
     "max_participants": int,
-}
-ERROR_CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "unauthorized",
-    404: "not_found",
-    410: "cursor_expired",
-    412: "precondition_failed",
-    409: "validation_error",  # "conflict" when a room refuses (a reason)
-    422: "validation_error",
-    429: "rate_limited",
 }
 # What a malformed-answer fault of the simulator sends over HTTP: status,
 # content type, body (a truncated JSON, a proxy's page, another shape).
@@ -364,16 +349,8 @@ def _bulk(resource):
 
 
 def _error_result(error):
-    status = error.status if isinstance(error.status, int) else 422
-    result = {
-        "status": status,
-        "error": {
-            "code": ERROR_CODES.get(status, "unavailable"),
-            "message": error.message,
-        },
-    }
-    if getattr(error, "field_errors", None):
-        result["error"]["fields"] = error.field_errors
+    """A bulk result (and an answer's body) for ``error``."""
+    result = {"status": error.http_status(), "error": error.answer()}
     if getattr(error, "current", None) is not None:
         result["current"] = dataclasses.asdict(error.current)
     return result
@@ -528,20 +505,6 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(status, payload, headers[0] if headers else None)
         except ApiError as error:
             self._send_error(error.status, error.message, error.fields, error.headers)
-        except ConferenceStateError as error:
-            self._send_error(409, error.message, reason=error.reason)
-        except PreconditionFailedError as error:
-            body = _error_result(error)
-            body.pop("status")
-            self._send(412, body)
-        except CursorExpiredError as error:
-            self._send_error(410, error.message)
-        except ProviderValidationError as error:
-            self._send_error(error.status or 422, error.message, error.field_errors)
-        except NotFoundError as error:
-            self._send_error(404, error.message)
-        except AuthError as error:
-            self._send_error(error.status or 401, error.message)
         except BadResponseError as error:
             status, content_type, data = MALFORMED_ANSWERS[error.simulated]
             self._send_raw(status, content_type, data)
@@ -553,17 +516,23 @@ class _Handler(BaseHTTPRequestHandler):
             if getattr(error, "simulated", None) == "reset":
                 self._reset()
                 return
-            status = error.status if isinstance(error.status, int) else 503
-            self._send_error(status, error.message)
-        except RateLimitedError as error:
-            self._send_error(
-                429, error.message, headers={"Retry-After": str(int(error.retry_after))}
-            )
+            self._send_answer(error)
+        except ProviderError as error:
+            self._send_answer(error)
+
+    def _send_answer(self, error):
+        """Answer ``error`` as the contract says (``provider.ERROR_STATUSES``)."""
+        body = _error_result(error)
+        status = body.pop("status")
+        headers = None
+        if isinstance(error, RateLimitedError):
+            headers = {"Retry-After": str(int(error.retry_after))}
+        self._send(status, body, headers)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 
     def _send_error(self, status, message, fields=None, headers=None, reason=""):
-        code = "conflict" if reason else ERROR_CODES.get(status, "unavailable")
+        code = "conflict" if reason else error_code(status)
         error = {"code": code, "message": message}
         if fields:
             error["fields"] = fields

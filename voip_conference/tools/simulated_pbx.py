@@ -29,7 +29,6 @@ from .provider import (
     DESTINATION_TYPES,
     RESOURCE_TYPES,
     ApplyResult,
-    AuthError,
     BadResponseError,
     Changes,
     CursorExpiredError,
@@ -39,12 +38,28 @@ from .provider import (
     PreconditionFailedError,
     ProviderTimeout,
     ProviderValidationError,
-    RateLimitedError,
     Room,
     UnavailableError,
+    error_from_answer,
 )
 
 # Malformed answers a fault can inject, and what the client says of each.
+# Faults that are not an answer of the contract: no answer in time, a
+# connection reset after the request left (the client cannot know whether
+# the PBX did it).
+TRANSPORT_FAULTS = {
+    "timeout": lambda: ProviderTimeout("The PBX did not answer in time (simulated)."),
+    "reset": lambda: UnavailableError(
+        "The connection was reset (simulated).", outcome_unknown=True
+    ),
+}
+# The message of a simulated error answer, by status (else "Simulated failure").
+FAULT_MESSAGES = {
+    401: "Invalid API token (simulated).",
+    403: "Invalid API token (simulated).",
+    404: "Not found (simulated).",
+    429: "Too many requests (simulated).",
+}
 MALFORMED = {
     "not_json": "the body is not JSON",
     "html": "an HTML page instead of JSON",
@@ -204,16 +219,12 @@ class SimulatedPbx(ConferenceRuntime, PbxBackend):
 
     @staticmethod
     def _raise(fault):
+        """Raise what ``fault`` stands for: a transport fault (no answer, a
+        reset, an answer of another shape), else the contract's error answer
+        of its status (``provider.ERROR_STATUSES``)."""
         status = fault.status
-        message = f"Simulated failure ({status})"
-        if status == "timeout":
-            raise ProviderTimeout("The PBX did not answer in time (simulated).")
-        if status == "reset":
-            error = UnavailableError(
-                "The connection was reset (simulated).",
-                # The request left: the client cannot know if the PBX did it.
-                outcome_unknown=True,
-            )
+        if status in TRANSPORT_FAULTS:
+            error = TRANSPORT_FAULTS[status]()
             error.simulated = status
             raise error
         if status in MALFORMED:
@@ -224,19 +235,14 @@ class SimulatedPbx(ConferenceRuntime, PbxBackend):
             )
             error.simulated = status
             raise error
-        if status in (401, 403):
-            raise AuthError("Invalid API token (simulated).", status)
-        if status == 404:
-            raise NotFoundError("Not found (simulated).", status)
-        if status == 422:
-            raise ProviderValidationError(message, 422, fault.field_errors)
-        if status == 429:
-            raise RateLimitedError(
-                "Too many requests (simulated).", 429, fault.retry_after
-            )
-        if status == 409:
-            raise ProviderValidationError(message, 409, fault.field_errors)
-        raise UnavailableError(message, status)
+        message = FAULT_MESSAGES.get(status, f"Simulated failure ({status})")
+        answer = {"fields": fault.field_errors, "retry_after": fault.retry_after}
+        raise error_from_answer(status, message, answer)
+
+    def _raise_fault_before(self, resource, verb, target):
+        fault = self._fault_for(self._operation(resource, verb), target)
+        if fault and fault.status is not None and not fault.after:
+            self._raise(fault)
 
     def _call(self, operation, target, func):
         """Run one API operation with its faults; count it."""
@@ -451,39 +457,19 @@ class SimulatedPbx(ConferenceRuntime, PbxBackend):
                 raise ProviderValidationError(
                     f"At most {BULK_MAX} operations per request.", 422
                 )
-            results = []
-            for operation in operations:
-                verb = operation["op"]
-                target = (
-                    operation["values"].get("extension", "")
-                    if verb == "create"
-                    else operation["id"]
-                )
-                try:
-                    fault = self._fault_for(self._operation(resource, verb), target)
-                    if fault and fault.status is not None and not fault.after:
-                        self._raise(fault)
-                    if verb == "create":
-                        result = self._create(
-                            resource,
-                            operation["values"],
-                            operation.get("idempotency_key"),
-                        )
-                    else:
-                        result = self._update(
-                            resource,
-                            operation["id"],
-                            operation["values"],
-                            operation.get("if_match"),
-                        )
-                except (
-                    NotFoundError,
-                    ProviderValidationError,
-                    PreconditionFailedError,
-                ) as error:
-                    result = error
-                results.append(result)
-            return results
+            return [
+                self._bulk_operation(resource, operation, create, update)
+                for operation in operations
+            ]
+
+        # Each operation meets the faults of its single verb.
+        def create(resource, values, idempotency_key):
+            self._raise_fault_before(resource, "create", values.get("extension", ""))
+            return self._create(resource, values, idempotency_key)
+
+        def update(resource, object_id, values, if_match):
+            self._raise_fault_before(resource, "update", object_id)
+            return self._update(resource, object_id, values, if_match)
 
         return self._call(self._operation(resource, "bulk"), "", bulk)
 

@@ -6,15 +6,19 @@ repeated; an Invite whose outcome is unknown says so."""
 import socket
 
 import pytest
+import requests
 from voip_conference_tools.provider import (
+    ERROR_STATUSES,
     AuthError,
     BadResponseError,
     NotFoundError,
+    ProviderError,
     ProviderTimeout,
     ProviderValidationError,
     RateLimitedError,
     Room,
     UnavailableError,
+    error_code,
 )
 from voip_conference_tools.rest_client import RestPbxClient
 from voip_conference_tools.rest_server import SimulatedPbxServer
@@ -196,3 +200,30 @@ def test_simulator_faults_match_the_server(server):
         pbx.add_fault("list_rooms", fault)
         with pytest.raises(expected):
             pbx.list_rooms()
+
+
+@pytest.mark.parametrize("status", sorted(ERROR_STATUSES) + [500, 503])
+def test_one_error_table_for_client_server_and_simulator(backend, status):
+    """An error answer of the contract raises the same error whether the
+    simulator raises it in-process or the REST server answers it over HTTP
+    (provider.ERROR_STATUSES: the simulator once raised UnavailableError
+    for 400, 410 and 412 while the client read them as what they are)."""
+    api, pbx = backend
+    pbx.add_fault("create_room", status, times=0, retry_after=0)
+    with pytest.raises(ProviderError) as caught:
+        api.create_room(Room(name="A", extension="8001"), idempotency_key="k1")
+    expected = ERROR_STATUSES.get(status, (None, UnavailableError))[1]
+    assert type(caught.value) is expected
+    assert caught.value.http_status() == status
+
+
+@pytest.mark.parametrize("status", sorted(ERROR_STATUSES) + [503])
+def test_server_answers_the_tables_code(server, status):
+    server.pbx.add_fault("list_rooms", status, retry_after=0)
+    response = requests.get(
+        f"{server.url}/v1/conferences",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=30,
+    )
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == error_code(status)
