@@ -10,6 +10,8 @@ import os
 import pathlib
 import sys
 
+import pytest
+
 TOOLS_DIR = pathlib.Path(__file__).resolve().parents[2] / "tools"
 
 if "voip_conference_tools" not in sys.modules:
@@ -25,3 +27,23 @@ if "voip_conference_tools" not in sys.modules:
 if os.environ.get("VOIP_CONFERENCE_BLOCK_ODOO"):
     # Prove tier 1 needs no Odoo: any `import odoo` now fails.
     sys.modules["odoo"] = None
+
+
+# The bearer token of the simulated PBX server the REST tests talk to; a test
+# that needs it reads ``server.token``.
+SERVER_TOKEN = "test-token-0123456789"
+
+
+@pytest.fixture
+def server():
+    """The simulated PBX behind its REST server, on a loopback port."""
+    from voip_conference_tools.rest_server import SimulatedPbxServer
+
+    with SimulatedPbxServer(SERVER_TOKEN) as srv:
+        yield srv
+
+
+@pytest.fixture
+def clock():
+    """The client's sleeps, recorded instead of slept."""
+    return []

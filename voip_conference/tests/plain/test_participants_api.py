@@ -16,9 +16,7 @@ from voip_conference_tools.provider import (
     Room,
 )
 from voip_conference_tools.rest_client import RestPbxClient
-from voip_conference_tools.rest_server import SimulatedPbxServer
 
-TOKEN = "participants-token"
 SPEC = yaml.safe_load(
     (
         pathlib.Path(__file__).resolve().parents[2] / "tools" / "pbx_api.openapi.yaml"
@@ -27,19 +25,18 @@ SPEC = yaml.safe_load(
 
 
 @pytest.fixture
-def server():
-    with SimulatedPbxServer(TOKEN) as srv:
-        room = srv.pbx.create_room(
-            Room(name="A", extension="8001", admin_extension="100", max_participants=3)
-        )
-        srv.pbx.apply_changes()
-        srv.room_id = room.id
-        yield srv
+def server(server):
+    room = server.pbx.create_room(
+        Room(name="A", extension="8001", admin_extension="100", max_participants=3)
+    )
+    server.pbx.apply_changes()
+    server.room_id = room.id
+    return server
 
 
 @pytest.fixture
 def client(server):
-    return RestPbxClient(server.url, TOKEN, sleep=lambda _s: None)
+    return RestPbxClient(server.url, server.token, sleep=lambda _s: None)
 
 
 def _validate(schema_name, data):
@@ -149,7 +146,7 @@ def test_events_by_cursor(client, server):
 def test_new_answers_match_the_contract(server):
     room = server.room_id
     member = server.pbx.dial_in(room, "101")
-    headers = {"Authorization": f"Bearer {TOKEN}"}
+    headers = {"Authorization": f"Bearer {server.token}"}
     base = f"{server.url}/v1/conferences/{room}"
 
     def call(method, url, **kwargs):

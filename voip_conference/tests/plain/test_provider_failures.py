@@ -21,10 +21,7 @@ from voip_conference_tools.provider import (
     error_code,
 )
 from voip_conference_tools.rest_client import RestPbxClient
-from voip_conference_tools.rest_server import SimulatedPbxServer
 from voip_conference_tools.simulated_pbx import SimulatedPbx
-
-TOKEN = "failure-token-0123456789"
 
 EXPECTED = {
     401: AuthError,
@@ -44,15 +41,9 @@ EXPECTED = {
 
 
 @pytest.fixture
-def server():
-    with SimulatedPbxServer(TOKEN) as srv:
-        srv.fault_timeout = 0.5
-        yield srv
-
-
-@pytest.fixture
-def clock():
-    return []
+def server(server):
+    server.fault_timeout = 0.5
+    return server
 
 
 def patient_unless_timed_out(request):
@@ -68,7 +59,7 @@ def patient_unless_timed_out(request):
 def client(request, server, clock):
     return RestPbxClient(
         server.url,
-        TOKEN,
+        server.token,
         read_timeout=patient_unless_timed_out(request),
         max_retries=2,
         sleep=clock.append,
@@ -135,7 +126,7 @@ def test_error_answers_that_are_not_json_keep_their_status(client, server):
 
 
 def test_token_with_surrounding_whitespace(server, clock):
-    client = RestPbxClient(server.url, f"  {TOKEN}\n", sleep=clock.append)
+    client = RestPbxClient(server.url, f"  {server.token}\n", sleep=clock.append)
     assert client.list_rooms() == []
 
 
@@ -185,7 +176,7 @@ def test_refused_connection_is_retried_and_known_not_sent(clock):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     client = RestPbxClient(
-        f"http://127.0.0.1:{port}", TOKEN, max_retries=1, sleep=clock.append
+        f"http://127.0.0.1:{port}", "token", max_retries=1, sleep=clock.append
     )
     with pytest.raises(UnavailableError) as caught:
         client.invite("conf_1", "100")
@@ -222,7 +213,7 @@ def test_server_answers_the_tables_code(server, status):
     server.pbx.add_fault("list_rooms", status, retry_after=0)
     response = requests.get(
         f"{server.url}/v1/conferences",
-        headers={"Authorization": f"Bearer {TOKEN}"},
+        headers={"Authorization": f"Bearer {server.token}"},
         timeout=30,
     )
     assert response.status_code == status

@@ -17,24 +17,16 @@ from voip_conference_tools.provider import (
 from voip_conference_tools.rest_client import RestPbxClient, mask
 from voip_conference_tools.rest_server import SimulatedPbxServer
 
-TOKEN = "test-token-0123456789"
-
-
-@pytest.fixture
-def server():
-    with SimulatedPbxServer(TOKEN) as srv:
-        yield srv
-
-
-@pytest.fixture
-def clock():
-    return []
-
 
 @pytest.fixture
 def client(server, clock):
     return RestPbxClient(
-        server.url, TOKEN, read_timeout=2, backoff=0.5, sleep=clock.append, page_size=3
+        server.url,
+        server.token,
+        read_timeout=2,
+        backoff=0.5,
+        sleep=clock.append,
+        page_size=3,
     )
 
 
@@ -136,7 +128,9 @@ def test_invite_retried_with_its_key_calls_once(client, server, clock):
 def test_create_timeout_retry_creates_one_room(server, clock):
     # The retry must be answered within the timeout: long enough for a busy
     # machine, and the late answer later still.
-    client = RestPbxClient(server.url, TOKEN, read_timeout=2.0, sleep=clock.append)
+    client = RestPbxClient(
+        server.url, server.token, read_timeout=2.0, sleep=clock.append
+    )
     server.delays["create_room"] = 4.0  # the room is created, the answer is late
     room = client.create_room(
         Room(name="A", extension="8001"), idempotency_key="odoo-1"
@@ -150,7 +144,7 @@ def test_create_timeout_retry_creates_one_room(server, clock):
 
 def test_read_timeout_without_retry_budget(server, clock):
     client = RestPbxClient(
-        server.url, TOKEN, read_timeout=0.2, max_retries=0, sleep=clock.append
+        server.url, server.token, read_timeout=0.2, max_retries=0, sleep=clock.append
     )
     server.delays["apply_changes"] = 0.6
     with pytest.raises(ProviderTimeout):
@@ -158,33 +152,33 @@ def test_read_timeout_without_retry_budget(server, clock):
 
 
 def test_connection_refused_is_unavailable(clock):
-    with SimulatedPbxServer(TOKEN) as srv:
-        url = srv.url
-    client = RestPbxClient(url, TOKEN, max_retries=1, sleep=clock.append)
+    with SimulatedPbxServer("token") as srv:
+        url = srv.url  # the server stops: its port no longer answers
+    client = RestPbxClient(url, "token", max_retries=1, sleep=clock.append)
     with pytest.raises(UnavailableError):
         client.list_rooms()
     assert clock == [0.5]
 
 
-def test_token_never_logged(client, caplog):
+def test_token_never_logged(client, server, caplog):
     caplog.set_level(logging.DEBUG)
     client.list_rooms()
     assert caplog.records
-    assert TOKEN not in caplog.text
-    assert mask(TOKEN) in caplog.text
+    assert server.token not in caplog.text
+    assert mask(server.token) in caplog.text
     assert mask("short") == "***"
 
 
 def test_server_listens_on_loopback_only():
     with pytest.raises(ValueError):
-        SimulatedPbxServer(TOKEN, host="0.0.0.0")
+        SimulatedPbxServer("token", host="0.0.0.0")
 
 
 def test_raw_http_errors_have_the_documented_shape(server):
     response = requests.post(
         f"{server.url}/v1/conferences",
         data="not json",
-        headers={"Authorization": f"Bearer {TOKEN}"},
+        headers={"Authorization": f"Bearer {server.token}"},
         timeout=5,
     )
     assert response.status_code == 400

@@ -8,29 +8,16 @@ import email.utils
 import pytest
 from voip_conference_tools.provider import BadResponseError, RateLimitedError, Room
 from voip_conference_tools.rest_client import RestPbxClient, retry_after_seconds
-from voip_conference_tools.rest_server import SimulatedPbxServer
 
-TOKEN = "test-token-0123456789"
 # The client's clock: a fixed instant, on a whole second as HTTP dates are.
 NOW = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
-
-
-@pytest.fixture
-def server():
-    with SimulatedPbxServer(TOKEN) as srv:
-        yield srv
-
-
-@pytest.fixture
-def clock():
-    return []
 
 
 @pytest.fixture
 def client(server, clock):
     return RestPbxClient(
         server.url,
-        TOKEN,
+        server.token,
         sleep=clock.append,
         page_size=2,
         max_pages=5,
@@ -121,7 +108,7 @@ def test_retry_after_longer_than_a_request_may_wait_is_not_cut_short(server, clo
         email.utils.format_datetime(NOW + datetime.timedelta(seconds=45), True)
     )
     client = RestPbxClient(
-        server.url, TOKEN, sleep=clock.append, max_backoff=30, now=lambda: NOW
+        server.url, server.token, sleep=clock.append, max_backoff=30, now=lambda: NOW
     )
     with pytest.raises(RateLimitedError) as caught:
         client.list_rooms()

@@ -6,7 +6,7 @@ tshark gives them: a wrong reading would let tier 3 pass or fail for nothing.
 import importlib.util
 import pathlib
 
-_PATH = pathlib.Path(__file__).resolve().parents[3] / "e2e" / "far_end.py"
+_PATH = pathlib.Path(__file__).resolve().parents[2] / "e2e" / "far_end.py"
 _spec = importlib.util.spec_from_file_location("voip_conference_e2e_far_end", _PATH)
 far_end = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(far_end)

@@ -28,7 +28,7 @@ import zipfile
 
 import pytest
 
-REPO = pathlib.Path(__file__).resolve().parents[3]
+REPO = pathlib.Path(__file__).resolve().parents[2]
 SCRIPTS = REPO / "scripts"
 
 FAKE_RELEASE = """\

@@ -8,7 +8,7 @@ import importlib.util
 import math
 import pathlib
 
-_PATH = pathlib.Path(__file__).resolve().parents[3] / "e2e" / "tones.py"
+_PATH = pathlib.Path(__file__).resolve().parents[2] / "e2e" / "tones.py"
 _spec = importlib.util.spec_from_file_location("voip_conference_e2e_tones", _PATH)
 tones = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(tones)
