@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Tier 1: the repository's own tooling (scripts/, e2e/ helpers,
-pre-commit), tested without Odoo."""
+pre-commit, the addons' generated pages), tested without Odoo."""
 
 import os
 import sys
