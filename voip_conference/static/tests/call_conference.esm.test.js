@@ -2,10 +2,10 @@
 import {
     AdhocConference,
     ConferenceError,
-} from "@voip_conference/adhoc_conference/adhoc_conference.esm";
+} from "@voip_conference/call_conference/call_conference.esm";
 import {describe, expect, test} from "@odoo/hoot";
-import {parseSipfrag, dialUser} from "@voip_conference/adhoc_conference/sip_leg.esm";
-import {AudioMixer} from "@voip_conference/adhoc_conference/audio_mixer.esm";
+import {parseSipfrag, dialUser} from "@voip_conference/call_conference/sip_leg.esm";
+import {AudioMixer} from "@voip_conference/call_conference/audio_mixer.esm";
 
 describe.current.tags("headless");
 

@@ -1,5 +1,5 @@
 /* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
-import {AdhocConference, ConferenceError} from "./adhoc_conference.esm";
+import {AdhocConference, ConferenceError} from "./call_conference.esm";
 import {LiveConferenceAudio} from "./audio_mixer.esm";
 import {SipLeg} from "./sip_leg.esm";
 import {TestLeg} from "./test_leg.esm";

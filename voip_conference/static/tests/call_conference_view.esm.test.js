@@ -9,7 +9,7 @@ import {
 import {defineModels, onRpc, patchWithCleanup} from "@web/../tests/web_test_helpers";
 import {expect, test} from "@odoo/hoot";
 import {advanceTime} from "@odoo/hoot-mock";
-import {TEST_RING_MS, TestLeg} from "@voip_conference/adhoc_conference/test_leg.esm";
+import {TEST_RING_MS, TestLeg} from "@voip_conference/call_conference/test_leg.esm";
 import {session} from "@web/session";
 import {voipModels} from "@voip_oca/../tests/voip_test_helpers.esm";
 
