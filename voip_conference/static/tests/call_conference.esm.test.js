@@ -1,6 +1,6 @@
 /* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
 import {
-    AdhocConference,
+    CallConference,
     ConferenceError,
 } from "@voip_conference/call_conference/call_conference.esm";
 import {describe, expect, test} from "@odoo/hoot";
@@ -48,7 +48,7 @@ function makeConference({maxParties = 5, firstState = "connected"} = {}) {
     const log = [];
     const ended = [];
     let clock = 0;
-    const conference = new AdhocConference({
+    const conference = new CallConference({
         maxParties,
         now: () => clock,
         makeDriver: (leg, callbacks) => new FakeLeg(leg, callbacks, log),
