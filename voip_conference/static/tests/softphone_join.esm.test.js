@@ -18,6 +18,7 @@ import {
 import {Deferred, advanceTime, runAllTimers} from "@odoo/hoot-mock";
 import {expect, test} from "@odoo/hoot";
 import {queryOne, waitUntil} from "@odoo/hoot-dom";
+import {JoinService} from "@voip_conference/join/join_service.esm";
 import {VoipAgent} from "@voip_oca/services/voip_agent_service.esm";
 import {registry} from "@web/core/registry";
 import {session} from "@web/session";
@@ -92,7 +93,8 @@ function mockCalls() {
     patchWithCleanup(VoipAgent.prototype, {
         createCall(options) {
             if (this.voip.mode !== "prod") {
-                const room = options.conference_id || this._pendingConference?.id;
+                const room =
+                    options.conference_id || this.joinService.pendingConference?.id;
                 expect.step(`create_call ${options.phone_number} ${room || "-"}`);
             }
             return super.createCall(...arguments);
@@ -249,14 +251,14 @@ test("A plain number works as in voip_oca: no DTMF, no status", async () => {
     expect.verifySteps(["create_call +3225550100 -"]);
 });
 
-test("Join from a room's form or card: the client action asks the agent", async () => {
+test("Join from a room's form or card: the client action asks Join", async () => {
     const joined = [];
     const action = registry.category("actions").get("voip_conference.join");
     await action(
-        {services: {voip_agent_oca: {joinConference: (id) => joined.push(id)}}},
+        {services: {"voip_conference.join": {join: (source) => joined.push(source)}}},
         {params: {conference_id: 7}}
     );
-    expect(joined).toEqual([7]);
+    expect(joined).toEqual([{id: 7}]);
 });
 
 test("Opening the in-call keypad shows the digits sent, not the number dialled", () => {
@@ -379,6 +381,7 @@ test("E.164 numbers reach the PBX with their +, or its international prefix", as
     const invited = fakeSip();
     await openSoftphone({mode: "prod", pbx_domain: "pbx.test"});
     const agent = getService("voip_agent_oca");
+    const join = getService("voip_conference.join");
     await agent.call({number: "+32 2 555 01 00,,1234#"});
     expect(invited.map((inviter) => inviter.target.uri)).toEqual([
         "sip:+3225550100@pbx.test",
@@ -386,7 +389,7 @@ test("E.164 numbers reach the PBX with their +, or its international prefix", as
     expect.verifySteps(["create_call +3225550100 -"]);
     const hangup = async () => {
         await agent.hangup();
-        await waitUntil(() => !agent.isBusy);
+        await waitUntil(() => !join.isBusy);
     };
     await hangup();
     // A PBX that wants 00... gets it.
@@ -401,17 +404,14 @@ test("E.164 numbers reach the PBX with their +, or its international prefix", as
     // Issue 24, 1: blanks between the pauses and the keys, as people type.
     await agent.call({number: "8001 , , 1234 #"});
     expect(invited.at(-1).target.uri).toBe("sip:8001@pbx.test");
-    expect([agent.joinSequencer.delayMs, agent.joinSequencer.dtmf]).toEqual([
-        4000,
-        "1234#",
-    ]);
+    expect([join.sequencer.delayMs, join.sequencer.dtmf]).toEqual([4000, "1234#"]);
     await hangup();
     // Issue 24, 2: a wait is not a pause: nothing goes until the user asks.
     await agent.call({number: "8001;1234#"});
-    expect(agent.joinSequencer).toBe(null);
-    expect(agent.joinState.next).toBe("1234#");
+    expect(join.sequencer).toBe(null);
+    expect(join.state.next).toBe("1234#");
     await hangup();
-    expect(agent.joinState.next).toBe("");
+    expect(join.state.next).toBe("");
     expect.verifySteps([
         "create_call +3225550100 -",
         "create_call 025550100 -",
@@ -483,8 +483,7 @@ test("Join with a receptionist that waits: the user sends the code (issue 24, 2)
         wait: true,
     }));
     await openSoftphone({mode: "prod", pbx_domain: "pbx.test"});
-    const agent = getService("voip_agent_oca");
-    await agent.joinConference(1);
+    await getService("voip_conference.join").join({id: 1});
     answer(invited.at(-1));
     await advanceTime(60000);
     expect.verifySteps(["create_call 8001 1"]);
@@ -541,7 +540,7 @@ test("Join or a one-tap while a call is up is refused with a clear message", asy
     // Join from a room's form (the client action) and a contact's phone link.
     const action = registry.category("actions").get("voip_conference.join");
     await action(
-        {services: {voip_agent_oca: getService("voip_agent_oca")}},
+        {services: {"voip_conference.join": getService("voip_conference.join")}},
         {
             params: {conference_id: 1},
         }
@@ -557,7 +556,7 @@ test("Join or a one-tap while a call is up is refused with a clear message", asy
 test("In-call keypad: soft keyboard, paste and keys all send their tones", async () => {
     mockCalls();
     await openSoftphone();
-    patchWithCleanup(VoipAgent.prototype, {
+    patchWithCleanup(JoinService.prototype, {
         sendKey(key) {
             expect.step(key);
             return "sent";
@@ -728,8 +727,9 @@ test("The in-call keypad follows the PBX's method: SIP INFO when set", async () 
         peerConnection: {getSenders: () => [{dtmf: {toneBuffer: ""}}]},
         sendDtmf: (tones) => expect.step(`RFC 4733 ${tones}`),
     };
-    expect(agent.sendKey("4")).toBe("sent");
-    expect(agent.sendKey("#")).toBe("sent");
+    const join = getService("voip_conference.join");
+    expect(join.sendKey("4")).toBe("sent");
+    expect(join.sendKey("#")).toBe("sent");
     // The second INFO goes 250 ms after the first one's answer.
     for (let i = 0; i < 4; i++) {
         await advanceTime(100);
@@ -752,9 +752,10 @@ test("A call whose INVITE cannot be sent ends: the next call is not refused", as
     });
     await openSoftphone({mode: "prod", pbx_domain: "pbx.test"});
     const agent = getService("voip_agent_oca");
+    const join = getService("voip_conference.join");
     await agent.call({number: "8001"});
     await runAllTimers();
-    await waitUntil(() => !agent.isBusy);
+    await waitUntil(() => !join.isBusy);
     expect.verifySteps(["create_call 8001 -", "terminate_call"]);
     // The phone is free: the next call is placed, not refused.
     await agent.call({number: "8002"});
@@ -763,7 +764,7 @@ test("A call whose INVITE cannot be sent ends: the next call is not refused", as
         "sip:8002@pbx.test",
     ]);
     await runAllTimers();
-    await waitUntil(() => !agent.isBusy);
+    await waitUntil(() => !join.isBusy);
     await contains(".o_notification:contains('A call is in progress')", {count: 0});
     expect.verifySteps(["create_call 8002 -", "terminate_call"]);
 });
@@ -781,15 +782,16 @@ test("A rejected or cancelled call is ended once, by voip_oca", async () => {
     const invited = fakeSip();
     await openSoftphone({mode: "prod", pbx_domain: "pbx.test"});
     const agent = getService("voip_agent_oca");
+    const join = getService("voip_conference.join");
     await agent.call({number: "8001"});
     invited[0].reject(486, "Busy Here");
-    await waitUntil(() => !agent.isBusy);
+    await waitUntil(() => !join.isBusy);
     await runAllTimers();
     expect.verifySteps(["create_call 8001 -", "reject_call"]);
     // Hung up while it rings: the CANCEL's 487 arrives after the hang-up.
     await agent.call({number: "8002"});
     await agent.hangup();
-    await waitUntil(() => !agent.isBusy);
+    await waitUntil(() => !join.isBusy);
     invited[1].reject(487, "Request Terminated");
     await runAllTimers();
     expect.verifySteps(["create_call 8002 -", "terminate_call"]);

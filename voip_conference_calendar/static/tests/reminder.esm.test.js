@@ -36,7 +36,9 @@ test("Reminder before a conference: Join dials the room and sends the code", asy
     // the server (onRpc below).
     patchWithCleanup(VoipAgent.prototype, {
         createCall(options) {
-            expect.step(`dial ${options.phone_number} ${this._pendingConference?.id}`);
+            expect.step(
+                `dial ${options.phone_number} ${this.joinService.pendingConference?.id}`
+            );
             return super.createCall(...arguments);
         },
     });

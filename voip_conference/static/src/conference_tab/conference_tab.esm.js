@@ -10,8 +10,6 @@ import {useService} from "@web/core/utils/hooks";
 const FIELDS = ["name", "extension", "has_access_code"];
 /** Rooms shown at most; one more is asked to know that there are more. */
 export const CONFERENCE_LIMIT = 50;
-// The agent, for the softphone's green button while this tab is shown.
-let agentOfTab = null;
 
 patch(VoipOCA.prototype, {
     get conferences() {
@@ -73,9 +71,8 @@ export class ConferenceList extends Component {
     static template = "voip_conference.ConferenceList";
 
     setup() {
-        this.agent = useService("voip_agent_oca");
+        this.join = useService("voip_conference.join");
         this.voip = useState(useService("voip_oca"));
-        agentOfTab = this.agent;
     }
 
     get truncatedLabel() {
@@ -95,17 +92,14 @@ export class ConferenceList extends Component {
 
     onJoin(room) {
         this.voip.conferenceSelectedId = room.id;
-        return this.agent.joinConference(room.id);
+        return this.join.join({id: room.id});
     }
 }
 
 /** The softphone's green button on this tab: the room shown and selected. */
-export function joinSelectedConference(voip, agent) {
-    if (!agent) {
-        return;
-    }
+export function joinSelectedConference(voip, join) {
     if ((voip.searchValue || "").trim() !== (voip.conferencesTerm || "")) {
-        agent.notification.add(
+        join.notification.add(
             _t("The list does not match your search yet: try again in a moment."),
             {type: "warning"}
         );
@@ -113,7 +107,7 @@ export function joinSelectedConference(voip, agent) {
     }
     const room = voip.selectedConference;
     if (!room) {
-        agent.notification.add(
+        join.notification.add(
             voip.conferences.length
                 ? _t("Select the room to join in the list, or click its Join button.")
                 : _t("No conference room matches your search."),
@@ -121,7 +115,7 @@ export function joinSelectedConference(voip, agent) {
         );
         return;
     }
-    return agent.joinConference(room.id);
+    return join.join({id: room.id});
 }
 
 registry.category("voip_elements").add("conference_list", {
@@ -130,12 +124,14 @@ registry.category("voip_elements").add("conference_list", {
     title: _t("Conferences"),
     input: "conferences",
     search: (voip, value) => voip.searchConferences(value),
-    call: (voip) => joinSelectedConference(voip, agentOfTab),
+    // The softphone's patch (softphone_patch.esm.js) gives the services.
+    call: (voip, services) =>
+        joinSelectedConference(voip, services["voip_conference.join"]),
 });
 
 /** Join from a room's form or kanban card (a client action). */
 registry
     .category("actions")
     .add("voip_conference.join", (env, action) =>
-        env.services.voip_agent_oca.joinConference(action.params.conference_id)
+        env.services["voip_conference.join"].join({id: action.params.conference_id})
     );

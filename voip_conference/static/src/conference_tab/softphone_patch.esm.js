@@ -37,7 +37,7 @@ patch(VoipOCASoftphone.prototype, {
             return registry
                 .category("voip_elements")
                 .get("conference_list")
-                .call(this.voip);
+                .call(this.voip, this.env.services);
         }
         return super.onCall(...arguments);
     },

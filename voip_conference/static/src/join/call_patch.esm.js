@@ -20,7 +20,8 @@ patch(Call.prototype, {
     setup() {
         super.setup();
         this.notification = useService("notification");
-        this.join = useState(this.agent.joinState);
+        this.joinService = useService("voip_conference.join");
+        this.join = useState(this.joinService.state);
     },
     /** A call to a conference room (Join, or a call the server links to
      * a room): a conference already, headed by the room. */
@@ -48,7 +49,7 @@ patch(Call.prototype, {
             : "";
     },
     onSendNextStep() {
-        this.agent.sendNextStep();
+        this.joinService.sendNextStep();
     },
     onOpenNumpad() {
         if (!this.state.numpad) {
@@ -59,7 +60,7 @@ patch(Call.prototype, {
         return super.onOpenNumpad(...arguments);
     },
     onNumpadValue(key) {
-        if (this.agent.sendKey(key) === "failed") {
+        if (this.joinService.sendKey(key) === "failed") {
             this.notification.add(_t("The tone %(key)s could not be sent.", {key}), {
                 type: "warning",
             });

@@ -3,7 +3,7 @@ import {
     SyncRefreshFormController,
     SyncRefreshKanbanController,
     SyncRefreshListController,
-} from "../sync_refresh/sync_refresh.esm";
+} from "../sync/sync.esm";
 import {formView} from "@web/views/form/form_view";
 import {kanbanView} from "@web/views/kanban/kanban_view";
 import {listView} from "@web/views/list/list_view";

@@ -2,20 +2,18 @@
 import {registry} from "@web/core/registry";
 
 /**
- * Join an event's conference room from the phone widget: the server says
- * what to dial (the room's extension) and which code to send, and
- * voip_conference's Join does the rest (wait for the media and the digital
- * receptionist, send the code and "#", or say what it would send in test mode).
+ * Join an event's conference room from the phone widget: voip_conference's
+ * one Join, asked for the event's room. The server says what to dial (the
+ * room's extension) and which code to send to the event's attendees and the
+ * managers; Join does the rest (wait for the media and the digital
+ * receptionist, send the code and "#", or say what it would send in test
+ * mode) and the call view lists the room's participants.
  */
-export async function joinEventConference(env, eventId) {
-    const sequence = await env.services.orm.call(
-        "calendar.event",
-        "get_conference_join_sequence",
-        [[eventId]]
-    );
-    return env.services.voip_agent_oca.call({
-        number: sequence.extension,
-        conference: sequence,
+export function joinEventConference(env, eventId) {
+    return env.services["voip_conference.join"].join({
+        model: "calendar.event",
+        id: eventId,
+        method: "get_conference_join_sequence",
     });
 }
 

@@ -1,11 +1,11 @@
 /* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
 import {
-    AdhocConference,
+    CallConference,
     ConferenceError,
-} from "@voip_conference/adhoc_conference/adhoc_conference.esm";
+} from "@voip_conference/call_conference/call_conference.esm";
 import {describe, expect, test} from "@odoo/hoot";
-import {parseSipfrag, dialUser} from "@voip_conference/adhoc_conference/sip_leg.esm";
-import {AudioMixer} from "@voip_conference/adhoc_conference/audio_mixer.esm";
+import {parseSipfrag, dialUser} from "@voip_conference/call_conference/sip_leg.esm";
+import {AudioMixer} from "@voip_conference/call_conference/audio_mixer.esm";
 
 describe.current.tags("headless");
 
@@ -48,7 +48,7 @@ function makeConference({maxParties = 5, firstState = "connected"} = {}) {
     const log = [];
     const ended = [];
     let clock = 0;
-    const conference = new AdhocConference({
+    const conference = new CallConference({
         maxParties,
         now: () => clock,
         makeDriver: (leg, callbacks) => new FakeLeg(leg, callbacks, log),

@@ -3,23 +3,7 @@ import {Component, useState} from "@odoo/owl";
 import {Call} from "@voip_oca/components/call/call.esm";
 import {ConferenceList} from "../conference_tab/conference_tab.esm";
 import {ParticipantsPanel} from "./participants_panel.esm";
-import {VoipAgent} from "@voip_oca/services/voip_agent_service.esm";
-import {patch} from "@web/core/utils/patch";
 import {useService} from "@web/core/utils/hooks";
-
-/** The room of the call in progress, when the call joined one. */
-patch(VoipAgent.prototype, {
-    get liveConference() {
-        if (!this._liveConference) {
-            this._liveConference = {id: false};
-        }
-        return this._liveConference;
-    },
-    async call({conference} = {}) {
-        this.liveConference.id = conference ? conference.id : false;
-        return super.call(...arguments);
-    },
-});
 
 /** Conferences tab: who is in each room, on demand (one read per room
  * opened, not one per room listed). */
@@ -47,7 +31,7 @@ export class CallParticipants extends Component {
     static props = {conferenceId: Number};
 
     setup() {
-        this.agent = useService("voip_agent_oca");
+        this.join = useService("voip_conference.join");
         this.orm = useService("orm");
         this.state = useState({menu: []});
         this.loadMenu();
@@ -67,15 +51,12 @@ export class CallParticipants extends Component {
 
     sendKeys(keys) {
         for (const key of keys) {
-            this.agent.sendKey(key);
+            this.join.sendKey(key);
         }
     }
 }
 
-patch(Call.prototype, {
-    setup() {
-        super.setup();
-        this.liveConference = useState(this.agent.liveConference);
-    },
-});
+// The call view shows it for the room joined (join/call_patch.esm.js
+// gives the view `join`, the Join service's state): every Join, from a
+// room or from a calendar event, goes through that service.
 Call.components = {...(Call.components || {}), CallParticipants};

@@ -53,7 +53,7 @@ export class ConferenceError extends Error {
 
 let nextLegId = 1;
 
-export class AdhocConference {
+export class CallConference {
     /**
      * @param {Object} options
      * @param {Function} options.makeDriver (leg, callbacks) => driver

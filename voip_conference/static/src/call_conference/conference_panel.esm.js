@@ -1,12 +1,5 @@
 /* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
-import {
-    Component,
-    onWillUnmount,
-    reactive,
-    useEffect,
-    useRef,
-    useState,
-} from "@odoo/owl";
+import {Component, onWillUnmount, useEffect, useRef, useState} from "@odoo/owl";
 import {ConfirmationDialog} from "@web/core/confirmation_dialog/confirmation_dialog";
 import {_t} from "@web/core/l10n/translation";
 import {useService} from "@web/core/utils/hooks";
@@ -39,12 +32,12 @@ const ERROR_LABELS = {
 };
 
 /** Ask, then end the conference for everyone. */
-export function confirmEndAll(dialog, agent) {
+export function confirmEndAll(dialog, callConference) {
     dialog.add(ConfirmationDialog, {
         title: _t("End the conference?"),
         body: _t("Every party will be disconnected."),
         confirmLabel: _t("End for everyone"),
-        confirm: () => agent.adhocEndAll(),
+        confirm: () => callConference.endAll(),
         cancel: () => undefined,
     });
 }
@@ -60,51 +53,23 @@ export function clock(seconds) {
     return `${minutes}:${String(seconds % 60).padStart(2, "0")}`;
 }
 
-/**
- * Each party's number as the softphone writes contacts' phones (international
- * format, from the server's phonenumbers): "+3225550199" typed in the dial pad
- * and "+32 2 555 01 98" picked from a contact read alike. Shared by every
- * call view of the tab; a number not formatted yet shows as it was typed.
- */
-const writtenNumbers = reactive({});
-const askedNumbers = new Set();
-
-async function formatNumbers(orm, numbers) {
-    const missing = numbers.filter((number) => number && !askedNumbers.has(number));
-    if (!missing.length) {
-        return;
-    }
-    missing.forEach((number) => askedNumbers.add(number));
-    try {
-        const written = await orm.silent.call(
-            "voip.call.conference",
-            "format_numbers",
-            [missing]
-        );
-        Object.assign(writtenNumbers, written);
-    } catch {
-        // Offline or refused: the numbers stay as typed; ask again later.
-        missing.forEach((number) => askedNumbers.delete(number));
-    }
-}
-
 /** What the conference's two parts of the call view read. */
-class AdhocConferenceBase extends Component {
+class CallConferenceBase extends Component {
     static props = {};
 
     setup() {
-        this.agent = useService("voip_agent_oca");
+        this.callConference = useService("voip_conference.call_conference");
         this.voip = useState(useService("voip_oca"));
-        this.adhoc = useState(this.agent.adhocState);
-        this.written = useState(writtenNumbers);
+        this.adhoc = useState(this.callConference.state);
+        this.written = useState(this.callConference.numbers);
     }
 
     get conference() {
         // Read the revision: the panel renders again on every change.
-        return this.adhoc.revision >= 0 ? this.agent.adhocConference : null;
+        return this.adhoc.revision >= 0 ? this.callConference.conference : null;
     }
     get inConference() {
-        return this.adhoc.revision >= 0 && this.agent.inAdhocConference;
+        return this.adhoc.revision >= 0 && this.callConference.isOn;
     }
     get legs() {
         const conference = this.conference;
@@ -138,18 +103,17 @@ class AdhocConferenceBase extends Component {
  * The parties of the conference, in the call view's scrolling part: each
  * with its state and duration, Retrieve and Disconnect.
  */
-export class AdhocConferenceParties extends AdhocConferenceBase {
-    static template = "voip_conference.AdhocConferenceParties";
+export class CallConferenceParties extends CallConferenceBase {
+    static template = "voip_conference.CallConferenceParties";
 
     setup() {
         super.setup();
-        this.orm = useService("orm");
         this.state = useState({tick: 0});
         this.timer = window.setInterval(() => this.state.tick++, 1000);
         onWillUnmount(() => window.clearInterval(this.timer));
         useEffect(
             (numbers) => {
-                formatNumbers(this.orm, numbers.split("\n"));
+                this.callConference.formatNumbers(numbers.split("\n"));
             },
             () => [this.legs.map((leg) => leg.number).join("\n")]
         );
@@ -166,13 +130,13 @@ export class AdhocConferenceParties extends AdhocConferenceBase {
         return this.conference?.selectedLeg?.id === leg.id;
     }
     onRetrieve(leg) {
-        return this.agent.adhocRetrieve(leg.id);
+        return this.callConference.retrieve(leg.id);
     }
     onDisconnect(leg) {
-        return this.agent.adhocDisconnect(leg.id);
+        return this.callConference.disconnect(leg.id);
     }
     onSelect(leg) {
-        return this.agent.adhocSelect(leg.id);
+        return this.callConference.select(leg.id);
     }
 }
 
@@ -184,8 +148,8 @@ const REFUSED_BEFORE_DIALLING = new Set(["full", "no_number", "no_call"]);
  * add a party (single step or after a consultation) and the host's actions
  * (merge, leave, end for all).
  */
-export class AdhocConferencePanel extends AdhocConferenceBase {
-    static template = "voip_conference.AdhocConferencePanel";
+export class CallConferencePanel extends CallConferenceBase {
+    static template = "voip_conference.CallConferencePanel";
 
     setup() {
         super.setup();
@@ -244,7 +208,7 @@ export class AdhocConferencePanel extends AdhocConferenceBase {
         // The party is being dialled (ringing can take seconds): the field
         // is free for the next one at once.
         this.setNumber("");
-        const result = await this.agent.adhocAdd(
+        const result = await this.callConference.add(
             {number, partner: this.partyFor(number)},
             mode
         );
@@ -259,7 +223,7 @@ export class AdhocConferencePanel extends AdhocConferenceBase {
             this.state.chosen = {};
             return;
         }
-        return this.agent.adhocMerge();
+        return this.callConference.merge();
     }
     onToggleChosen(leg) {
         this.state.chosen[leg.id] = !this.state.chosen[leg.id];
@@ -269,12 +233,12 @@ export class AdhocConferencePanel extends AdhocConferenceBase {
             .filter((leg) => this.state.chosen[leg.id])
             .map((leg) => leg.id);
         this.state.merging = false;
-        return this.agent.adhocMerge(ids);
+        return this.callConference.merge(ids);
     }
     onEndAll() {
-        confirmEndAll(this.dialog, this.agent);
+        confirmEndAll(this.dialog, this.callConference);
     }
     onLeave() {
-        return this.agent.adhocLeave();
+        return this.callConference.leave();
     }
 }

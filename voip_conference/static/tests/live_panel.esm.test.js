@@ -14,7 +14,7 @@ import {Component, useState, xml} from "@odoo/owl";
 import {
     ParticipantsPanel,
     formatDuration,
-} from "@voip_conference/participants/participants_panel.esm";
+} from "@voip_conference/live/participants_panel.esm";
 import {describe, expect, test} from "@odoo/hoot";
 import {animationFrame} from "@odoo/hoot-mock";
 import {mailModels, startServer} from "@mail/../tests/mail_test_helpers";

@@ -6,10 +6,15 @@ import {
     mailModels,
     start,
 } from "@mail/../tests/mail_test_helpers";
-import {defineModels, onRpc, patchWithCleanup} from "@web/../tests/web_test_helpers";
+import {
+    defineModels,
+    getService,
+    onRpc,
+    patchWithCleanup,
+} from "@web/../tests/web_test_helpers";
 import {expect, test} from "@odoo/hoot";
 import {advanceTime} from "@odoo/hoot-mock";
-import {TEST_RING_MS, TestLeg} from "@voip_conference/adhoc_conference/test_leg.esm";
+import {TEST_RING_MS, TestLeg} from "@voip_conference/call_conference/test_leg.esm";
 import {session} from "@web/session";
 import {voipModels} from "@voip_oca/../tests/voip_test_helpers.esm";
 
@@ -189,10 +194,11 @@ test("call view: leave hands the two others a direct call", async () => {
 
 test("call view: leave refused, the host is told why and stays", async () => {
     mockServer();
-    const agent = await inCallWithA();
+    await inCallWithA();
+    const callConference = getService("voip_conference.call_conference");
     await add(B, "conference");
     await advanceTime(TEST_RING_MS);
-    const [first] = agent.adhocConference.legs;
+    const [first] = callConference.conference.legs;
     first.driver.transferTo = async () => ({ok: false, reason: "603 Declined"});
     await click(".o_voip_adhoc_leave");
     await contains(".o_voip_adhoc_error", {
@@ -205,20 +211,21 @@ test("call view: leave refused, the host is told why and stays", async () => {
 test("call view: a held call stays held, the new party gets a two-way call", async () => {
     mockServer();
     const agent = await inCallWithA();
+    const callConference = getService("voip_conference.call_conference");
     agent.isHolded = true; // the host paused A (voip_oca's Pause)
     await add(B, "conference");
     await contains(`${party(A)}[data-state='held']`);
     await advanceTime(TEST_RING_MS);
     await contains(`${party(B)}[data-state='connected']`);
-    const plan = agent.adhocConference.mixPlan();
-    const [a, b] = agent.adhocConference.legs;
+    const plan = callConference.conference.mixPlan();
+    const [a, b] = callConference.conference.legs;
     expect(plan).toEqual({host: [b.id], legs: {[a.id]: [], [b.id]: ["host"]}});
     expect.verifySteps([]);
 });
 
 test("call view: no more parties than the PBX allows, and the keypad target", async () => {
     mockServer({maxParties: 2});
-    const agent = await inCallWithA();
+    await inCallWithA();
     await add(B, "conference");
     await contains(".o_voip_adhoc_add", {count: 0}); // full: nothing to add
     await contains(`${party(B)}.active`);
@@ -226,7 +233,7 @@ test("call view: no more parties than the PBX allows, and the keypad target", as
     await contains(`${party(A)}.active`);
     await click(".o_voip_softphone_footer button[title='Open Numpad']");
     await contains(".o_voip_adhoc_keypad_target", {text: `Keypad tones to: ${A}`});
-    expect(agent.sendKey("5")).toBe("test");
+    expect(getService("voip_conference.join").sendKey("5")).toBe("test");
     expect.verifySteps([]);
 });
 
@@ -241,14 +248,15 @@ test("call view: an empty number is refused with a message, nothing dialled", as
 
 test("call view: two parties added in a row both join the one conference", async () => {
     mockServer();
-    const agent = await inCallWithA();
+    await inCallWithA();
+    const callConference = getService("voip_conference.call_conference");
     await Promise.all([
-        agent.adhocAdd({number: B}, "single"),
-        agent.adhocAdd({number: C}, "single"),
+        callConference.add({number: B}, "single"),
+        callConference.add({number: C}, "single"),
     ]);
     await contains(".o_voip_adhoc_party", {count: 3});
     // Both in the one conference; which of the two came first does not matter.
-    expect(agent.adhocConference.legs.map((leg) => leg.number).sort()).toEqual(
+    expect(callConference.conference.legs.map((leg) => leg.number).sort()).toEqual(
         [A, B, C].sort()
     );
     expect.verifySteps([]);

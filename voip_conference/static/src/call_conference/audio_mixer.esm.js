@@ -2,7 +2,7 @@
 
 /**
  * The conference's audio, mixed in the browser with Web Audio, following a
- * plan from `AdhocConference.mixPlan()`:
+ * plan from `CallConference.mixPlan()`:
  * - each leg's outgoing audio (what is sent on its RTP sender) is the sum of
  *   the host's microphone and of every other active leg's remote audio,
  *   never its own;

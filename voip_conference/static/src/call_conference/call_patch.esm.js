@@ -1,7 +1,7 @@
 /* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
 import {
-    AdhocConferenceParties,
-    AdhocConferencePanel,
+    CallConferenceParties,
+    CallConferencePanel,
     confirmEndAll,
 } from "./conference_panel.esm";
 import {Call} from "@voip_oca/components/call/call.esm";
@@ -9,7 +9,7 @@ import {patch} from "@web/core/utils/patch";
 import {useService} from "@web/core/utils/hooks";
 import {useState} from "@odoo/owl";
 
-Call.components = {...Call.components, AdhocConferenceParties, AdhocConferencePanel};
+Call.components = {...Call.components, CallConferenceParties, CallConferencePanel};
 
 /**
  * The call view hosts conferences: the panel once the call is answered (at
@@ -23,13 +23,14 @@ patch(Call.prototype, {
     setup() {
         super.setup();
         this.dialog = useService("dialog");
-        this.adhoc = useState(this.agent.adhocState);
+        this.callConference = useService("voip_conference.call_conference");
+        this.adhoc = useState(this.callConference.state);
     },
-    get inAdhocConference() {
-        return this.adhoc.revision >= 0 && this.agent.inAdhocConference;
+    get inCallConference() {
+        return this.adhoc.revision >= 0 && this.callConference.isOn;
     },
-    get showAdhocPanel() {
-        if (this.inAdhocConference) {
+    get showCallConferencePanel() {
+        if (this.inCallConference) {
             return true;
         }
         const call = this.voip.call;
@@ -39,12 +40,12 @@ patch(Call.prototype, {
         return call.state === "ongoing" || this.voip.mode !== "prod";
     },
     get keypadTarget() {
-        const leg = this.inAdhocConference && this.agent.adhocConference.selectedLeg;
+        const leg = this.inCallConference && this.callConference.conference.selectedLeg;
         return leg ? leg.name || leg.number : "";
     },
     onHangup() {
-        if (this.inAdhocConference) {
-            confirmEndAll(this.dialog, this.agent);
+        if (this.inCallConference) {
+            confirmEndAll(this.dialog, this.callConference);
             return;
         }
         return super.onHangup(...arguments);
