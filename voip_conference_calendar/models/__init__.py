@@ -5,3 +5,4 @@ from . import voip_conference
 from . import mail_template
 from . import voip_incoming_number
 from . import calendar_event_call_in
+from . import calendar_conference_scheduler

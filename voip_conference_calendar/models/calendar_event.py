@@ -17,10 +17,6 @@ _logger = logging.getLogger(__name__)
 
 MANAGER_GROUP = "voip_conference.voip_conference_group_manager"
 USER_GROUP = "voip_conference.voip_conference_group_user"
-# How long before the start the internal attendees are reminded (minutes);
-# overridable with the system parameter of the same name.
-REMINDER_MINUTES_PARAM = "voip_conference_calendar.reminder_minutes"
-REMINDER_MINUTES = 5
 # A participation counts for an event when it overlaps the event widened by
 # this margin: people join early and stay late.
 ATTENDANCE_MARGIN = timedelta(minutes=15)
@@ -799,49 +795,9 @@ class CalendarEvent(models.Model):
         return room.with_user(self.env.ref("base.user_root")).get_join_sequence()
 
     # ------------------------------------------------------------------
-    # At the start: reminders and call-ins; afterwards: attendance
+    # At the start: reminders and call-ins; afterwards: attendance (run by
+    # calendar.conference.scheduler)
     # ------------------------------------------------------------------
-
-    @api.model
-    def _cron_conference_start(self):
-        """Remind internal attendees, then have the PBX call external
-        attendees in, for events about to start or starting."""
-        self._conference_send_reminders()
-        self._conference_call_in_due()
-
-    @api.model
-    def _conference_claim(self, events, flag):
-        """Lock ``events`` and keep those whose ``flag`` is still unset.
-
-        Two workers running at once each lock what the other has not; a row
-        the other already handled (committed) reads as done after the lock.
-        """
-        locked = events.try_lock_for_update()
-        locked.invalidate_recordset([flag])
-        todo = locked.filtered(lambda e: not e[flag])
-        todo.write({flag: True})
-        todo.flush_recordset([flag])
-        return todo
-
-    @api.model
-    def _conference_send_reminders(self):
-        now = fields.Datetime.now()
-        minutes = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(REMINDER_MINUTES_PARAM, REMINDER_MINUTES)
-        )
-        events = self.sudo().search(
-            [
-                ("conference_id", "!=", False),
-                ("conference_reminder_sent", "=", False),
-                ("start", "<=", now + timedelta(minutes=minutes)),
-                ("stop", ">", now),
-                ("allday", "=", False),
-            ]
-        )
-        for event in self._conference_claim(events, "conference_reminder_sent"):
-            event._conference_notify_internal_attendees()
 
     def _conference_notify_internal_attendees(self):
         """A notification with Join for every internal attendee."""
@@ -864,23 +820,6 @@ class CalendarEvent(models.Model):
                     ),
                 },
             )
-
-    @api.model
-    def _conference_call_in_due(self):
-        now = fields.Datetime.now()
-        events = self.sudo().search(
-            [
-                ("conference_id", "!=", False),
-                ("conference_call_in", "=", True),
-                ("conference_call_in_done", "=", False),
-                ("start", "<=", now),
-                ("stop", ">", now),
-                # No start time, no moment to call anyone (see USAGE).
-                ("allday", "=", False),
-            ]
-        )
-        for event in self._conference_claim(events, "conference_call_in_done"):
-            event._conference_call_in()
 
     def _conference_call_in_targets(self):
         """``[(partner, E.164 or "", line)]``, one per attendee: who the PBX
@@ -990,21 +929,6 @@ class CalendarEvent(models.Model):
             name=partner.display_name,
             number=number,
         )
-
-    @api.model
-    def _cron_conference_attendance(self):
-        """Post the attendance of the conferences that ended."""
-        now = fields.Datetime.now()
-        events = self.sudo().search(
-            [
-                ("conference_id", "!=", False),
-                ("conference_attendance_posted", "=", False),
-                ("stop", "<=", now - ATTENDANCE_MARGIN),
-                ("stop", ">", now - timedelta(days=7)),
-            ]
-        )
-        for event in self._conference_claim(events, "conference_attendance_posted"):
-            event._conference_post_attendance()
 
     def _conference_participations(self):
         """The room's participations overlapping the event (with margins)."""

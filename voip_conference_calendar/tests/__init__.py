@@ -4,6 +4,7 @@ from . import test_dialin_ics
 from . import test_booking
 from . import test_call_in
 from . import test_attendance
+from . import test_scheduler
 from . import test_rights
 from . import test_rights_probe
 from . import test_rights_preview

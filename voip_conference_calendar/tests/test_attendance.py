@@ -63,13 +63,13 @@ class TestCalendarConferenceAttendance(CalendarConferenceCase):
         # The day before, and the next meeting in the room: not this one.
         self._participation(h(-16), h(-15), name="Yesterday")
         self._participation(h(10), h(11), name="Later")
-        Event = self.env["calendar.event"]
+        Scheduler = self.env["calendar.conference.scheduler"]
         with freeze_time(MONDAY + h(9, 5)):
-            Event._cron_conference_attendance()  # too early: people stay late
+            Scheduler._cron_conference_attendance()  # too early: people stay late
         self.assertFalse(event.conference_attendance_posted)
         with freeze_time(MONDAY + h(9, 20)):
-            Event._cron_conference_attendance()
-            Event._cron_conference_attendance()
+            Scheduler._cron_conference_attendance()
+            Scheduler._cron_conference_attendance()
         self.assertTrue(event.conference_attendance_posted)
         [message] = event.message_ids.filtered(
             lambda m: "Attendance in the conference room" in str(m.body)
@@ -127,8 +127,8 @@ class TestCalendarConferenceAttendance(CalendarConferenceCase):
         )
         Bus = self.env["bus.bus"]
         before = Bus.search([]).ids
-        self.env["calendar.event"]._cron_conference_start()
-        self.env["calendar.event"]._cron_conference_start()
+        self.env["calendar.conference.scheduler"]._cron_conference_start()
+        self.env["calendar.conference.scheduler"]._cron_conference_start()
         self.env.cr.precommit.run()
         sent = Bus.search([("id", "not in", before)]).filtered(
             lambda b: "voip_conference_calendar/reminder" in b.message
