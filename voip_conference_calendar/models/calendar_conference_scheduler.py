@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from .calendar_event import ATTENDANCE_MARGIN
+from .attendance.calendar_event import ATTENDANCE_MARGIN
 
 # How long before the start the internal attendees are reminded (minutes);
 # overridable with the system parameter of the same name.
