@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+# A feature folder extends the model, as mail's models/discuss/ does:
+# pylint: disable=consider-merging-classes-inherited
 """Call-in: at the start, the PBX calls the external attendees into the
 room, once per attendee and meeting (run by calendar.conference.scheduler);
 each attendee gets a line in the event's log."""
@@ -23,7 +25,7 @@ class CalendarEvent(models.Model):
 
     def _conference_check_write(self, vals):
         """Switching call-in on takes the rights of putting the room on."""
-        super()._conference_check_write(vals)
+        result = super()._conference_check_write(vals)
         if vals.get("conference_call_in"):
             # The PBX will call people: the rights of putting the room on.
             switched = self.filtered(lambda e: not e.conference_call_in)
@@ -34,6 +36,7 @@ class CalendarEvent(models.Model):
                 ],
                 what="call_in",
             )
+        return result
 
     def _conference_call_in_targets(self):
         """``[(partner, E.164 or "", line)]``, one per attendee: who the PBX

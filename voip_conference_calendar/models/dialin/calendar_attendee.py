@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+# A feature folder extends the model, as mail's models/discuss/ does:
+# pylint: disable=consider-merging-classes-inherited
 """The dial-in in each attendee's invitation: in their language, for their
 country, with their own .ics."""
 

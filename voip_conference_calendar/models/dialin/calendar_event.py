@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+# A feature folder extends the model, as mail's models/discuss/ does:
+# pylint: disable=consider-merging-classes-inherited
 """The dial-in of an event's room: what a reader or an invitee is given
 (values, the HTML section, its text), the .ics of each invitation, and the
 update mail when the dial-in changes."""
