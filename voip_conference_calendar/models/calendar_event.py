@@ -13,6 +13,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import format_date, format_datetime, format_time
 
 MANAGER_GROUP = "voip_conference.voip_conference_group_manager"
 USER_GROUP = "voip_conference.voip_conference_group_user"
@@ -211,11 +212,35 @@ class CalendarEvent(models.Model):
             stop.astimezone(pytz.utc).replace(tzinfo=None),
         )
 
-    def _conference_when(self):
-        """The event's start in the reader's time zone, for messages."""
-        tz = pytz.timezone(self.env.user.tz or self.event_tz or "UTC")
-        start = pytz.utc.localize(self.start).astimezone(tz)
-        return start.strftime("%Y-%m-%d %H:%M")
+    def _conference_reader_tz(self):
+        """The time zone the reader reads the event in: theirs, else the
+        event's."""
+        return self.env.user.tz or self.event_tz or "UTC"
+
+    def _conference_when(self, value=None, tz=None):
+        """``value`` (naive UTC; default: the event's start) as calendar's own
+        mails write a moment: the short date and time of the environment's
+        language, in ``tz`` (default: the reader's time zone). The start of
+        an all-day event is its date."""
+        if value is None and self.allday:
+            return format_date(self.env, self.start_date)
+        return format_datetime(
+            self.env,
+            value or self.start,
+            tz=tz or self._conference_reader_tz(),
+            dt_format="short",
+        )
+
+    def _conference_when_soon(self):
+        """The start of an event about to begin: its time when it is today
+        for the reader, else its date and time (see _conference_when)."""
+        tz = self._conference_reader_tz()
+        zone = pytz.timezone(tz)
+        start = pytz.utc.localize(self.start).astimezone(zone)
+        today = pytz.utc.localize(fields.Datetime.now()).astimezone(zone).date()
+        if self.allday or start.date() != today:
+            return self._conference_when()
+        return format_time(self.env, self.start, tz=tz, time_format="short")
 
     # ------------------------------------------------------------------
     # Openers

@@ -7,8 +7,6 @@ calendar.conference.scheduler, or now by the organiser)."""
 
 from datetime import timedelta
 
-import pytz
-
 from odoo import fields, models
 from odoo.exceptions import AccessError
 
@@ -46,38 +44,48 @@ class CalendarEvent(models.Model):
         )
 
     def _conference_post_attendance(self):
-        """Post who joined and left the room, and when, on the event."""
+        """Post who joined and left the room, and when, on the event: in the
+        organiser's language and time zone (the log is posted once, for all
+        its readers)."""
         self.ensure_one()
-        participations = self._conference_participations()
-        body = self.env["ir.qweb"]._render(
+        event = self.with_context(lang=self.user_id.lang or self.env.lang)
+        body = event.env["ir.qweb"]._render(
             "voip_conference_calendar.calendar_event_attendance",
             {
-                "event": self,
-                "room": self.conference_id.sudo().display_name,
+                "event": event,
+                "room": event.conference_id.sudo().display_name,
                 "rows": [
-                    {
-                        "name": p.partner_id.display_name
-                        or p.user_id.display_name
-                        or p.name
-                        or p.number_display,
-                        "number": p.number_display,
-                        "joined": self._conference_format_time(p.joined_at),
-                        "left": self._conference_format_time(p.left_at),
-                        "reason": dict(
-                            p._fields["leave_reason"]._description_selection(self.env)
-                        ).get(p.leave_reason, ""),
-                    }
-                    for p in participations
+                    event._conference_attendance_row(p)
+                    for p in event._conference_participations()
                 ],
             },
         )
         self.sudo().message_post(body=body)
 
+    def _conference_attendance_row(self, participation):
+        """One line of the attendance: who, from which number, when they
+        joined and left, and why they left."""
+        p = participation
+        reasons = dict(p._fields["leave_reason"]._description_selection(self.env))
+        return {
+            "name": p.partner_id.display_name
+            or p.user_id.display_name
+            or p.name
+            or p.number_display,
+            "number": p.number_display,
+            "joined": self._conference_format_time(p.joined_at),
+            "left": self._conference_format_time(p.left_at),
+            "reason": reasons.get(p.leave_reason, ""),
+        }
+
     def _conference_format_time(self, value):
+        """``value`` (naive UTC) in the event's time zone (else the
+        organiser's), as the environment's language writes it."""
         if not value:
             return ""
-        tz = pytz.timezone(self.event_tz or self.user_id.tz or "UTC")
-        return pytz.utc.localize(value).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        return self._conference_when(
+            value, tz=self.event_tz or self.user_id.tz or "UTC"
+        )
 
     def action_conference_post_attendance(self):
         """Post the attendance now (managers, or the organiser)."""

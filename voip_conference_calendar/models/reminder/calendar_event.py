@@ -28,7 +28,7 @@ class CalendarEvent(models.Model):
                     "message": event.env._(
                         "%(event)s starts at %(when)s in room %(room)s.",
                         event=self.name,
-                        when=event._conference_when(),
+                        when=event._conference_when_soon(),
                         room=self.conference_id.sudo().display_name,
                     ),
                 },
