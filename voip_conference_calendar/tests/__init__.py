@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import test_dialin
 from . import test_dialin_ics
+from . import test_dialin_icaljs
 from . import test_booking
 from . import test_call_in
 from . import test_attendance

@@ -30,7 +30,10 @@ class CalendarAttendee(models.Model):
         """Send each attendee's invitation with their own .ics: the dial-in
         in their language and for their country (Odoo builds one .ics per
         event, in the sender's language)."""
-        with_room = self.filtered(lambda a: a.event_id.conference_id)
+        # A meeting that lost its room: its .ics keeps the UID of the ones
+        # sent with the room, so that it replaces them.
+        removed = self.env.context.get("voip_conference_calendar_room_removed")
+        with_room = self.filtered(lambda a: a.event_id.conference_id or removed)
         result = super(CalendarAttendee, self - with_room)._notify_attendees(
             mail_template, notify_author=notify_author, force_send=force_send
         )

@@ -2,13 +2,10 @@
 # A feature folder extends the model, as mail's models/discuss/ does:
 # pylint: disable=consider-merging-classes-inherited
 """The dial-in of an event's room: what a reader or an invitee is given
-(values, the HTML section, its text), the .ics of each invitation, and the
-update mail when the dial-in changes."""
-
-from datetime import datetime, time, timedelta
+(values, the HTML section, its text), and the update mail when the dial-in
+changes or the room is taken off the meeting (the .ics: calendar_event_ics)."""
 
 import phonenumbers
-import pytz
 from lxml import html
 
 from odoo import api, fields, models
@@ -59,23 +56,27 @@ class CalendarEvent(models.Model):
 
     def _conference_room_changed(self, rooms_before, vals):
         """The attendees of a meeting whose room changed get the new dial-in
-        (unless Odoo's date change mail, which carries it, goes out)."""
+        (unless Odoo's date change mail, which carries it, goes out); those
+        of a meeting that lost its room are told it has none any more."""
         if self.env.context.get("is_calendar_event_new"):
             return
+        removed = self.filtered(lambda e: rooms_before[e] and not e.conference_id)
         start = fields.Datetime.to_datetime(vals.get("start"))
-        if start and start >= fields.Datetime.now():
-            return
-        changed = self.filtered(
-            lambda e: e.conference_id and e.conference_id != rooms_before[e]
-        )
-        if changed:
-            self._conference_dial_in_changed(events=changed)
+        changed = self.browse()
+        if not (start and start >= fields.Datetime.now()):
+            changed = self.filtered(
+                lambda e: e.conference_id and e.conference_id != rooms_before[e]
+            )
+        if changed or removed:
+            self._conference_dial_in_changed(events=changed, removed=removed)
 
     @api.model
-    def _conference_dial_in_changed(self, events=None, rooms=None):
+    def _conference_dial_in_changed(self, events=None, rooms=None, removed=None):
         """Tell the attendees of ``events`` and of the coming meetings of
-        ``rooms`` their new dial-in: once per meeting and transaction (a save
-        may change a room's code and numbers at once), when it commits."""
+        ``rooms`` their new dial-in, and those of ``removed`` that their
+        meeting has no room any more: once per meeting and transaction (a
+        save may change a room's code and numbers at once), when it
+        commits."""
         context = self.env.context
         if context.get("no_mail_to_attendees") or context.get(
             "skip_attendee_notification"
@@ -87,31 +88,48 @@ class CalendarEvent(models.Model):
             pending = precommit.data[DIAL_IN_CHANGED] = {
                 "events": set(),
                 "rooms": set(),
+                "removed": set(),
             }
             events_model = self.sudo()
             precommit.add(lambda: events_model._conference_send_dial_in(pending))
         pending["events"].update(events.ids if events else ())
         pending["rooms"].update(rooms.ids if rooms else ())
+        pending["removed"].update(removed.ids if removed else ())
 
     @api.model
     def _conference_send_dial_in(self, pending):
-        now = fields.Datetime.now()
         events = self.browse(pending["events"]).exists()
         if pending["rooms"]:
             events |= self.search([("conference_id", "in", list(pending["rooms"]))])
-        events = events.filtered(
-            lambda e: e.active and e.conference_id and e.stop > now
-        )
-        # A series: its next meeting only (its invitation names the series).
-        next_meetings = {}
-        for event in events.sorted("start"):
-            next_meetings.setdefault(event.recurrence_id or event, event)
         template = self.env.ref(
             "voip_conference_calendar.calendar_template_meeting_dial_in_changed",
             raise_if_not_found=False,
         )
-        for event in next_meetings.values():
+        for event in self._conference_next_meetings(events.filtered("conference_id")):
             event.attendee_ids._notify_attendees(template)
+        removed = self.browse(pending["removed"]).exists()
+        template = self.env.ref(
+            "voip_conference_calendar.calendar_template_meeting_dial_in_removed",
+            raise_if_not_found=False,
+        )
+        for event in self._conference_next_meetings(
+            removed.filtered(lambda e: not e.conference_id)
+        ):
+            event.attendee_ids.with_context(
+                voip_conference_calendar_room_removed=True
+            )._notify_attendees(template)
+
+    @api.model
+    def _conference_next_meetings(self, events):
+        """The active meetings of ``events`` still to come; of a series, its
+        next meeting only (its invitation names the series)."""
+        now = fields.Datetime.now()
+        next_meetings = {}
+        for event in events.filtered(lambda e: e.active and e.stop > now).sorted(
+            "start"
+        ):
+            next_meetings.setdefault(event.recurrence_id or event, event)
+        return list(next_meetings.values())
 
     # ------------------------------------------------------------------
     # What a reader of the event, or an invitee, is given
@@ -247,122 +265,6 @@ class CalendarEvent(models.Model):
                 extension=values["extension"],
             )
         return f"{self.location} / {phone}" if self.location else phone
-
-    # ------------------------------------------------------------------
-    # The .ics of each invitation
-    # ------------------------------------------------------------------
-
-    def _get_ics_file(self):
-        """Add the dial-in of the room to each invitation's .ics.
-
-        The .ics is written for the invitee given in the context
-        (``voip_conference_calendar_partner_id``, set per attendee when the
-        invitations are sent) in the context's language: see _conference_ics.
-        """
-        result = super()._get_ics_file()
-        partner = self.env["res.partner"].browse(
-            self.env.context.get("voip_conference_calendar_partner_id")
-        )
-        for event in self.filtered("conference_id"):
-            if event.id in result:
-                result[event.id] = event._conference_ics(result[event.id], partner)
-        return result
-
-    def _conference_ics(self, data, partner):
-        """``data`` (Odoo's .ics of this event, bytes) with its time as RFC
-        5545 says it, and the dial-in for ``partner``: description, location
-        and one RFC 7986 ``CONFERENCE`` property per number."""
-        import vobject  # noqa: PLC0415 (calendar's own optional import)
-
-        # The code goes to the invitee only when the invitee may have it.
-        with_code = bool(partner) and partner in self.sudo().partner_ids
-        values = self._conference_dial_in_values(partner, with_code=with_code)
-        cal = vobject.readOne(data.decode())
-        vevent = cal.vevent
-        self._conference_ics_when(vevent)
-        self._conference_ics_dial_in(vevent, values)
-        return cal.serialize().encode()
-
-    def _conference_ics_dial_in(self, vevent, values):
-        """Description, location and the ``CONFERENCE`` properties, whose
-        value is the one-tap ``tel:`` URI."""
-        text = self._conference_dial_in_text(values)
-        if "description" in vevent.contents:
-            vevent.description.value = f"{vevent.description.value}\n\n{text}"
-        else:
-            vevent.add("description").value = text
-        location = self._conference_location_text(values)
-        if "location" in vevent.contents:
-            vevent.location.value = location
-        else:
-            vevent.add("location").value = location
-        for number in values["numbers"]:
-            conference = vevent.add("conference")
-            conference.value = number["tel"]
-            conference.params["VALUE"] = ["URI"]
-            conference.params["FEATURE"] = ["PHONE"]
-            label = number["international"]
-            if number["label"]:
-                label = f"{label} ({number['label']})"
-            conference.params["LABEL"] = [label]
-            # A URI, not text: its commas (pauses) must not be escaped.
-            conference.behavior = None
-
-    def _conference_ics_when(self, vevent):
-        """When, as RFC 5545 says it (Odoo writes a series as its one
-        meeting in UTC with its ``rrule`` text split over two RRULE lines, and
-        an all-day event as 8:00 floating):
-
-        - a series is its first meeting and one RRULE, in the meeting's time
-          zone (TZID, and a VTIMEZONE that vobject adds), so that each
-          occurrence keeps its local time across DST changes;
-        - an all-day event is dates, DTEND the day after its last day;
-        - a meeting (or series) keeps one UID in all its invitations, so that
-          an update replaces it in the attendee's calendar.
-        """
-        self.ensure_one()
-        recurrence = self.recurrence_id
-        first = recurrence.calendar_event_ids.sorted("start")[:1] or self
-        tz = pytz.timezone(
-            recurrence.event_tz or self.event_tz or self.user_id.tz or "UTC"
-        )
-        for name in ("dtstart", "dtend", "rrule", "uid"):
-            vevent.contents.pop(name, None)
-        if first.allday:
-            start = first.start_date
-            end = first.stop_date + timedelta(days=1)
-        else:
-            start = pytz.utc.localize(first.start).astimezone(tz)
-            end = pytz.utc.localize(first.stop).astimezone(tz)
-        vevent.add("dtstart").value = start
-        vevent.add("dtend").value = end
-        if recurrence:
-            vevent.add("rrule").value = first._conference_ics_rrule(start, tz)
-        record = recurrence or self
-        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
-        vevent.add("uid").value = f"{record._name}-{record.id}-{uuid}@odoo"
-
-    def _conference_ics_rrule(self, start, tz):
-        """The RRULE value of this meeting's series from ``start`` (a date,
-        or a datetime in ``tz``): Odoo's rule, with UNTIL as RFC 5545 wants
-        it (a date for all-day series, else in UTC)."""
-        local = start if self.allday else start.replace(tzinfo=None)
-        if self.allday:
-            local = datetime.combine(start, time())
-        rule = self.recurrence_id._get_rrule(dtstart=local)
-        [line] = [li for li in str(rule).splitlines() if li.startswith("RRULE:")]
-        parts = []
-        for part in line.removeprefix("RRULE:").split(";"):
-            key, _sep, value = part.partition("=")
-            if key == "UNTIL":
-                until = datetime.strptime(value, "%Y%m%dT%H%M%S")
-                value = (
-                    f"{until:%Y%m%d}"
-                    if self.allday
-                    else f"{tz.localize(until).astimezone(pytz.utc):%Y%m%dT%H%M%SZ}"
-                )
-            parts.append(f"{key}={value}")
-        return ";".join(parts)
 
     def message_notify(self, **kwargs):
         """An invitation's .ics holds the access code: it stays readable
