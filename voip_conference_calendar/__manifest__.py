@@ -3,7 +3,7 @@
     "name": "VoIP Conference Rooms in the Calendar",
     "summary": "Calendar events with a conference room: dial-in in the "
     "invitation and the .ics, bookings, Join, call-in and attendance",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "author": "voip_conference developers",
     "website": "https://github.com/OCA/connector-telephony",
     "license": "AGPL-3",

@@ -27,8 +27,10 @@ MONDAY = coming_monday(1, 8)
 
 
 def minutes(when):
-    """``when`` as messages show it, to the minute: ``2027-01-11 09:30``."""
-    return when.strftime("%Y-%m-%d %H:%M")
+    """``when`` as messages show it to an English (US) reader, to the minute,
+    as Odoo's own mails do (the language's date and short time):
+    ``01/11/2027 09:30 AM``."""
+    return when.strftime("%m/%d/%Y %I:%M %p")
 
 
 class CalendarConferenceCase(TransactionCase):

@@ -180,3 +180,98 @@ class TestCalendarConferenceIcs(CalendarConferenceCase):
         self.assertEqual(
             vevent["UID"], self._calendar(event)[0].walk("VEVENT")[0]["UID"]
         )
+
+    def _vevents(self, cal):
+        """The series' VEVENT and its moved occurrences, by RECURRENCE-ID."""
+        vevents = cal.walk("VEVENT")
+        [series] = [v for v in vevents if "RECURRENCE-ID" not in v]
+        return series, [v for v in vevents if "RECURRENCE-ID" in v]
+
+    def test_series_with_deleted_detached_and_moved_occurrences(self):
+        """Six Mondays at 9:00 from Brussels across the DST change: the 2nd
+        deleted (as calendar's "Delete this event" archives it), the 3rd
+        detached from the series, the 4th moved alone to Tuesday 10:00, the
+        5th unlinked. The .ics says the same: an EXDATE for each of the 2nd,
+        3rd and 5th, the 4th under the RECURRENCE-ID of its Monday."""
+        tz = "Europe/Brussels"
+        zone = pytz.timezone(tz)
+        first = coming_monday(3, 15)
+        series = self._series(tz, first, count=6, end_type="count")
+        occurrences = series.recurrence_id.calendar_event_ids.sorted("start")
+        self.assertEqual(len(occurrences), 6)
+        deleted, detached, moved, unlinked = occurrences[1:5]
+        deleted.action_mass_archive("self_only")
+        series.recurrence_id._detach_events(detached)
+        monday = first + timedelta(weeks=3)
+        new_start = local_to_utc(tz, monday.replace(hour=10) + timedelta(days=1))
+        moved.write(
+            {
+                "start": new_start,
+                "stop": new_start + timedelta(hours=1),
+                "recurrence_update": "self_only",
+            }
+        )
+        self.assertFalse(moved.follow_recurrence)
+        self.assertEqual(
+            moved.conference_recurrence_start, local_to_utc(tz, monday.replace(hour=9))
+        )
+        unlinked.unlink()
+        for occurrence in (occurrences[0], moved):
+            cal, lines = self._calendar(occurrence)
+            vevent, [exception] = self._vevents(cal)
+            self.assertEqual(len([li for li in lines if li.startswith("RRULE")]), 1)
+            nine = [first.replace(hour=9) + timedelta(weeks=w) for w in (1, 2, 4)]
+            self.assertEqual(
+                [d.dt for exdate in [vevent["EXDATE"]] for d in exdate.dts],
+                [zone.localize(when) for when in nine],
+            )
+            self.assertEqual(exception["UID"], vevent["UID"])
+            self.assertEqual(
+                exception["RECURRENCE-ID"].dt, zone.localize(monday.replace(hour=9))
+            )
+            occurrences_read = recurring_ical_events.of(cal).between(
+                first, first + timedelta(weeks=10)
+            )
+            expected = [
+                first.replace(hour=9),
+                monday.replace(hour=10) + timedelta(days=1),
+                first.replace(hour=9) + timedelta(weeks=5),
+            ]
+            self.assertEqual(
+                [o["DTSTART"].dt for o in occurrences_read],
+                [zone.localize(when) for when in expected],
+            )
+            # The moved one keeps the dial-in of the series.
+            self.assertEqual(
+                [str(c) for c in exception.get("CONFERENCE", [])],
+                [str(c) for c in vevent["CONFERENCE"]],
+            )
+
+    def test_all_day_series_with_a_deleted_day(self):
+        first = coming_monday(3, 1).date()
+        series = self._event(
+            allday=True,
+            start=datetime.combine(first, time(8)),
+            stop=datetime.combine(first, time(18)),
+            recurrency=True,
+            rrule_type="weekly",
+            mon=True,
+            interval=1,
+            count=3,
+            end_type="count",
+            event_tz="Europe/Brussels",
+        )
+        occurrences = series.recurrence_id.calendar_event_ids.sorted("start")
+        occurrences[1].action_mass_archive("self_only")
+        cal, lines = self._calendar(occurrences[0])
+        second = first + timedelta(weeks=1)
+        self.assertIn(f"EXDATE;VALUE=DATE:{second:%Y%m%d}", lines)
+        self.assertEqual(
+            [
+                o["DTSTART"].dt
+                for o in recurring_ical_events.of(cal).between(
+                    first, first + timedelta(weeks=5)
+                )
+            ],
+            [first, first + timedelta(weeks=2)],
+        )

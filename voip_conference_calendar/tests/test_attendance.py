@@ -9,6 +9,7 @@ from freezegun import freeze_time
 from lxml import html
 
 from odoo import Command, fields
+from odoo.tests import new_test_user
 
 from .common import MONDAY, CalendarConferenceCase, minutes
 
@@ -63,13 +64,13 @@ class TestCalendarConferenceAttendance(CalendarConferenceCase):
         # The day before, and the next meeting in the room: not this one.
         self._participation(h(-16), h(-15), name="Yesterday")
         self._participation(h(10), h(11), name="Later")
-        Event = self.env["calendar.event"]
+        Scheduler = self.env["calendar.conference.scheduler"]
         with freeze_time(MONDAY + h(9, 5)):
-            Event._cron_conference_attendance()  # too early: people stay late
+            Scheduler._cron_conference_attendance()  # too early: people stay late
         self.assertFalse(event.conference_attendance_posted)
         with freeze_time(MONDAY + h(9, 20)):
-            Event._cron_conference_attendance()
-            Event._cron_conference_attendance()
+            Scheduler._cron_conference_attendance()
+            Scheduler._cron_conference_attendance()
         self.assertTrue(event.conference_attendance_posted)
         [message] = event.message_ids.filtered(
             lambda m: "Attendance in the conference room" in str(m.body)
@@ -127,8 +128,8 @@ class TestCalendarConferenceAttendance(CalendarConferenceCase):
         )
         Bus = self.env["bus.bus"]
         before = Bus.search([]).ids
-        self.env["calendar.event"]._cron_conference_start()
-        self.env["calendar.event"]._cron_conference_start()
+        self.env["calendar.conference.scheduler"]._cron_conference_start()
+        self.env["calendar.conference.scheduler"]._cron_conference_start()
         self.env.cr.precommit.run()
         sent = Bus.search([("id", "not in", before)]).filtered(
             lambda b: "voip_conference_calendar/reminder" in b.message
@@ -141,3 +142,65 @@ class TestCalendarConferenceAttendance(CalendarConferenceCase):
         self.assertTrue(soon.conference_reminder_sent)
         self.assertFalse(later.conference_reminder_sent)
         self.assertIn("Board meeting starts at", payloads[0]["message"])
+
+    def test_dates_in_the_readers_language_and_time_zone(self):
+        """Issue 26: a French reminder read "commence à 2026-12-07 20:30".
+        Each reader gets the time as their language writes it, in their time
+        zone, as calendar's own mails do; the attendance is posted in the
+        organiser's language and the event's time zone."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["voip_conference", "voip_conference_calendar"], ["fr_FR"], overwrite=True
+        )
+        readers = {
+            "fr": new_test_user(
+                self.env, login="vcc_fr", lang="fr_FR", tz="Europe/Paris"
+            ),
+            "en": new_test_user(
+                self.env, login="vcc_us", lang="en_US", tz="America/New_York"
+            ),
+        }
+        # 19:30 UTC in January: 20:30 in Paris, 14:30 in New York.
+        start = MONDAY.replace(hour=19, minute=30)
+        event = self._event(
+            start=start,
+            partner_ids=[Command.link(u.partner_id.id) for u in readers.values()],
+        )
+        Bus = self.env["bus.bus"]
+        before = Bus.search([]).ids
+        with freeze_time(start - timedelta(minutes=3)):
+            self.env["calendar.conference.scheduler"]._cron_conference_start()
+        self.env.cr.precommit.run()
+        sent = Bus.search([("id", "not in", before)]).filtered(
+            lambda b: "voip_conference_calendar/reminder" in b.message
+        )
+        messages = {
+            json.loads(b.channel)[2]: json.loads(b.message)["payload"]["message"]
+            for b in sent
+        }
+        self.assertEqual(
+            messages[readers["fr"].partner_id.id],
+            "Board meeting commence à 20:30 dans la salle Board (8101).",
+        )
+        self.assertEqual(
+            messages[readers["en"].partner_id.id],
+            "Board meeting starts at 02:30 PM in room Board (8101).",
+        )
+        # The organiser (Brussels) reads French: the attendance in French.
+        self.manager.lang = "fr_FR"
+        self._participation(
+            timedelta(hours=19, minutes=25),
+            timedelta(hours=20, minutes=40),
+            number="+3225550177",
+            leave_reason="hangup",
+        )
+        event.with_user(self.manager).action_conference_post_attendance()
+        [row] = self._rows(event.message_ids[0])
+        self.assertEqual(
+            row[2:],
+            [
+                f"{MONDAY.replace(hour=20, minute=25):%d/%m/%Y %H:%M}",
+                f"{MONDAY.replace(hour=21, minute=40):%d/%m/%Y %H:%M}",
+                "A raccroché",
+            ],
+        )

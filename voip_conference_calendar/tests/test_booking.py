@@ -137,3 +137,42 @@ class TestCalendarConferenceBookings(CalendarConferenceCase):
         bookings = self.env["calendar.event"].search(action["domain"])
         self.assertEqual(len(bookings), 2)
         self.assertEqual(bookings.mapped("conference_conflict"), [True, True])
+
+    def test_conflict_in_the_readers_language_and_time_zone(self):
+        """A French conference user in Paris reads the colliding booking's
+        start as French dates are written, in Paris's time; an all-day
+        booking is its date."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["voip_conference_calendar"], ["fr_FR"], overwrite=True
+        )
+        reader = new_test_user(
+            self.env,
+            login="vcc_booking_fr",
+            groups=USER_GROUPS,
+            lang="fr_FR",
+            tz="Europe/Paris",
+        )
+        self._local_event("Europe/Brussels", 9)
+        london = self._local_event("Europe/London", 8, 30)
+        self.assertIn(
+            "Board (8101) est déjà réservée le "
+            f"{MONDAY.replace(hour=9, minute=30):%d/%m/%Y %H:%M} par Board meeting.",
+            london.with_user(reader)
+            .with_context(lang="fr_FR")
+            .conference_conflict_message,
+        )
+        day = self._event(
+            start=MONDAY + timedelta(days=1, hours=8),
+            hours=10,
+            allday=True,
+            event_tz="Europe/Brussels",
+        )
+        self._event(start=MONDAY + timedelta(days=1, hours=12), name="Lunch")
+        self.assertIn(
+            "Board (8101) est déjà réservée le "
+            f"{MONDAY + timedelta(days=1):%d/%m/%Y} par Lunch.",
+            day.with_user(reader)
+            .with_context(lang="fr_FR")
+            .conference_conflict_message,
+        )

@@ -105,7 +105,7 @@ class TestCalendarConferenceCallIn(LoopbackPbxMixin, CalendarConferenceCase):
         event.attendee_ids.filtered(
             lambda a: a.partner_id == declined
         ).state = "declined"
-        self.env["calendar.event"]._cron_conference_start()
+        self.env["calendar.conference.scheduler"]._cron_conference_start()
         invited = sorted(
             p.number for p in self.server.pbx.list_participants(room.remote_id)
         )
@@ -125,7 +125,7 @@ class TestCalendarConferenceCallIn(LoopbackPbxMixin, CalendarConferenceCase):
         ):
             self.assertIn(line, log.body)
         # Once only.
-        self.env["calendar.event"]._cron_conference_start()
+        self.env["calendar.conference.scheduler"]._cron_conference_start()
         self.assertEqual(len(self.server.pbx.list_participants(room.remote_id)), 2)
 
     def test_a_call_in_run_attempted_again_rings_each_attendee_once(self):
@@ -135,11 +135,11 @@ class TestCalendarConferenceCallIn(LoopbackPbxMixin, CalendarConferenceCase):
         _pbx, room = self._provision(self.env)
         event = self._started_event(self.env, room, self.guests["fr"])
         with self.assertRaises(RuntimeError), self.env.cr.savepoint():
-            self.env["calendar.event"]._cron_conference_start()
+            self.env["calendar.conference.scheduler"]._cron_conference_start()
             raise RuntimeError("could not serialize access")
         self.env.invalidate_all()
         self.assertFalse(event.conference_call_in_done)
-        self.env["calendar.event"]._cron_conference_start()
+        self.env["calendar.conference.scheduler"]._cron_conference_start()
         invites = [r for r in self.server.requests if r[1].endswith("/invite")]
         # Asked again with the same key, or not asked again: rung once.
         self.assertIn(len(invites), (1, 2))
@@ -160,7 +160,7 @@ class TestCalendarConferenceCallIn(LoopbackPbxMixin, CalendarConferenceCase):
         )
         for hour in (0, 8, 12, 23):
             with freeze_time(datetime.combine(day, time(hour, 30))):
-                self.env["calendar.event"]._cron_conference_start()
+                self.env["calendar.conference.scheduler"]._cron_conference_start()
         self.assertFalse(self.server.pbx.list_participants(room.remote_id))
         self.assertFalse(event.conference_call_in_done)
 
@@ -170,7 +170,7 @@ class TestCalendarConferenceCallIn(LoopbackPbxMixin, CalendarConferenceCase):
             conference_call_in=True,
             partner_ids=[Command.link(self.guests["fr"].id)],
         )
-        self.env["calendar.event"]._cron_conference_start()
+        self.env["calendar.conference.scheduler"]._cron_conference_start()
         self.assertTrue(event.conference_call_in_done)
         self.assertIn(
             "room Board (8101) is not on the PBX yet", str(event.message_ids[0].body)
@@ -205,7 +205,7 @@ class TestCalendarConferenceCallIn(LoopbackPbxMixin, CalendarConferenceCase):
                 with registry.cursor() as cr:
                     env = api.Environment(cr, SUPERUSER_ID, {})
                     barrier.wait(timeout=10)
-                    env["calendar.event"]._cron_conference_start()
+                    env["calendar.conference.scheduler"]._cron_conference_start()
             except Exception as error:  # noqa: BLE001 (reported below)
                 errors.append(error)
 
@@ -250,7 +250,7 @@ class TestCalendarConferenceCallIn(LoopbackPbxMixin, CalendarConferenceCase):
         (the worker died before its commit)."""
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            env["calendar.event"]._cron_conference_start()
+            env["calendar.conference.scheduler"]._cron_conference_start()
             cr.rollback()
 
     def _run_again(self, event_id):
@@ -259,7 +259,7 @@ class TestCalendarConferenceCallIn(LoopbackPbxMixin, CalendarConferenceCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             event = env["calendar.event"].browse(event_id)
             self.assertFalse(event.conference_call_in_done, "rolled back")
-            env["calendar.event"]._cron_conference_start()
+            env["calendar.conference.scheduler"]._cron_conference_start()
             self.assertTrue(event.conference_call_in_done)
             [log] = event.message_ids.filtered(lambda m: "Calling" in str(m.body))
             return str(log.body)

@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+# A feature folder extends the model, as mail's models/discuss/ does:
+# pylint: disable=consider-merging-classes-inherited
 
 from odoo import models
 

@@ -415,6 +415,31 @@ class TestCalendarConferenceDialInChange(InvitationCase):
         event.with_user(self.manager).write({"conference_id": self.room_b.id})
         self.assertEqual(len(self._updates(event, guest)), 1)
 
+    def test_room_removed_is_told(self):
+        """A meeting that loses its room: its attendees are told, in their
+        language, and the .ics (the same UID, no dial-in) replaces the one
+        that had it."""
+        guest = self.guests["fr"]
+        event = self._invite(guest)
+        self.env.cr.flush()
+        first_ics = ics_lines(self._ics(self._invitations(event)[guest]))
+        self._sent_before = self.env["mail.message"].search([])
+        event.with_user(self.manager).write({"conference_id": False})
+        [update] = self._updates(event, guest)
+        self.assertEqual(
+            update.subject, "Board meeting : plus de conférence téléphonique"
+        )
+        self.assertIn("Conférence téléphonique retirée", update.body)
+        self.assertNotIn("o_voip_conference_calendar_dial_in", update.body)
+        lines = ics_lines(self._ics(update))
+        uid = [li for li in first_ics if li.startswith("UID:")]
+        self.assertEqual([li for li in lines if li.startswith("UID:")], uid)
+        self.assertFalse([li for li in lines if li.startswith("CONFERENCE")])
+        self.assertNotIn("1234", "".join(lines))
+        # No room again: nothing removed, nothing sent.
+        event.with_user(self.manager).write({"conference_id": False})
+        self.assertEqual(len(self._updates(event, guest)), 1)
+
     def test_code_and_numbers_changes_send_one_update(self):
         guest = self.guests["nl"]
         event = self._invited(guest)
