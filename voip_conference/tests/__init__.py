@@ -17,8 +17,8 @@ from . import test_voip_conference_probe
 from . import test_voip_conference_rights
 from . import test_voip_conference_screens
 from . import test_voip_conference_screens_ui
-from . import test_voip_conference_sync
-from . import test_voip_conference_sync_recovery
+from . import test_sync
+from . import test_sync_recovery
 from . import test_voip_conference_ui
 from . import test_voip_conference_unroute
 from . import test_voip_conference_webhook
