@@ -12,4 +12,5 @@ from . import voip_conference_participation
 from . import res_partner
 from . import voip_pbx_event
 from . import ir_websocket
+from . import provider
 from . import sync

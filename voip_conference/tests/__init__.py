@@ -2,12 +2,14 @@
 # Odoo tests (tier 2). The tests in plain/ need no Odoo and are run by pytest
 # alone (tier 1).
 from . import test_js
+from . import test_provider
+from . import test_sync
+from . import test_sync_recovery
 from . import test_voip_call_conference
-from . import test_voip_conference_call_view_ui
 from . import test_voip_conference
 from . import test_voip_conference_access
 from . import test_voip_conference_actions_ui
-from . import test_voip_conference_failures
+from . import test_voip_conference_call_view_ui
 from . import test_voip_conference_invite
 from . import test_voip_conference_join
 from . import test_voip_conference_live
@@ -17,8 +19,6 @@ from . import test_voip_conference_probe
 from . import test_voip_conference_rights
 from . import test_voip_conference_screens
 from . import test_voip_conference_screens_ui
-from . import test_sync
-from . import test_sync_recovery
 from . import test_voip_conference_ui
 from . import test_voip_conference_unroute
 from . import test_voip_conference_webhook
