@@ -8,9 +8,7 @@ from . import voip_conference
 from . import voip_incoming_number
 from . import voip_call
 from . import voip_call_conference
-from . import voip_conference_participation
-from . import res_partner
 from . import voip_pbx_event
-from . import ir_websocket
 from . import provider
 from . import sync
+from . import live

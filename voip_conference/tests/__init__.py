@@ -2,6 +2,10 @@
 # Odoo tests (tier 2). The tests in plain/ need no Odoo and are run by pytest
 # alone (tier 1).
 from . import test_js
+from . import test_live
+from . import test_live_invite
+from . import test_live_participation
+from . import test_live_ui
 from . import test_provider
 from . import test_sync
 from . import test_sync_recovery
@@ -10,11 +14,7 @@ from . import test_voip_conference
 from . import test_voip_conference_access
 from . import test_voip_conference_actions_ui
 from . import test_voip_conference_call_view_ui
-from . import test_voip_conference_invite
 from . import test_voip_conference_join
-from . import test_voip_conference_live
-from . import test_voip_conference_live_ui
-from . import test_voip_conference_participation
 from . import test_voip_conference_probe
 from . import test_voip_conference_rights
 from . import test_voip_conference_screens
