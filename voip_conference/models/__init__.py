@@ -12,3 +12,4 @@ from . import voip_pbx_event
 from . import provider
 from . import sync
 from . import live
+from . import join

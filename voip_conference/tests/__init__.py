@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 # Odoo tests (tier 2). The tests in plain/ need no Odoo and are run by pytest
 # alone (tier 1).
+from . import test_join
 from . import test_js
 from . import test_live
 from . import test_live_invite
@@ -14,7 +15,6 @@ from . import test_voip_conference
 from . import test_voip_conference_access
 from . import test_voip_conference_actions_ui
 from . import test_voip_conference_call_view_ui
-from . import test_voip_conference_join
 from . import test_voip_conference_probe
 from . import test_voip_conference_rights
 from . import test_voip_conference_screens
