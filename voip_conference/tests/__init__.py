@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 # Odoo tests (tier 2). The tests in plain/ need no Odoo and are run by pytest
 # alone (tier 1).
+from . import test_call_conference
+from . import test_call_conference_ui
 from . import test_join
 from . import test_js
 from . import test_live
@@ -10,11 +12,9 @@ from . import test_live_ui
 from . import test_provider
 from . import test_sync
 from . import test_sync_recovery
-from . import test_voip_call_conference
 from . import test_voip_conference
 from . import test_voip_conference_access
 from . import test_voip_conference_actions_ui
-from . import test_voip_conference_call_view_ui
 from . import test_voip_conference_probe
 from . import test_voip_conference_rights
 from . import test_voip_conference_screens
