@@ -6,9 +6,9 @@ from . import voip_pbx
 from . import res_users
 from . import voip_conference
 from . import voip_incoming_number
-from . import voip_pbx_event
 from . import provider
 from . import sync
 from . import live
 from . import join
 from . import call_conference
+from . import webhook

@@ -1,14 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-import logging
-import secrets
-
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import ValidationError
 
-from ..tools import numbering, webhook
-
-_logger = logging.getLogger(__name__)
+from ..tools import numbering
 
 # Join waits this long at most before sending an access code (seconds): the
 # digital receptionist asks for it within a few seconds.
@@ -171,7 +166,7 @@ class VoipPbx(models.Model):
         string="Rooms",
         groups="voip_conference.voip_conference_group_user",
     )
-    # Host controls (see voip_conference.py "Host controls").
+    # Webhooks: the events the PBX pushes (see webhook/ and live/).
     conference_webhook_secret = fields.Char(
         string="Webhook Secret",
         groups="base.group_system",
@@ -339,28 +334,3 @@ class VoipPbx(models.Model):
                 server.update(username=parts[1], credential=parts[2])
             servers.append(server)
         return servers
-
-    # ------------------------------------------------------------------
-    # Webhooks
-    # ------------------------------------------------------------------
-
-    def action_generate_webhook_secret(self):
-        """A new secret for the PBX's signed webhooks (system administrators)."""
-        if not self.env.user.has_group("base.group_system"):
-            raise AccessError(
-                self.env._("Only system administrators manage webhook secrets.")
-            )
-        for pbx in self:
-            pbx.conference_webhook_secret = secrets.token_urlsafe(32)
-
-    def _conference_webhook_events(self, headers, body):
-        """Check a webhook delivery (tools/webhook.py) and apply its events,
-        all or none. Raises WebhookError (refused: bad signature) or
-        InvalidDelivery (signed, but not events as the contract says them)
-        before anything is written."""
-        self.ensure_one()
-        pbx = self.sudo()
-        events = webhook.parse_events(
-            webhook.verify(pbx.conference_webhook_secret or "", headers, body)
-        )
-        return self.env["voip.conference.participation"]._live_apply_events(pbx, events)

@@ -21,6 +21,6 @@ from . import test_voip_conference_screens
 from . import test_voip_conference_screens_ui
 from . import test_voip_conference_ui
 from . import test_voip_conference_unroute
-from . import test_voip_conference_webhook
 from . import test_voip_conference_wizard_rights
 from . import test_voip_incoming_number
+from . import test_webhook
