@@ -410,29 +410,33 @@ class VoipIncomingNumber(models.Model):
                             field=self._fields[fname]._description_string(self.env),
                         )
                     )
-            room = number.conference_id
-            if room and room.pbx_id != number.pbx_id:
-                raise ValidationError(
-                    self.env._(
-                        "%(number)s is on PBX %(pbx)s and cannot reach room %(room)s "
-                        "of PBX %(room_pbx)s.",
-                        number=number.number_display,
-                        pbx=number.pbx_id.display_name,
-                        room=room.display_name,
-                        room_pbx=room.pbx_id.display_name,
-                    )
-                )
-            if room and not room.active:
-                raise ValidationError(
-                    self.env._(
-                        "%(number)s cannot be routed to the archived room %(room)s.",
-                        number=number.number_display,
-                        room=room.display_name,
-                    )
-                )
+            number._check_destination_room()
             if number.destination_extension and numbering.check_extension(
                 number.destination_extension
             ):
                 self.env["voip.conference"]._raise_extension_error(
                     number.destination_extension
                 )
+
+    def _check_destination_room(self):
+        """Refuse a room of another PBX, or an archived one."""
+        room = self.conference_id
+        if room and room.pbx_id != self.pbx_id:
+            raise ValidationError(
+                self.env._(
+                    "%(number)s is on PBX %(pbx)s and cannot reach room %(room)s "
+                    "of PBX %(room_pbx)s.",
+                    number=self.number_display,
+                    pbx=self.pbx_id.display_name,
+                    room=room.display_name,
+                    room_pbx=room.pbx_id.display_name,
+                )
+            )
+        if room and not room.active:
+            raise ValidationError(
+                self.env._(
+                    "%(number)s cannot be routed to the archived room %(room)s.",
+                    number=self.number_display,
+                    room=room.display_name,
+                )
+            )
