@@ -28,16 +28,8 @@ DESTINATION_FIELDS = {
 class VoipIncomingNumber(models.Model):
     _name = "voip.incoming.number"
     _description = "Incoming Number"
-    _inherit = ["mail.thread", "mail.activity.mixin", "voip.provider.sync.mixin"]
-    _sync_resource = "numbers"
-    # The number and its label belong to the PBX's operator: Odoo syncs the
-    # voice destination only.
-    _sync_field_table = {
-        "destination_type": ("destination_type",),
-        "destination": ("conference_id", "destination_extension", "dial_plan"),
-    }
-    _sync_key_field = "number"
-    _sync_creatable = False
+    # Synced with the PBX: voip.provider.sync.mixin is added in sync/.
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "number, id"
     _rec_name = "number"
     _check_company_auto = True
@@ -418,26 +410,7 @@ class VoipIncomingNumber(models.Model):
                             field=self._fields[fname]._description_string(self.env),
                         )
                     )
-            room = number.conference_id
-            if room and room.pbx_id != number.pbx_id:
-                raise ValidationError(
-                    self.env._(
-                        "%(number)s is on PBX %(pbx)s and cannot reach room %(room)s "
-                        "of PBX %(room_pbx)s.",
-                        number=number.number_display,
-                        pbx=number.pbx_id.display_name,
-                        room=room.display_name,
-                        room_pbx=room.pbx_id.display_name,
-                    )
-                )
-            if room and not room.active:
-                raise ValidationError(
-                    self.env._(
-                        "%(number)s cannot be routed to the archived room %(room)s.",
-                        number=number.number_display,
-                        room=room.display_name,
-                    )
-                )
+            number._check_destination_room()
             if number.destination_extension and numbering.check_extension(
                 number.destination_extension
             ):
@@ -445,85 +418,25 @@ class VoipIncomingNumber(models.Model):
                     number.destination_extension
                 )
 
-    # ------------------------------------------------------------------
-    # Provider sync
-    # ------------------------------------------------------------------
-
-    def _sync_export_destination(self):
-        fname = DESTINATION_FIELDS.get(self.destination_type)
-        if fname == "conference_id":
-            return self.conference_id.remote_id or ""
-        return (fname and self[fname]) or ""
-
-    @api.model
-    def _sync_import_destination_type(self, values, pbx):
-        destination_type = values["destination_type"]
-        destination = values.get("destination") or ""
-        vals = self._sync_unmapped_vals("destination") | {
-            "destination_type": destination_type
-        }
-        fname = DESTINATION_FIELDS.get(destination_type)
-        if fname == "conference_id":
-            rooms = self._sync_memo(
-                ("rooms", pbx.id),
-                lambda: {
-                    room.remote_id: room.id
-                    for room in self.env["voip.conference"].search_fetch(
-                        [("pbx_id", "=", pbx.id), ("remote_id", "!=", False)],
-                        ["remote_id"],
-                    )
-                },
+    def _check_destination_room(self):
+        """Refuse a room of another PBX, or an archived one."""
+        room = self.conference_id
+        if room and room.pbx_id != self.pbx_id:
+            raise ValidationError(
+                self.env._(
+                    "%(number)s is on PBX %(pbx)s and cannot reach room %(room)s "
+                    "of PBX %(room_pbx)s.",
+                    number=self.number_display,
+                    pbx=self.pbx_id.display_name,
+                    room=room.display_name,
+                    room_pbx=room.pbx_id.display_name,
+                )
             )
-            if destination not in rooms:
-                return None  # a room Odoo does not know: kept as the PBX has it
-            vals["conference_id"] = rooms[destination]
-        elif fname:
-            vals[fname] = destination
-        return vals
-
-    @api.model
-    def _sync_import_destination(self, values, pbx):
-        # Imported with its type; unmapped with it too.
-        if "destination_type" not in values:
-            values = values | {"destination_type": "none"}
-        mapped = self._sync_import_destination_type(values, pbx)
-        return None if mapped is None else {}
-
-    def _sync_touched_keys(self, vals):
-        # A type and its destination go together: setting one replaces both.
-        touched = super()._sync_touched_keys(vals)
-        return set(self._sync_field_table) if touched else touched
-
-    @api.model
-    def _sync_unmapped_vals(self, key):
-        return {
-            "destination_type": "none",
-            "conference_id": False,
-            "destination_extension": False,
-            "dial_plan": False,
-        }
-
-    @api.model
-    def _sync_create_vals(self, remote, pbx):
-        vals = super()._sync_create_vals(remote, pbx)
-        return vals | ({"name": remote.name} if remote.name else {})
-
-    def _sync_label(self, key):
-        if key == "destination":
-            return self._fields["destination_display"]._description_string(self.env)
-        return super()._sync_label(key)
-
-    def _sync_display(self, key, value):
-        if key == "destination" and value:
-            room = self.env["voip.conference"].search(
-                [("pbx_id", "=", self.pbx_id.id), ("remote_id", "=", value)], limit=1
+        if room and not room.active:
+            raise ValidationError(
+                self.env._(
+                    "%(number)s cannot be routed to the archived room %(room)s.",
+                    number=self.number_display,
+                    room=room.display_name,
+                )
             )
-            if room:
-                return room.display_name
-        return super()._sync_display(key, value)
-
-    def _sync_not_creatable_message(self):
-        return self.env._(
-            "This number is not provisioned on the PBX: ask the operator to add "
-            "it, then sync."
-        )

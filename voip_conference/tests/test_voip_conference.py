@@ -108,7 +108,7 @@ class TestVoipConference(VoipConferenceCase):
     def test_extension_unique_among_rooms_of_a_pbx(self):
         self._room("8001")
         # The unique index refuses it; users get its message through RPC
-        # (see test_voip_conference_ui).
+        # (see test_ui).
         with self.assertRefused(psycopg2.errors.UniqueViolation):
             self._room("8001")
         # Same extension on another PBX is another numbering plan.

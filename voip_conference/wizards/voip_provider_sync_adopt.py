@@ -2,7 +2,7 @@
 
 from odoo import api, fields, models
 
-from ..models.voip_provider_sync_mixin import ADOPT
+from ..models.sync.voip_provider_sync_mixin import ADOPT
 
 
 class VoipProviderSyncAdopt(models.TransientModel):

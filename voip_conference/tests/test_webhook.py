@@ -20,7 +20,7 @@ from odoo.exceptions import AccessError
 from odoo.modules.neutralize import get_neutralization_queries
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from ..models.voip_provider_sync_mixin import INBOUND
+from ..models.sync.voip_provider_sync_mixin import INBOUND
 from ..tools import webhook
 from .common import MANAGER_GROUPS, LoopbackPbxMixin
 

@@ -11,7 +11,7 @@ from unittest.mock import patch
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from ..models.voip_conference import VoipConference
+from ..models.live.voip_conference import VoipConference
 from .common import MANAGER_GROUPS, LoopbackPbxMixin
 
 TOKEN = "callout-test-token"

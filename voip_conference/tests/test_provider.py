@@ -30,7 +30,7 @@ import functools
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
-from ..models import voip_pbx as voip_pbx_module
+from ..models.provider import voip_pbx as voip_pbx_module
 from ..tools.provider import Room
 from ..tools.rest_client import RestPbxClient
 from ..tools.simulated_pbx import SimulatedPbx

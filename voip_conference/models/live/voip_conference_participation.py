@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..tools import numbering
+from ...tools import numbering
 
 # Seconds after which an open row that no event nor read confirmed is read
 # again from the PBX (the scheduled re-read runs every minute).
@@ -191,6 +191,31 @@ class VoipConferenceParticipation(models.Model):
         )
         if row.left_at or (cursor and cursor <= row.live_event_cursor):
             return Rows
+        vals = self._live_participant_vals(room, participant, row, at, cursor)
+        if row:
+            row.write(vals)
+            return row
+        partner, user, name = self._live_person(
+            room, participant.number, participant.name
+        )
+        return Rows.create(
+            vals
+            | {
+                "conference_id": room.id,
+                "remote_id": participant.id,
+                "number": participant.number,
+                "name": name,
+                "partner_id": partner.id,
+                "user_id": user.id,
+                # Test mode records nothing that looks like a real call.
+                "simulated": room.pbx_id.pbx_backend == "simulator",
+            }
+        )
+
+    @api.model
+    def _live_participant_vals(self, room, participant, row, at="", cursor=0):
+        """The values of ``row`` (empty for a new visit) from what the PBX
+        says of ``participant``, in an event at ``at`` of ``cursor``."""
         vals = {
             "state": participant.state,
             "role": participant.role if participant.role in ("admin",) else "member",
@@ -218,25 +243,7 @@ class VoipConferenceParticipation(models.Model):
                 leave_reason="ended",
                 talking=False,
             )
-        if row:
-            row.write(vals)
-            return row
-        partner, user, name = self._live_person(
-            room, participant.number, participant.name
-        )
-        return Rows.create(
-            vals
-            | {
-                "conference_id": room.id,
-                "remote_id": participant.id,
-                "number": participant.number,
-                "name": name,
-                "partner_id": partner.id,
-                "user_id": user.id,
-                # Test mode records nothing that looks like a real call.
-                "simulated": room.pbx_id.pbx_backend == "simulator",
-            }
-        )
+        return vals
 
     @api.model
     def _live_apply_events(self, pbx, events):

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import fields, models
 
-from ..tools.provider import NotFoundError, ProviderError
+from ...tools.provider import NotFoundError, ProviderError
 from .voip_pbx import PBX_FAILURES
 
 

@@ -10,7 +10,7 @@ from odoo.modules.neutralize import get_neutralization_queries
 from odoo.sql_db import db_connect
 from odoo.tests import new_test_user, tagged
 
-from ..models.voip_provider_sync_mixin import INBOUND
+from ..models.sync.voip_provider_sync_mixin import INBOUND
 from ..tools.provider import Room
 from ..tools.simulated_pbx import SimulatedPbx
 from .common import LoopbackPbxMixin, VoipConferenceCase

@@ -29,7 +29,7 @@ ADDON_MODULE = "odoo.addons.voip_conference."
 # rights itself; its own tests prove what it gives.
 ALLOWED = {
     # Join: what the phone widget dials; group and room read rights checked
-    # in get_join_sequence (test_voip_conference_join.py).
+    # in get_join_sequence (test_join.py).
     ("voip.conference", "get_join_sequence"): {"conference user"},
     ("voip.conference", "action_join"): {"conference user"},
     # Dial-in details of a room the user may join: the rights of Join.
@@ -42,11 +42,11 @@ ALLOWED = {
     ("voip.call", "create_call"): {"conference user"},
     ("voip.call", "format_call"): {"conference user"},
     # The participants panel: users who may join see it (read from Odoo, never
-    # from the PBX); test_voip_conference_live.py.
+    # from the PBX); test_live.py.
     ("voip.conference", "get_live_panel"): {"conference user"},
     ("voip.conference", "live_poll"): {"conference user"},
     # The call view writes its parties' numbers one way: pure formatting,
-    # nothing read or written (test_voip_call_conference.py).
+    # nothing read or written (test_call_conference.py).
     ("voip.call.conference", "format_numbers"): {"plain user", "conference user"},
 }
 
@@ -55,7 +55,7 @@ def addon_public_methods(env):
     """[(model, method name)] of the public methods this addon defines.
 
     ORM methods (create, write, unlink...) are left out: access rights and
-    record rules guard them, tested in test_voip_conference_rights.py.
+    record rules guard them, tested in test_rights.py.
     """
     found = set()
     for model_name in env.registry:
@@ -124,7 +124,7 @@ class AccessWalk:
             ("voip.conference", "live_invite"): ("201",),
         }
         # Conference from a call: the phone widget's RPCs act on the user's
-        # own calls only (test_voip_call_conference.py).
+        # own calls only (test_call_conference.py).
         cls.records["voip.call.conference"] = env["voip.call.conference"].create(
             {"pbx_id": cls.pbx.id, "call_ids": [(4, cls.call.id)]}
         )

@@ -3,7 +3,7 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools import numbering
+from ...tools import numbering
 
 # The numbers one request may ask to format: the parties of one conference.
 MAX_NUMBERS_TO_FORMAT = 50
