@@ -11,7 +11,7 @@ from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, Command, api, fields
 
-from odoo.addons.voip_conference.models.voip_provider_sync_mixin import INBOUND
+from odoo.addons.voip_conference.models.sync.voip_provider_sync_mixin import INBOUND
 from odoo.addons.voip_conference.tests.common import LoopbackPbxMixin
 from odoo.addons.voip_conference.tools.provider import Room
 from odoo.addons.voip_conference.tools.simulated_pbx import SimulatedPbx

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import format_datetime
 
 # Bus notification sent when a run ends: open views of rooms and numbers
-# reload what the run changed (see static/src/sync_refresh/).
+# reload what the run changed (see static/src/sync/).
 SYNC_DONE_NOTIFICATION = "voip_conference/sync_run_done"
 
 
