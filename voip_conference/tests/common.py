@@ -6,6 +6,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tests.common import _super_send
 
+from ..tools import simulated_pbx
 from ..tools.rest_server import SimulatedPbxServer
 
 MANAGER_GROUPS = "base.group_user,voip_conference.voip_conference_group_manager"
@@ -99,3 +100,60 @@ class LoopbackPbxMixin:
         if ours and (url.hostname, url.port) == ours:
             return _super_send(s, r, **kw)
         return super()._request_handler(s, r, **kw)
+
+
+class SimulatorPbxMixin:
+    """The tests' PBX on the built-in simulator: its side is read and
+    written through the PBX's record, as the addon keeps it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.pbx.pbx_backend = "simulator"
+
+    def _remote(self):
+        return simulated_pbx.load(self.pbx.sudo().simulator_state)
+
+    def _save_remote(self, remote):
+        """Store changes made on the provider's own side."""
+        self.pbx.sudo().simulator_state = remote.state_to_keep()
+
+    def _add_fault(self, operation, status, **kwargs):
+        self.pbx._simulator_add_fault(operation, status, **kwargs)
+
+
+class RestPbxMixin(LoopbackPbxMixin):
+    """The tests' PBX on our REST server over loopback HTTP, a fresh
+    simulated PBX behind it for each test (the server outlives the
+    rollback). Patient: a busy machine answers late, and that must not read
+    as a PBX that does not answer; a test that means a timeout shortens
+    ``api_read_timeout`` itself. Put it first among the bases."""
+
+    pbx_token = "loopback-pbx-token-42"
+    pbx_read_timeout = 30
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.start_pbx_server(cls.pbx_token)
+        cls.pbx.sudo().write(
+            {
+                "pbx_backend": "rest",
+                "api_url": cls.server.url,
+                "api_token": cls.pbx_token,
+                "api_read_timeout": cls.pbx_read_timeout,
+            }
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.pbx.sudo().api_read_timeout = self.pbx_read_timeout
+        self.server.pbx = simulated_pbx.SimulatedPbx()
+        for recorded in (self.server.requests, self.server.slow, self.server.rewrites):
+            recorded.clear()
+
+    def _remote(self):
+        return self.server.pbx
+
+    def _add_fault(self, operation, status, **kwargs):
+        self.server.pbx.add_fault(operation, status, **kwargs)

@@ -34,7 +34,11 @@ from ..models.provider import voip_pbx as voip_pbx_module
 from ..tools.provider import Room
 from ..tools.rest_client import RestPbxClient
 from ..tools.simulated_pbx import SimulatedPbx
-from .common import LoopbackPbxMixin, VoipConferenceCase
+from .common import (
+    RestPbxMixin,
+    SimulatorPbxMixin,
+    VoipConferenceCase,
+)
 
 TOKEN = "failure-test-token-42"
 
@@ -373,21 +377,7 @@ class FailureTests:
 
 
 @tagged("post_install", "-at_install")
-class TestFailuresSimulator(FailureTests, VoipConferenceCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.pbx.pbx_backend = "simulator"
-
-    def _remote(self):
-        return SimulatedPbx.from_state(self.pbx.sudo().simulator_state)
-
-    def _save_remote(self, remote):
-        self.pbx.sudo().simulator_state = remote.to_state()
-
-    def _add_fault(self, operation, status, **kwargs):
-        self.pbx._simulator_add_fault(operation, status, **kwargs)
-
+class TestFailuresSimulator(SimulatorPbxMixin, FailureTests, VoipConferenceCase):
     def _reset_provider(self):
         self.pbx.sudo().simulator_state = False
 
@@ -396,33 +386,18 @@ class TestFailuresSimulator(FailureTests, VoipConferenceCase):
 
 
 @tagged("post_install", "-at_install")
-class TestFailuresRest(LoopbackPbxMixin, FailureTests, VoipConferenceCase):
+class TestFailuresRest(RestPbxMixin, FailureTests, VoipConferenceCase):
+    pbx_token = TOKEN
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.start_pbx_server(TOKEN).fault_timeout = 0.4
-        cls.pbx.sudo().write(
-            {
-                "pbx_backend": "rest",
-                "api_url": cls.server.url,
-                "api_token": TOKEN,
-                # Patient by default: a busy machine answers late, and that
-                # must not read as a PBX that does not answer (see below).
-                "api_read_timeout": 30,
-            }
-        )
-
-    def setUp(self):
-        super().setUp()
-        self._reset_provider()
-
-    def _remote(self):
-        return self.server.pbx
+        cls.server.fault_timeout = 0.4
 
     def _add_fault(self, operation, status, **kwargs):
         if status == "timeout":
             self._give_up_soon()
-        self.server.pbx.add_fault(operation, status, **kwargs)
+        super()._add_fault(operation, status, **kwargs)
 
     def _give_up_soon(self):
         """Only where the PBX is meant to answer too late (0.4 s)."""

@@ -12,8 +12,11 @@ from odoo.tests import new_test_user, tagged
 
 from ..models.sync.voip_provider_sync_mixin import INBOUND
 from ..tools.provider import Room
-from ..tools.simulated_pbx import SimulatedPbx
-from .common import LoopbackPbxMixin, VoipConferenceCase
+from .common import (
+    RestPbxMixin,
+    SimulatorPbxMixin,
+    VoipConferenceCase,
+)
 
 TOKEN = "sync-test-token-42"
 
@@ -477,21 +480,7 @@ class SyncTests:
 
 
 @tagged("post_install", "-at_install")
-class TestSyncSimulator(SyncTests, VoipConferenceCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.pbx.pbx_backend = "simulator"
-
-    def _remote(self):
-        return SimulatedPbx.from_state(self.pbx.sudo().simulator_state)
-
-    def _save_remote(self, remote):
-        self.pbx.sudo().simulator_state = remote.to_state()
-
-    def _add_fault(self, operation, status, **kwargs):
-        self.pbx._simulator_add_fault(operation, status, **kwargs)
-
+class TestSyncSimulator(SimulatorPbxMixin, SyncTests, VoipConferenceCase):
     def _clear_faults(self):
         state = dict(self.pbx.sudo().simulator_state)
         state.pop("faults", None)
@@ -633,29 +622,8 @@ class TestSyncSimulator(SyncTests, VoipConferenceCase):
 
 
 @tagged("post_install", "-at_install")
-class TestSyncRest(LoopbackPbxMixin, SyncTests, VoipConferenceCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.start_pbx_server(TOKEN)
-        cls.pbx.sudo().write(
-            {
-                "pbx_backend": "rest",
-                "api_url": cls.server.url,
-                "api_token": TOKEN,
-                "api_read_timeout": 2,
-            }
-        )
-
-    def setUp(self):
-        super().setUp()
-        # A fresh provider for each test: the server outlives the rollback.
-        self.server.pbx = SimulatedPbx()
-        self.server.requests.clear()
-        self.server.slow.clear()
-
-    def _remote(self):
-        return self.server.pbx
+class TestSyncRest(RestPbxMixin, SyncTests, VoipConferenceCase):
+    pbx_token = TOKEN
 
     def _add_fault(self, operation, status, **kwargs):
         if status == "timeout":
@@ -664,13 +632,13 @@ class TestSyncRest(LoopbackPbxMixin, SyncTests, VoipConferenceCase):
             for op in ("list_rooms", "list_numbers", "create_room"):
                 self.server.slow[op] = 0.5
             return
-        self.server.pbx.add_fault(operation, status, **kwargs)
+        super()._add_fault(operation, status, **kwargs)
 
     def _clear_faults(self):
         self.server.pbx.faults.clear()
         self.server.delays.clear()
         self.server.slow.clear()
-        self.pbx.sudo().api_read_timeout = 2
+        self.pbx.sudo().api_read_timeout = self.pbx_read_timeout
 
     def _remote_user_extension(self, extension):
         self.server.pbx.set_user_extensions([extension])

@@ -7,8 +7,11 @@ over loopback HTTP."""
 from odoo.tests import tagged
 
 from ..tools.provider import Room
-from ..tools.simulated_pbx import SimulatedPbx
-from .common import LoopbackPbxMixin, VoipConferenceCase
+from .common import (
+    RestPbxMixin,
+    SimulatorPbxMixin,
+    VoipConferenceCase,
+)
 
 TOKEN = "sync-recovery-token-42"
 
@@ -102,47 +105,13 @@ class RecoveryTests:
 
 
 @tagged("post_install", "-at_install")
-class TestRecoverySimulator(RecoveryTests, VoipConferenceCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.pbx.pbx_backend = "simulator"
-
-    def _remote(self):
-        return SimulatedPbx.from_state(self.pbx.sudo().simulator_state)
-
-    def _save_remote(self, remote):
-        self.pbx.sudo().simulator_state = remote.to_state()
-
-    def _add_fault(self, operation, status, **kwargs):
-        self.pbx._simulator_add_fault(operation, status, **kwargs)
+class TestRecoverySimulator(SimulatorPbxMixin, RecoveryTests, VoipConferenceCase):
+    pass
 
 
 @tagged("post_install", "-at_install")
-class TestRecoveryRest(LoopbackPbxMixin, RecoveryTests, VoipConferenceCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.start_pbx_server(TOKEN)
-        cls.pbx.sudo().write(
-            {
-                "pbx_backend": "rest",
-                "api_url": cls.server.url,
-                "api_token": TOKEN,
-                "api_read_timeout": 2,
-            }
-        )
-
-    def setUp(self):
-        super().setUp()
-        self.server.pbx = SimulatedPbx()
-        self.server.rewrites.clear()
-
-    def _remote(self):
-        return self.server.pbx
-
-    def _add_fault(self, operation, status, **kwargs):
-        self.server.pbx.add_fault(operation, status, **kwargs)
+class TestRecoveryRest(RestPbxMixin, RecoveryTests, VoipConferenceCase):
+    pbx_token = TOKEN
 
     def test_a_list_that_never_ends_stops_and_says_so(self):
         self._room("8001")

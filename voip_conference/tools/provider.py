@@ -430,6 +430,13 @@ class PbxBackend(ABC):
     backend's business); writes are *staged* until :meth:`apply_changes`."""
 
     request_count = 0
+    # Set when another owner took this PBX's state over: nothing to keep.
+    released = False
+
+    def state_to_keep(self):
+        """What the caller keeps of this backend after a call (the built-in
+        simulator's state); None for a PBX that keeps its own."""
+        return None
 
     def capabilities(self):
         """What this PBX supports: ``{name: bool}`` for every name of

@@ -136,6 +136,15 @@ class SimulatedPbx(ConferenceRuntime, PbxBackend):
     def to_state(self):
         return copy.deepcopy(self.state)
 
+    def state_to_keep(self):
+        """The state with its pending faults, to store (see :func:`load`)."""
+        if self.released:
+            return None
+        state = self.to_state()
+        if self.faults:
+            state["faults"] = [vars(fault) for fault in self.faults]
+        return state
+
     def set_user_extensions(self, extensions):
         """The extensions of the PBX's users, which rooms may not take."""
         self.state["user_extensions"] = sorted(set(extensions))
@@ -515,3 +524,22 @@ class SimulatedPbx(ConferenceRuntime, PbxBackend):
             return ApplyResult(applied=changed, pending=0)
 
         return self._call("apply_changes", "", apply)
+
+
+def load(state, **kwargs):
+    """The simulator of a stored state (:meth:`SimulatedPbx.state_to_keep`),
+    its pending faults included."""
+    state = dict(state or {})
+    faults = [Fault(**fault) for fault in state.pop("faults", [])]
+    backend = SimulatedPbx.from_state(state, **kwargs)
+    backend.faults = faults
+    return backend
+
+
+def with_fault(state, operation, status=500, **kwargs):
+    """A stored state (see :func:`load`) that fails ``operation`` as
+    :class:`Fault` says."""
+    state = dict(state or {})
+    fault = Fault(operation=operation, status=status, **kwargs)
+    state["faults"] = state.get("faults", []) + [vars(fault)]
+    return state

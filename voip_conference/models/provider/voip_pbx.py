@@ -6,6 +6,7 @@ import re
 from odoo import models
 from odoo.exceptions import UserError
 
+from ...tools import simulated_pbx
 from ...tools.provider import (
     AuthError,
     BadResponseError,
@@ -17,7 +18,6 @@ from ...tools.provider import (
     UnavailableError,
 )
 from ...tools.rest_client import RestPbxClient
-from ...tools.simulated_pbx import Fault, SimulatedPbx
 
 
 class VoipPbx(models.Model):
@@ -96,10 +96,7 @@ class VoipPbx(models.Model):
                 read_timeout=pbx.api_read_timeout or 10.0,
             )
         if pbx.pbx_backend == "simulator":
-            state = dict(pbx.simulator_state or {})
-            faults = [Fault(**fault) for fault in state.pop("faults", [])]
-            backend = SimulatedPbx.from_state(state, sleep=lambda _s: None)
-            backend.faults = faults
+            backend = simulated_pbx.load(pbx.simulator_state, sleep=lambda _s: None)
             users = self.env["res.users"].sudo().search([("voip_pbx_id", "=", self.id)])
             backend.set_user_extensions(
                 users.filtered("voip_extension").mapped("voip_extension")
@@ -124,23 +121,18 @@ class VoipPbx(models.Model):
             self._provider_save(backend)
 
     def _provider_save(self, backend):
-        """Keep the built-in simulator's state in the database."""
-        if isinstance(backend, SimulatedPbx) and not getattr(
-            backend, "released", False
-        ):
-            state = backend.to_state()
-            if backend.faults:
-                state["faults"] = [vars(fault) for fault in backend.faults]
+        """Keep what the backend asks to keep (the built-in simulator's
+        state) in the database."""
+        state = backend.state_to_keep()
+        if state is not None:
             self.sudo().simulator_state = state
 
     def _simulator_add_fault(self, operation, status=500, **kwargs):
         """Make the built-in simulator fail (tests and demos)."""
         self.ensure_one()
-        state = dict(self.sudo().simulator_state or {})
-        state["faults"] = state.get("faults", []) + [
-            vars(Fault(operation=operation, status=status, **kwargs))
-        ]
-        self.sudo().simulator_state = state
+        self.sudo().simulator_state = simulated_pbx.with_fault(
+            self.sudo().simulator_state, operation, status, **kwargs
+        )
 
     def _demo_setup_simulator(self):
         """Demo data: the operator has provisioned the PBX's incoming numbers
