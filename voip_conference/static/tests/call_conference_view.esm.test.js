@@ -352,3 +352,25 @@ test("call view: the parties scroll, the controls stay pinned under them", async
     await contains(".o_voip_call_view > .o_voip_softphone_footer");
     expect.verifySteps([]);
 });
+
+test("call view: a hold crossing the party's own change says it tries again", async () => {
+    mockServer();
+    // A's hold re-INVITE met A's own (491): the driver retries, as told.
+    let accepted = null;
+    patchWithCleanup(TestLeg.prototype, {
+        async hold() {
+            this.callbacks.onRetrying?.({attempt: 1, max: 3});
+            await new Promise((resolve) => (accepted = resolve));
+            return true;
+        },
+    });
+    await inCallWithA();
+    await add(B, "consult");
+    await contains(`${party(A)} .o_voip_adhoc_party_retrying`, {
+        text: "The party was changing the call at the same moment: trying again (1 of 3)…",
+    });
+    accepted();
+    await contains(`${party(A)}[data-state='held']`);
+    await contains(".o_voip_adhoc_party_retrying", {count: 0});
+    expect.verifySteps([]);
+});

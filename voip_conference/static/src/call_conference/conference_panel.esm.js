@@ -122,6 +122,16 @@ export class CallConferenceParties extends CallConferenceBase {
     stateLabel(leg) {
         return STATE_LABELS[leg.state]();
     }
+    /** A hold (or its end) crossed the party's own change of the call. */
+    retryText(leg) {
+        const retry = leg.retrying;
+        return retry
+            ? _t(
+                  "The party was changing the call at the same moment: trying again (%(attempt)s of %(max)s)…",
+                  {attempt: retry.attempt, max: retry.max}
+              )
+            : "";
+    }
     duration(leg) {
         // Read the tick: durations move every second.
         return this.state.tick >= 0 ? clock(this.conference.duration(leg)) : "";
