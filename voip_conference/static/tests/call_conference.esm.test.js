@@ -114,6 +114,20 @@ test("consult holds the current call, merge brings everyone together", async () 
     expect(whoHears(conference)).toEqual({host: "A,B", A: "B,host", B: "A,host"});
 });
 
+test("merge only once the consulted party answered (no early media to the held)", async () => {
+    const {conference, log, a} = makeConference();
+    const b = await conference.consult({number: "B"});
+    // B rings, maybe with early media (183): A, held, must not hear it.
+    expect(conference.canMerge).toBe(false);
+    await expect(conference.merge()).rejects.toThrow(ConferenceError);
+    expect(a.state).toBe("held");
+    expect(log).toEqual(["hold A", "dial B"]);
+    b.driver.answer();
+    expect(conference.canMerge).toBe(true);
+    await conference.merge();
+    expect(a.state).toBe("connected");
+});
+
 test("ending the consultation, then retrieve returns to the original call", async () => {
     const {conference, log, a, ended} = makeConference();
     const b = await conference.consult({number: "B"});

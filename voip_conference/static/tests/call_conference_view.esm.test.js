@@ -374,3 +374,17 @@ test("call view: a hold crossing the party's own change says it tries again", as
     await contains(".o_voip_adhoc_party_retrying", {count: 0});
     expect.verifySteps([]);
 });
+
+test("call view: Merge is offered only once the consulted party answered", async () => {
+    mockServer();
+    await inCallWithA();
+    await add(B, "consult");
+    await contains(`${party(A)}[data-state='held']`);
+    await contains(`${party(B)}[data-state='ringing']`);
+    await contains(".o_voip_adhoc_merge", {count: 0});
+    await advanceTime(TEST_RING_MS);
+    await contains(`${party(B)}[data-state='connected']`);
+    await click(".o_voip_adhoc_merge");
+    await contains(".o_voip_adhoc_party[data-state='connected']", {count: 2});
+    expect.verifySteps([]);
+});

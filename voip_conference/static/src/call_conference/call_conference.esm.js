@@ -114,8 +114,18 @@ export class CallConference {
     get mergeNeedsChoice() {
         return this.heldLegs.length >= 2;
     }
+    /**
+     * Merge brings held calls into a conversation of parties that answered:
+     * while a party still rings (early media, 183), the held ones would hear
+     * its ringback or announcements. (A single-step add is different: the
+     * parties already talking hear the progress of the one being added.)
+     */
     get canMerge() {
-        return this.heldLegs.length >= 1 && this.liveLegs.length >= 2;
+        return (
+            this.heldLegs.length >= 1 &&
+            this.liveLegs.length >= 2 &&
+            !this.legs.some((leg) => leg.state === "ringing")
+        );
     }
 
     leg(id) {
@@ -205,6 +215,9 @@ export class CallConference {
         }
         if (!ids.length) {
             throw new ConferenceError("nothing_to_merge");
+        }
+        if (this.legs.some((leg) => leg.state === "ringing")) {
+            throw new ConferenceError("merge_ringing");
         }
         for (const id of ids) {
             const leg = this.leg(id);

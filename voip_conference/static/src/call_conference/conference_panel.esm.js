@@ -18,6 +18,7 @@ const ERROR_LABELS = {
     no_call: () => _t("There is no call to make a conference of."),
     merge_choice: () => _t("Choose the calls to merge."),
     nothing_to_merge: () => _t("There is no call on hold to merge."),
+    merge_ringing: () => _t("Merge once the party you are calling has answered."),
     not_held: () => _t("This call is not on hold."),
     cannot_leave: () => _t("You can leave only when two other parties have answered."),
     leave_refused: (data) =>
