@@ -1,5 +1,6 @@
 /* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
 import {VoipAgent} from "@voip_oca/services/voip_agent_service.esm";
+import {answerInDialogRequests} from "./utils/sip_requests.esm";
 import {patch} from "@web/core/utils/patch";
 
 /**
@@ -52,7 +53,11 @@ patch(VoipAgent.prototype, {
 
     /** One call at a time; a one-tap string dials its number, then its tones. */
     call(options = {}) {
-        return this.joinService.call(options, (placed) => super.call(placed));
+        return this.joinService.call(options, async (placed) => {
+            await super.call(placed);
+            // The far end's BYE gets its 200 (see sip_requests.esm.js).
+            answerInDialogRequests(this.session);
+        });
     },
 
     /** Test mode places no call and records none (see JoinService.testCall). */
@@ -94,6 +99,7 @@ patch(VoipAgent.prototype, {
     },
 
     async onInvite(session) {
+        answerInDialogRequests(session);
         if (this.callConferenceService.isOn) {
             // Busy: voip_oca would reject, then take the call over anyway.
             session.reject({statusCode: 486});

@@ -1,5 +1,6 @@
 /* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
 import {KeypadDtmf} from "../dtmf/dtmf.esm";
+import {answerInDialogRequests} from "../utils/sip_requests.esm";
 
 /** How long a transfer may take before the host is told it failed. */
 export const TRANSFER_TIMEOUT_MS = 15000;
@@ -231,6 +232,7 @@ export class SipLeg {
 
     _watch(session) {
         const SIP = window.SIP;
+        answerInDialogRequests(session);
         session.delegate = {
             ...(session.delegate || {}),
             onBye: () => this._ended("hangup"),
