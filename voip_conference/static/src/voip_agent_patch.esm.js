@@ -76,6 +76,18 @@ patch(VoipAgent.prototype, {
         }
     },
 
+    /**
+     * No hold in a room: the PBX would play its music on hold to everyone
+     * in it (ConfBridge, FreeSWITCH). The call view offers Mute instead;
+     * this keeps any other caller of hold() from sending the re-INVITE.
+     */
+    async hold() {
+        if (this.joinService.isRoomCall) {
+            return;
+        }
+        return super.hold(...arguments);
+    },
+
     /** Transfer to a number written any way: the PBX's form of it. */
     transfer(number) {
         return super.transfer(this.joinService.transferTarget(number));
