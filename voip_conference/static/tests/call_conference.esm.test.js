@@ -289,15 +289,30 @@ class FakeSession {
         this.offers = [];
         this.delegate = {};
         this.stateChange = {addListener: () => undefined};
+        // The offer stays in the peer connection when refused (SIP.js 0.21).
+        const peerConnection = {
+            signalingState: "stable",
+            setLocalDescription: async ({type}) => {
+                this.offers.push(type);
+                peerConnection.signalingState = "stable";
+            },
+        };
         this.sessionDescriptionHandler = {
+            peerConnection,
             enableReceiverTracks: () => undefined,
             enableSenderTracks: () => undefined,
         };
     }
     async invite({requestDelegate, sessionDescriptionHandlerOptions}) {
+        const peerConnection = this.sessionDescriptionHandler.peerConnection;
+        if (peerConnection.signalingState !== "stable") {
+            throw new Error("Invalid signaling state have-local-offer");
+        }
+        peerConnection.signalingState = "have-local-offer";
         this.offers.push(sessionDescriptionHandlerOptions.hold ? "hold" : "unhold");
         const statusCode = this.answers.shift();
         if (statusCode === 200) {
+            peerConnection.signalingState = "stable";
             requestDelegate.onAccept({message: {statusCode}});
         } else {
             const reasonPhrase = statusCode === 491 ? "Request Pending" : "Busy Here";
@@ -324,7 +339,8 @@ function glareLeg(answers, {ownsCallId = true, random = () => 0.5} = {}) {
 test("hold glare: a 491 to the hold re-INVITE is retried after RFC 3261's delay", async () => {
     const {sipLeg, session, waits, retries} = glareLeg([491, 200]);
     await expect(sipLeg.hold(true)).resolves.toBe(true);
-    expect(session.offers).toEqual(["hold", "hold"]);
+    // The refused offer is rolled back before the next one.
+    expect(session.offers).toEqual(["hold", "rollback", "hold"]);
     // The host sent the initial INVITE: 2.1 s + 95 steps of 10 ms.
     expect(waits).toEqual([3050]);
     expect(retries).toEqual([{attempt: 1, max: GLARE_RETRIES}]);
@@ -346,19 +362,21 @@ test("hold glare: retried a bounded number of times, then the refusal", async ()
     const answers = Array(GLARE_RETRIES + 2).fill(491);
     const {sipLeg, session, retries} = glareLeg(answers);
     await expect(sipLeg.hold(true)).rejects.toThrow("491 Request Pending");
-    expect(session.offers.length).toBe(GLARE_RETRIES + 1);
+    expect(session.offers.filter((offer) => offer === "hold").length).toBe(
+        GLARE_RETRIES + 1
+    );
     expect(retries.map((retry) => retry.attempt)).toEqual([1, 2, 3]);
     // Any other refusal is not retried.
     const busy = glareLeg([486, 200]);
     await expect(busy.sipLeg.hold(true)).rejects.toThrow("486 Busy Here");
-    expect(busy.session.offers).toEqual(["hold"]);
+    expect(busy.session.offers).toEqual(["hold", "rollback"]);
 });
 
 test("hold glare: no retry once the call ended meanwhile", async () => {
     const {sipLeg, session} = glareLeg([491, 200]);
     sipLeg.timers = {setTimeout: (fn) => (sipLeg.ended = true) && fn()};
     await expect(sipLeg.hold(true)).resolves.toBe(false);
-    expect(session.offers).toEqual(["hold"]);
+    expect(session.offers).toEqual(["hold", "rollback"]);
 });
 
 test("SIP helpers: NOTIFY sipfrag status, the user part of a number", () => {

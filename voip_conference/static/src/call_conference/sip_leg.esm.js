@@ -145,18 +145,36 @@ export class SipLeg {
     }
 
     /** One re-INVITE: resolves null once accepted, else the refusal. */
-    _reinvite(onHold) {
-        return new Promise((resolve, reject) => {
+    async _reinvite(onHold) {
+        const response = await new Promise((resolve, reject) => {
             this.session
                 .invite({
                     requestDelegate: {
                         onAccept: () => resolve(null),
-                        onReject: (response) => resolve(response),
+                        onReject: (refusal) => resolve(refusal),
                     },
                     sessionDescriptionHandlerOptions: {hold: onHold},
                 })
                 .catch(reject);
         });
+        if (response) {
+            await this._rollbackOffer();
+        }
+        return response;
+    }
+
+    /**
+     * After a refused re-INVITE the session must be as if it was never
+     * sent (RFC 3261 §14.1). SIP.js 0.21 rolls back its dialog but its web
+     * SessionDescriptionHandler has no rollbackDescription(): the peer
+     * connection stays in have-local-offer and the next offer fails
+     * ("Invalid signaling state have-local-offer"). Roll it back here.
+     */
+    async _rollbackOffer() {
+        const peerConnection = this.sdh?.peerConnection;
+        if (peerConnection?.signalingState === "have-local-offer") {
+            await peerConnection.setLocalDescription({type: "rollback"});
+        }
     }
 
     async hangUp() {
