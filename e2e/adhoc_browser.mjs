@@ -96,6 +96,8 @@ page.on("console", (msg) => {
 page.on("pageerror", (error) => emit("page_error", {error: String(error)}));
 
 const mark = (name, data = {}) => emit("mark", {name, ...data});
+// In the page: the conference from a call is the call_conference service.
+const SERVICE = "voip_conference.call_conference";
 const party = (name) => `.o_voip_adhoc_party[data-number='${FAR[name].number}']`;
 
 async function waitParty(name, state, timeout = 15000) {
@@ -105,9 +107,10 @@ async function waitParty(name, state, timeout = 15000) {
 /** Every leg's media connected (the mix flows only then). */
 async function waitMedia(timeout = 15000) {
     await page.waitForFunction(
-        () => {
-            const agent = odoo.__WOWL_DEBUG__.root.env.services.voip_agent_oca;
-            const conference = agent.adhocConference;
+        (service) => {
+            const services = odoo.__WOWL_DEBUG__.root.env.services;
+            const agent = services.voip_agent_oca;
+            const conference = services[service].conference;
             const sessions = conference
                 ? conference.liveLegs
                       .filter((leg) => leg.state === "connected")
@@ -120,7 +123,7 @@ async function waitMedia(timeout = 15000) {
                         "connected"
             );
         },
-        null,
+        SERVICE,
         {timeout}
     );
 }
@@ -137,9 +140,8 @@ async function waitMedia(timeout = 15000) {
  */
 async function hostHears(label) {
     const levels = await page.evaluate(
-        async ({freqs, floorFreqs, blocks}) => {
-            const agent = odoo.__WOWL_DEBUG__.root.env.services.voip_agent_oca;
-            const audio = agent._adhocAudio;
+        async ({freqs, floorFreqs, blocks, service}) => {
+            const audio = odoo.__WOWL_DEBUG__.root.env.services[service].audio;
             if (!audio) {
                 return null;
             }
@@ -201,7 +203,12 @@ async function hostHears(label) {
                 freqs.map((freq) => [freq, median(perBlock.map((b) => b[freq]))])
             );
         },
-        {freqs: config.far_end_freqs, floorFreqs: config.floor_freqs, blocks: 7}
+        {
+            freqs: config.far_end_freqs,
+            floorFreqs: config.floor_freqs,
+            blocks: 7,
+            service: SERVICE,
+        }
     );
     emit("host_hears", {label, levels});
 }
@@ -250,8 +257,8 @@ async function confirmEnd() {
 
 async function waitOver(timeout = 15000) {
     await page.waitForFunction(
-        () => !odoo.__WOWL_DEBUG__.root.env.services.voip_agent_oca.inAdhocConference,
-        null,
+        (service) => !odoo.__WOWL_DEBUG__.root.env.services[service].isOn,
+        SERVICE,
         {timeout}
     );
     mark("over");
@@ -275,13 +282,17 @@ async function runCase(name, body) {
         emit("case_error", {case: name, error: String(error.stack || error)});
         // Leave nothing behind for the next case.
         await page
-            .evaluate(() => {
-                const agent = odoo.__WOWL_DEBUG__.root.env.services.voip_agent_oca;
-                return agent.inAdhocConference ? agent.adhocEndAll() : agent.hangup();
-            })
+            .evaluate((service) => {
+                const services = odoo.__WOWL_DEBUG__.root.env.services;
+                return services[service].isOn
+                    ? services[service].endAll()
+                    : services.voip_agent_oca.hangup();
+            }, SERVICE)
             .catch(() => null);
         for (const far of Object.keys(FAR)) {
-            await farEnd(far, "hangup");
+            if (FAR[far].ctrl_port) {
+                await farEnd(far, "hangup");
+            }
         }
     }
     await sleep(config.settle_ms);
@@ -338,6 +349,95 @@ const cases = {
         await sleep(config.media_ms);
         await listen("two");
         await confirmEnd();
+    },
+    // Issue 24, 6: D answers the hold of Consult with 491 once (glare).
+    async glare() {
+        mark("glare_start");
+        await callFirst("D");
+        await add("C", "consult");
+        // The host waits 2.1 to 4 s before sending the hold again, and says so.
+        await page.waitForSelector(`${party("D")} .o_voip_adhoc_party_retrying`, {
+            timeout: 10000,
+        });
+        mark("glare_retrying_shown");
+        await waitParty("D", "held");
+        await waitParty("C", "connected");
+        await waitMedia();
+        await confirmEnd();
+        await sleep(config.settle_ms);
+        mark("glare_end");
+    },
+    // Issue 24, 7: E in early media (183 with SDP), then it answers.
+    async early_merge() {
+        mark("early_merge_start");
+        await callFirst("A");
+        await add("E", "consult");
+        await waitParty("A", "held");
+        await waitParty("E", "ringing");
+        await sleep(config.early_ms / 2);
+        emit("merge_offered", {
+            while_ringing: await page.locator(".o_voip_adhoc_merge").count(),
+        });
+        await waitParty("E", "connected", config.early_ms + 10000);
+        await waitMedia();
+        await page.click(".o_voip_adhoc_merge");
+        await waitParty("A", "connected");
+        await sleep(config.media_ms);
+        await confirmEnd();
+        await sleep(config.settle_ms);
+        mark("early_merge_end");
+    },
+    // Issue 24, 8: F accepts the REFER of Leave, then hangs up.
+    async leave_hangup() {
+        mark("leave_hangup_start");
+        await callFirst("F");
+        await add("C", "consult");
+        await waitParty("F", "held");
+        await waitParty("C", "connected");
+        await page.click(".o_voip_adhoc_merge");
+        await waitParty("F", "connected");
+        await waitMedia();
+        mark("leave_hangup_click");
+        await page.click(".o_voip_adhoc_leave");
+        await page.waitForSelector(party("F"), {state: "detached", timeout: 15000});
+        // The transfer then fails (its NOTIFY never comes): the host stays
+        // with C, and is told.
+        await page.waitForSelector(".o_voip_adhoc_error", {timeout: 25000});
+        // F's BYE retransmissions, if unanswered, would show here.
+        await sleep(2000);
+        await confirmEnd();
+        await sleep(config.settle_ms);
+        mark("leave_hangup_end");
+    },
+    // Issue 24, 9: a call to a room (E) is never put on hold.
+    async room_no_hold() {
+        mark("room_start");
+        await openSoftphone();
+        await page.evaluate(
+            (id) =>
+                odoo.__WOWL_DEBUG__.root.env.services["voip_conference.join"].join({
+                    id,
+                }),
+            config.room_id
+        );
+        await page.waitForSelector(".o_voip_softphone button[title='Mute']", {
+            timeout: config.early_ms + 15000,
+        });
+        emit("room_controls", {
+            pause: await page
+                .locator(".o_voip_softphone button[title='Pause']")
+                .count(),
+            mute: await page.locator(".o_voip_softphone button[title='Mute']").count(),
+        });
+        await page.click(".o_voip_softphone button[title='Mute']");
+        // Whatever asks the agent to hold: nothing leaves.
+        await page.evaluate(() =>
+            odoo.__WOWL_DEBUG__.root.env.services.voip_agent_oca.hold()
+        );
+        await sleep(1500);
+        await page.click(".o_voip_softphone_footer button[title='Call']");
+        await sleep(config.settle_ms);
+        mark("room_end");
     },
     // 6: the call was on hold: single step makes a separate two-way call.
     async held_rule() {

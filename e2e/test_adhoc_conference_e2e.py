@@ -10,6 +10,7 @@ e2e/tones.py says which tones are in it, window by window (the browser
 marks the windows).
 """
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -51,7 +52,16 @@ from stack import (  # noqa: E402
 
 HOST, A, B, C = tones.HOST_HZ, tones.A_HZ, tones.B_HZ, tones.C_HZ
 VOICES = (HOST, A, B, C)
-CASES = ["single_step", "consult_leave", "end_all", "held_rule"]
+CASES = [
+    "single_step",
+    "consult_leave",
+    "end_all",
+    "held_rule",
+    "glare",
+    "early_merge",
+    "leave_hangup",
+    "room_no_hold",
+]
 FAR_ENDS = [
     FarEnd("A", "2001", 25060, 26060, (12000, 12099), A),
     # B rings until the browser tells it to answer (once: baresip 1.0's
@@ -59,7 +69,30 @@ FAR_ENDS = [
     FarEnd("B", "2002", 25070, 26070, (12100, 12199), B, auto_answer=False),
     FarEnd("C", "2003", 25080, 26080, (12200, 12299), C),
 ]
-NAMES = {far.name: far for far in FAR_ENDS}
+
+
+@dataclasses.dataclass
+class SippFarEnd:
+    """A far end that plays a SIP scenario (SIPp): the cases of issue 24."""
+
+    name: str
+    number: str
+    sip_port: int
+    media_port: int
+    scenario: str  # a file in e2e/
+
+
+EARLY_MS = 3000  # E's early media (183) before it answers
+SIPP_FAR_ENDS = [
+    # D answers the host's hold re-INVITE with 491 once (glare).
+    SippFarEnd("D", "2004", 25090, 26090, "far_end_glare.xml"),
+    # E sends 183 with SDP, answers EARLY_MS later; also the room of the
+    # room case.
+    SippFarEnd("E", "2005", 25100, 26100, "far_end_early_media.xml"),
+    # F accepts the REFER of Leave, then hangs up.
+    SippFarEnd("F", "2006", 25110, 26110, "far_end_leave_hangup.xml"),
+]
+NAMES = {far.name: far for far in FAR_ENDS + SIPP_FAR_ENDS}
 # The Kamailio of the Join cases sends every INVITE to one far end; here the
 # number dialled picks the far end.
 ROUTE_LINE = '        $du = "sip:127.0.0.1:@FAR_END_PORT@;transport=udp";\n'
@@ -122,7 +155,7 @@ def _routed_kamailio(work):
     routes = "".join(
         f'        if ($rU == "{far.number}") {{ '
         f'$du = "sip:127.0.0.1:{far.sip_port};transport=udp"; }}\n'
-        for far in FAR_ENDS
+        for far in FAR_ENDS + SIPP_FAR_ENDS
     )
     routed = work / "kamailio_adhoc.cfg.in"
     routed.write_text(template.replace(ROUTE_LINE, ROUTE_LINE + routes))
@@ -155,13 +188,18 @@ def _seed(url, db, ws_port):
             "create",
             {"name": f"Far End {far.name}", "phone": far.number},
         )
+    room = call(
+        "voip.conference",
+        "create",
+        {"name": "E2E Room E", "extension": "2005", "pbx_id": pbx},
+    )
     call(
         "res.users",
         "write",
         [uid],
         {"voip_pbx_id": pbx, "voip_username": "host", "voip_password": "e2e-secret"},
     )
-    return call
+    return call, room
 
 
 def _host_wav(path):
@@ -254,6 +292,22 @@ def adhoc(tmp_path_factory, odoo_database):
                 Process(f"baresip_{far.name}", [which("baresip"), "-f", conf], work)
             )
             proc.wait_tcp(far.ctrl_port)
+        for far in SIPP_FAR_ENDS:
+            scenario = render(
+                HERE / far.scenario, work / far.scenario, EARLY_MS=EARLY_MS
+            )
+            proc = start(
+                Process(
+                    f"sipp_{far.name}",
+                    [which("sipp"), "-sf", scenario, "-i", "127.0.0.1"]
+                    + ["-p", far.sip_port, "-mi", "127.0.0.1", "-mp", far.media_port]
+                    + ["-t", "u1", "-nostdin", "-trace_err", "-trace_msg"],
+                    work,
+                    env={**env, "TERM": "dumb"},
+                    cwd=work,
+                )
+            )
+            proc.wait_udp_bound(far.sip_port)
         result.timings["sip stack"] = time.monotonic() - t0
 
         conf = _odoo_config(work / "odoo.conf", data_dir, http_port)
@@ -270,7 +324,7 @@ def adhoc(tmp_path_factory, odoo_database):
         )
         url = f"http://127.0.0.1:{http_port}"
         _wait_http(odoo, url)
-        call = _seed(url, db, ws_port)
+        call, room = _seed(url, db, ws_port)
         result.timings["odoo server"] = time.monotonic() - t0
 
         config = work / "adhoc_browser.json"
@@ -285,9 +339,14 @@ def adhoc(tmp_path_factory, odoo_database):
                     "login": LOGIN,
                     "password": PASSWORD,
                     "far_ends": {
-                        far.name: {"number": far.number, "ctrl_port": far.ctrl_port}
-                        for far in FAR_ENDS
+                        far.name: {
+                            "number": far.number,
+                            "ctrl_port": getattr(far, "ctrl_port", None),
+                        }
+                        for far in FAR_ENDS + SIPP_FAR_ENDS
                     },
+                    "room_id": room,
+                    "early_ms": EARLY_MS,
                     "far_end_freqs": [A, B, C],
                     "floor_freqs": list(tones.FLOOR_FREQS),
                     "cases": [c for c in CASES if not wanted or c in wanted],
@@ -307,10 +366,10 @@ def adhoc(tmp_path_factory, odoo_database):
             )
         )
         try:
-            browser.popen.wait(180)
+            browser.popen.wait(300)
         except subprocess.TimeoutExpired:
             browser.stop()
-            raise StackError("the browser did not finish within 180 s") from None
+            raise StackError("the browser did not finish within 300 s") from None
         result.timings["browser"] = time.monotonic() - t0
         result.browser_log = browser.log_path.read_text(errors="replace")
         for line in result.browser_log.splitlines():
@@ -327,7 +386,7 @@ def adhoc(tmp_path_factory, odoo_database):
             proc.stop()
     result.left_listening = listening_sockets()
     result.timings["stopped"] = time.monotonic() - t0
-    result.sip = sip_messages(pcap, [far.sip_port for far in FAR_ENDS])
+    result.sip = sip_messages(pcap, [far.sip_port for far in NAMES.values()])
     for far in FAR_ENDS:
         result.rtp[far.name] = tones.rtp_packets(pcap, far.rtp_ports)
     ADHOC_RUNS.append(result)
@@ -467,6 +526,129 @@ def test_6_held_call_stays_held(adhoc):
     assert ok, f"A stays on hold: {why}"
     ok, why = _only(adhoc.heard("held_rule", "separate", "C"), [HOST])
     assert ok, f"C in a two-way call with the host: {why}"
+
+
+def _answer_of(adhoc, far_end, after=0.0):
+    """The far end's 200 OK to the host's first INVITE after ``after``."""
+    port = NAMES[far_end].sip_port
+    for m in adhoc.sip:
+        if m.sport == port and m.status == 200 and m.cseq_method == "INVITE":
+            if m.t >= after:
+                return m
+    raise AssertionError(f"{far_end} never answered")
+
+
+def _far_end_log(adhoc, far_end, start, end):
+    """What ``far_end`` received and sent, with times from its 200 OK."""
+    answer = _answer_of(adhoc, far_end, start).t
+    port = NAMES[far_end].sip_port
+    lines = []
+    for m in adhoc.sip:
+        if start <= m.t <= end and port in (m.sport, m.dport):
+            what = m.method or f"{m.status} ({m.cseq_method})"
+            body = m.body
+            direction = next(
+                (
+                    d
+                    for d in ("sendonly", "recvonly", "inactive", "sendrecv")
+                    if d in body
+                ),
+                "",
+            )
+            arrow = "<-" if m.dport == port else "->"
+            lines.append(f"{arrow} {what} {direction}@{m.t - answer:+.3f}s".strip())
+    return lines
+
+
+def test_7_hold_glare_retried(adhoc):
+    """Issue 24, 6: D answers the hold re-INVITE with 491; the host sends it
+    again after 2.1 to 4 s (it owns the Call-ID) and Consult goes on."""
+    _ok(adhoc, "glare")
+    start, end = adhoc.mark("glare_start"), adhoc.mark("glare_end")
+    adhoc.figures.append(
+        ("glare", "D", "D", " ".join(_far_end_log(adhoc, "D", start, end)))
+    )
+    answer = _answer_of(adhoc, "D", start)
+    invites = [m for m in adhoc.to("D", "INVITE", answer.t) if m.t <= end]
+    assert len(invites) >= 2, invites
+    first, retry = invites[0], invites[1]
+    assert "a=sendonly" in first.body and "a=sendonly" in retry.body
+    refused = [
+        m for m in adhoc.from_("D", first.t) if m.status == 491 and m.t <= retry.t
+    ]
+    assert refused, "D never refused the first hold"
+    # RFC 3261 §14.1, judged from the capture: 2.1 to 4 s after the 491.
+    assert 2.0 <= retry.t - refused[0].t <= 4.5, retry.t - refused[0].t
+    accepted = [
+        m
+        for m in adhoc.from_("D", retry.t)
+        if m.status == 200 and m.cseq_method == "INVITE"
+    ]
+    assert accepted and "a=recvonly" in accepted[0].body, "the retried hold"
+    assert adhoc.to("C", "INVITE", retry.t), "Consult never dialled C"
+    shown = [e for e in adhoc.events if e.get("name") == "glare_retrying_shown"]
+    assert shown, "the call view never said it was trying again"
+
+
+def test_8_no_merge_during_early_media(adhoc):
+    """Issue 24, 7: while E is in early media (183), A stays held and no
+    Merge is offered; Merge after E's 200 brings A back."""
+    _ok(adhoc, "early_merge")
+    start, end = adhoc.mark("early_merge_start"), adhoc.mark("early_merge_end")
+    adhoc.figures.append(
+        ("early_merge", "E", "E", " ".join(_far_end_log(adhoc, "E", start, end)))
+    )
+    offered = [e for e in adhoc.events if e["event"] == "merge_offered"]
+    assert offered and offered[0]["while_ringing"] == 0, offered
+    progress = [m for m in adhoc.from_("E", start) if m.status == 183 and m.t <= end]
+    assert progress and "m=audio" in progress[0].body, "no 183 with SDP from E"
+    answer = _answer_of(adhoc, "E", start)
+    # A's re-INVITEs: the hold, then (after Merge) the resume, never
+    # between the 183 and E's 200.
+    to_a = [m for m in adhoc.to("A", "INVITE", progress[0].t) if m.t <= answer.t]
+    assert to_a == [], [m.body for m in to_a]
+    resumed = [
+        m
+        for m in adhoc.to("A", "INVITE", answer.t)
+        if m.t <= end and "a=sendrecv" in m.body
+    ]
+    assert resumed, "Merge never took A off hold"
+
+
+def test_9_bye_during_leave_answered(adhoc):
+    """Issue 24, 8: F accepts the REFER of Leave, then hangs up: its BYE
+    gets a 200 and is sent once (no retransmission)."""
+    _ok(adhoc, "leave_hangup")
+    start, end = adhoc.mark("leave_hangup_start"), adhoc.mark("leave_hangup_end")
+    adhoc.figures.append(
+        ("leave_hangup", "F", "F", " ".join(_far_end_log(adhoc, "F", start, end)))
+    )
+    refer = adhoc.to("F", "REFER", start)
+    assert refer, "no REFER reached F"
+    byes = [m for m in adhoc.from_("F", refer[0].t) if m.method == "BYE"]
+    assert byes, "F never hung up"
+    answered = [
+        m
+        for m in adhoc.to("F", "", byes[0].t)
+        if m.status == 200 and m.cseq_method == "BYE"
+    ]
+    assert answered, f"F's BYE got no 200 ({len(byes)} sent)"
+    assert len(byes) == 1, f"F's BYE was retransmitted {len(byes) - 1} times"
+
+
+def test_10_room_call_never_held(adhoc):
+    """Issue 24, 9: a call to a room offers no Pause and the agent's hold
+    sends no re-INVITE: the room's PBX never gets a sendonly offer."""
+    _ok(adhoc, "room_no_hold")
+    start, end = adhoc.mark("room_start"), adhoc.mark("room_end")
+    adhoc.figures.append(
+        ("room_no_hold", "E", "E", " ".join(_far_end_log(adhoc, "E", start, end)))
+    )
+    view = [e for e in adhoc.events if e["event"] == "room_controls"]
+    assert view and view[0]["pause"] == 0 and view[0]["mute"] == 1, view
+    invites = [m for m in adhoc.to("E", "INVITE", start) if m.t <= end]
+    assert len(invites) == 1, f"{len(invites) - 1} re-INVITEs reached the room"
+    assert "a=sendonly" not in invites[0].body
 
 
 def test_every_leg_recorded_with_how_it_ended(adhoc):

@@ -1,5 +1,6 @@
 /* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
 import {VoipAgent} from "@voip_oca/services/voip_agent_service.esm";
+import {answerInDialogRequests} from "./utils/sip_requests.esm";
 import {patch} from "@web/core/utils/patch";
 
 /**
@@ -52,7 +53,11 @@ patch(VoipAgent.prototype, {
 
     /** One call at a time; a one-tap string dials its number, then its tones. */
     call(options = {}) {
-        return this.joinService.call(options, (placed) => super.call(placed));
+        return this.joinService.call(options, async (placed) => {
+            await super.call(placed);
+            // The far end's BYE gets its 200 (see sip_requests.esm.js).
+            answerInDialogRequests(this.session);
+        });
     },
 
     /** Test mode places no call and records none (see JoinService.testCall). */
@@ -69,6 +74,18 @@ patch(VoipAgent.prototype, {
         if (this.voip.mode === "prod") {
             return super.playTone(...arguments);
         }
+    },
+
+    /**
+     * No hold in a room: the PBX would play its music on hold to everyone
+     * in it (ConfBridge, FreeSWITCH). The call view offers Mute instead;
+     * this keeps any other caller of hold() from sending the re-INVITE.
+     */
+    async hold() {
+        if (this.joinService.isRoomCall) {
+            return;
+        }
+        return super.hold(...arguments);
     },
 
     /** Transfer to a number written any way: the PBX's form of it. */
@@ -94,6 +111,7 @@ patch(VoipAgent.prototype, {
     },
 
     async onInvite(session) {
+        answerInDialogRequests(session);
         if (this.callConferenceService.isOn) {
             // Busy: voip_oca would reject, then take the call over anyway.
             session.reject({statusCode: 486});

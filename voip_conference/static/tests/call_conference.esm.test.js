@@ -4,7 +4,13 @@ import {
     ConferenceError,
 } from "@voip_conference/call_conference/call_conference.esm";
 import {describe, expect, test} from "@odoo/hoot";
-import {parseSipfrag, dialUser} from "@voip_conference/call_conference/sip_leg.esm";
+import {
+    GLARE_RETRIES,
+    SipLeg,
+    dialUser,
+    glareDelayMs,
+    parseSipfrag,
+} from "@voip_conference/call_conference/sip_leg.esm";
 import {AudioMixer} from "@voip_conference/call_conference/audio_mixer.esm";
 
 describe.current.tags("headless");
@@ -106,6 +112,20 @@ test("consult holds the current call, merge brings everyone together", async () 
     await conference.merge();
     expect(log.at(-1)).toBe("unhold A");
     expect(whoHears(conference)).toEqual({host: "A,B", A: "B,host", B: "A,host"});
+});
+
+test("merge only once the consulted party answered (no early media to the held)", async () => {
+    const {conference, log, a} = makeConference();
+    const b = await conference.consult({number: "B"});
+    // B rings, maybe with early media (183): A, held, must not hear it.
+    expect(conference.canMerge).toBe(false);
+    await expect(conference.merge()).rejects.toThrow(ConferenceError);
+    expect(a.state).toBe("held");
+    expect(log).toEqual(["hold A", "dial B"]);
+    b.driver.answer();
+    expect(conference.canMerge).toBe(true);
+    await conference.merge();
+    expect(a.state).toBe("connected");
 });
 
 test("ending the consultation, then retrieve returns to the original call", async () => {
@@ -260,6 +280,103 @@ test("durations count from the answer", async () => {
     b.driver.answer();
     tick(61500);
     expect(conference.duration(b)).toBe(61);
+});
+
+/** A SIP.js session whose re-INVITEs get, in turn, the status codes given. */
+class FakeSession {
+    constructor(answers) {
+        this.answers = answers;
+        this.offers = [];
+        this.delegate = {};
+        this.stateChange = {addListener: () => undefined};
+        // The offer stays in the peer connection when refused (SIP.js 0.21).
+        const peerConnection = {
+            signalingState: "stable",
+            setLocalDescription: async ({type}) => {
+                this.offers.push(type);
+                peerConnection.signalingState = "stable";
+            },
+        };
+        this.sessionDescriptionHandler = {
+            peerConnection,
+            enableReceiverTracks: () => undefined,
+            enableSenderTracks: () => undefined,
+        };
+    }
+    async invite({requestDelegate, sessionDescriptionHandlerOptions}) {
+        const peerConnection = this.sessionDescriptionHandler.peerConnection;
+        if (peerConnection.signalingState !== "stable") {
+            throw new Error("Invalid signaling state have-local-offer");
+        }
+        peerConnection.signalingState = "have-local-offer";
+        this.offers.push(sessionDescriptionHandlerOptions.hold ? "hold" : "unhold");
+        const statusCode = this.answers.shift();
+        if (statusCode === 200) {
+            peerConnection.signalingState = "stable";
+            requestDelegate.onAccept({message: {statusCode}});
+        } else {
+            const reasonPhrase = statusCode === 491 ? "Request Pending" : "Busy Here";
+            requestDelegate.onReject({message: {statusCode, reasonPhrase}});
+        }
+    }
+}
+
+/** A SipLeg on a fake session; the glare timer fires at once, logging its delay. */
+function glareLeg(answers, {ownsCallId = true, random = () => 0.5} = {}) {
+    const waits = [];
+    const retries = [];
+    const session = new FakeSession(answers);
+    const sipLeg = new SipLeg({
+        session,
+        ownsCallId,
+        random,
+        timers: {setTimeout: (fn, ms) => waits.push(ms) && fn()},
+        callbacks: {onRetrying: (retry) => retries.push(retry)},
+    });
+    return {sipLeg, session, waits, retries};
+}
+
+test("hold glare: a 491 to the hold re-INVITE is retried after RFC 3261's delay", async () => {
+    const {sipLeg, session, waits, retries} = glareLeg([491, 200]);
+    await expect(sipLeg.hold(true)).resolves.toBe(true);
+    // The refused offer is rolled back before the next one.
+    expect(session.offers).toEqual(["hold", "rollback", "hold"]);
+    // The host sent the initial INVITE: 2.1 s + 95 steps of 10 ms.
+    expect(waits).toEqual([3050]);
+    expect(retries).toEqual([{attempt: 1, max: GLARE_RETRIES}]);
+});
+
+test("hold glare: the party's own call waits 0 to 2 s, ours 2.1 to 4 s", async () => {
+    const {sipLeg, waits} = glareLeg([491, 491, 200], {ownsCallId: false});
+    await sipLeg.hold(false);
+    expect(waits).toEqual([1000, 1000]);
+    expect([glareDelayMs(true, () => 0), glareDelayMs(true, () => 0.99999)]).toEqual([
+        2100, 4000,
+    ]);
+    expect([glareDelayMs(false, () => 0), glareDelayMs(false, () => 0.99999)]).toEqual([
+        0, 2000,
+    ]);
+});
+
+test("hold glare: retried a bounded number of times, then the refusal", async () => {
+    const answers = Array(GLARE_RETRIES + 2).fill(491);
+    const {sipLeg, session, retries} = glareLeg(answers);
+    await expect(sipLeg.hold(true)).rejects.toThrow("491 Request Pending");
+    expect(session.offers.filter((offer) => offer === "hold").length).toBe(
+        GLARE_RETRIES + 1
+    );
+    expect(retries.map((retry) => retry.attempt)).toEqual([1, 2, 3]);
+    // Any other refusal is not retried.
+    const busy = glareLeg([486, 200]);
+    await expect(busy.sipLeg.hold(true)).rejects.toThrow("486 Busy Here");
+    expect(busy.session.offers).toEqual(["hold", "rollback"]);
+});
+
+test("hold glare: no retry once the call ended meanwhile", async () => {
+    const {sipLeg, session} = glareLeg([491, 200]);
+    sipLeg.timers = {setTimeout: (fn) => (sipLeg.ended = true) && fn()};
+    await expect(sipLeg.hold(true)).resolves.toBe(false);
+    expect(session.offers).toEqual(["hold", "rollback"]);
 });
 
 test("SIP helpers: NOTIFY sipfrag status, the user part of a number", () => {

@@ -352,3 +352,39 @@ test("call view: the parties scroll, the controls stay pinned under them", async
     await contains(".o_voip_call_view > .o_voip_softphone_footer");
     expect.verifySteps([]);
 });
+
+test("call view: a hold crossing the party's own change says it tries again", async () => {
+    mockServer();
+    // A's hold re-INVITE met A's own (491): the driver retries, as told.
+    let accepted = null;
+    patchWithCleanup(TestLeg.prototype, {
+        async hold() {
+            this.callbacks.onRetrying?.({attempt: 1, max: 3});
+            await new Promise((resolve) => (accepted = resolve));
+            return true;
+        },
+    });
+    await inCallWithA();
+    await add(B, "consult");
+    await contains(`${party(A)} .o_voip_adhoc_party_retrying`, {
+        text: "The party was changing the call at the same moment: trying again (1 of 3)…",
+    });
+    accepted();
+    await contains(`${party(A)}[data-state='held']`);
+    await contains(".o_voip_adhoc_party_retrying", {count: 0});
+    expect.verifySteps([]);
+});
+
+test("call view: Merge is offered only once the consulted party answered", async () => {
+    mockServer();
+    await inCallWithA();
+    await add(B, "consult");
+    await contains(`${party(A)}[data-state='held']`);
+    await contains(`${party(B)}[data-state='ringing']`);
+    await contains(".o_voip_adhoc_merge", {count: 0});
+    await advanceTime(TEST_RING_MS);
+    await contains(`${party(B)}[data-state='connected']`);
+    await click(".o_voip_adhoc_merge");
+    await contains(".o_voip_adhoc_party[data-state='connected']", {count: 2});
+    expect.verifySteps([]);
+});

@@ -796,3 +796,24 @@ test("A rejected or cancelled call is ended once, by voip_oca", async () => {
     await runAllTimers();
     expect.verifySteps(["create_call 8002 -", "terminate_call"]);
 });
+
+test("A room call offers Mute, not Pause: hold would play music to the room (issue 24, 9)", async () => {
+    mockCalls();
+    onRpc("voip.call", "accept_call", ({args}) => ({id: args[0][0], state: "ongoing"}));
+    onRpc("voip.conference", "get_join_sequence", () => SALES);
+    const invited = fakeSip();
+    await openSoftphone({mode: "prod", pbx_domain: "pbx.test"});
+    await getService("voip_conference.join").join({id: 1});
+    const inviter = invited.at(-1);
+    inviter.requestDelegate.onAccept({});
+    answer(inviter);
+    await contains(".o_voip_softphone button[title='Mute']");
+    await contains(".o_voip_softphone button[title='Pause']", {count: 0});
+    const hint = "Hold would play music to the whole room: mute instead.";
+    await contains(`.o_voip_softphone button[title='Mute'][data-tooltip='${hint}']`);
+    await contains(".o_voip_conference_room_mute", {text: hint});
+    // Nothing else puts the room on hold either: no re-INVITE leaves.
+    inviter.invite = () => expect.step("re-INVITE");
+    await getService("voip_agent_oca").hold();
+    expect.verifySteps(["create_call 8001 1"]);
+});

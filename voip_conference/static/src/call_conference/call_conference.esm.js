@@ -26,8 +26,10 @@
  *                        other driver's party (REFER with Replaces):
  *                        resolves {ok: true} or {ok: false, reason}
  *   sendKey(key)         keypad tone to this party: "sent"|"ignored"|"failed"
- * Callbacks given to the driver factory: onAnswered(), onEnded(reason),
- * where reason is one of END_REASONS.
+ * Callbacks given to the driver factory (`callbacksFor(leg)`): onAnswered(),
+ * onEnded(reason), where reason is one of END_REASONS, and
+ * onRetrying({attempt, max}) while a hold crossed the party's own
+ * re-INVITE (491) and is sent again: `leg.retrying` tells the host.
  */
 
 export const LEG_STATES = ["ringing", "connected", "held", "ended"];
@@ -112,8 +114,18 @@ export class CallConference {
     get mergeNeedsChoice() {
         return this.heldLegs.length >= 2;
     }
+    /**
+     * Merge brings held calls into a conversation of parties that answered:
+     * while a party still rings (early media, 183), the held ones would hear
+     * its ringback or announcements. (A single-step add is different: the
+     * parties already talking hear the progress of the one being added.)
+     */
     get canMerge() {
-        return this.heldLegs.length >= 1 && this.liveLegs.length >= 2;
+        return (
+            this.heldLegs.length >= 1 &&
+            this.liveLegs.length >= 2 &&
+            !this.legs.some((leg) => leg.state === "ringing")
+        );
     }
 
     leg(id) {
@@ -204,6 +216,9 @@ export class CallConference {
         if (!ids.length) {
             throw new ConferenceError("nothing_to_merge");
         }
+        if (this.legs.some((leg) => leg.state === "ringing")) {
+            throw new ConferenceError("merge_ringing");
+        }
         for (const id of ids) {
             const leg = this.leg(id);
             if (leg.state === "held") {
@@ -283,6 +298,18 @@ export class CallConference {
         this._changed();
     }
 
+    /** What a leg's driver reports with (see the driver interface). */
+    callbacksFor(leg) {
+        return {
+            onAnswered: () => this._onAnswered(leg),
+            onEnded: (reason) => this._onEnded(leg, reason),
+            onRetrying: (retry) => {
+                leg.retrying = retry;
+                this._changed();
+            },
+        };
+    }
+
     select(id) {
         this.selectedLegId = this.leg(id).id;
         this._changed();
@@ -313,6 +340,7 @@ export class CallConference {
             connectedAt: null,
             endedAt: null,
             endReason: null,
+            retrying: null,
             driver: null,
         };
         this.legs.push(leg);
@@ -331,10 +359,7 @@ export class CallConference {
             throw new ConferenceError("no_number");
         }
         const leg = this._newLeg(party, "ringing");
-        leg.driver = this.makeDriver(leg, {
-            onAnswered: () => this._onAnswered(leg),
-            onEnded: (reason) => this._onEnded(leg, reason),
-        });
+        leg.driver = this.makeDriver(leg, this.callbacksFor(leg));
         this.selectedLegId = leg.id;
         this._changed();
         await leg.driver.dial();
@@ -342,7 +367,11 @@ export class CallConference {
     }
 
     async _hold(leg, onHold) {
-        await leg.driver.hold(onHold);
+        try {
+            await leg.driver.hold(onHold);
+        } finally {
+            leg.retrying = null;
+        }
         if (leg.state !== "ended") {
             leg.state = onHold ? "held" : "connected";
         }

@@ -120,15 +120,12 @@ export class CallConferenceService {
             });
             const leg = conference.adoptCall(party, driver, this.firstState);
             driver.leg = leg;
-            driver.callbacks = {
-                onAnswered: () => conference._onAnswered(leg),
-                onEnded: (reason) => conference._onEnded(leg, reason),
-            };
+            driver.callbacks = conference.callbacksFor(leg);
             this._wire(driver);
         } else {
             // Test mode: no SIP session; the open call counts as answered.
             const leg = conference.adoptCall(party, null, this.firstState);
-            leg.driver = new TestLeg({});
+            leg.driver = new TestLeg(conference.callbacksFor(leg));
         }
         conference.setMuted(agent.isMuted);
         return conference;
@@ -136,11 +133,11 @@ export class CallConferenceService {
 
     _makeDriver(leg, callbacks) {
         const wrapped = {
+            ...callbacks,
             onAnswered: () => {
                 callbacks.onAnswered();
                 this._record("answer_leg", leg);
             },
-            onEnded: (reason) => callbacks.onEnded(reason),
         };
         if (!this.isProd) {
             return new TestLeg(wrapped);

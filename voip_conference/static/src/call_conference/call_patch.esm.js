@@ -5,6 +5,7 @@ import {
     confirmEndAll,
 } from "./conference_panel.esm";
 import {Call} from "@voip_oca/components/call/call.esm";
+import {_t} from "@web/core/l10n/translation";
 import {patch} from "@web/core/utils/patch";
 import {useService} from "@web/core/utils/hooks";
 import {useState} from "@odoo/owl";
@@ -38,6 +39,9 @@ patch(Call.prototype, {
             return false;
         }
         return call.state === "ongoing" || this.voip.mode !== "prod";
+    },
+    get roomHoldHint() {
+        return _t("Hold would play music to the whole room: mute instead.");
     },
     get keypadTarget() {
         const leg = this.inCallConference && this.callConference.conference.selectedLeg;

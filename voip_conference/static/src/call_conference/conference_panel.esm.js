@@ -18,6 +18,7 @@ const ERROR_LABELS = {
     no_call: () => _t("There is no call to make a conference of."),
     merge_choice: () => _t("Choose the calls to merge."),
     nothing_to_merge: () => _t("There is no call on hold to merge."),
+    merge_ringing: () => _t("Merge once the party you are calling has answered."),
     not_held: () => _t("This call is not on hold."),
     cannot_leave: () => _t("You can leave only when two other parties have answered."),
     leave_refused: (data) =>
@@ -121,6 +122,16 @@ export class CallConferenceParties extends CallConferenceBase {
 
     stateLabel(leg) {
         return STATE_LABELS[leg.state]();
+    }
+    /** A hold (or its end) crossed the party's own change of the call. */
+    retryText(leg) {
+        const retry = leg.retrying;
+        return retry
+            ? _t(
+                  "The party was changing the call at the same moment: trying again (%(attempt)s of %(max)s)…",
+                  {attempt: retry.attempt, max: retry.max}
+              )
+            : "";
     }
     duration(leg) {
         // Read the tick: durations move every second.

@@ -1,8 +1,26 @@
 /* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
 import {KeypadDtmf} from "../dtmf/dtmf.esm";
+import {answerInDialogRequests} from "../utils/sip_requests.esm";
 
 /** How long a transfer may take before the host is told it failed. */
 export const TRANSFER_TIMEOUT_MS = 15000;
+/** How many times a re-INVITE refused with 491 (glare) is sent again. */
+export const GLARE_RETRIES = 3;
+
+/**
+ * How long to wait before sending again a re-INVITE refused with 491
+ * Request Pending (RFC 3261 §14.1): 2.1 to 4 s when this side owns the
+ * Call-ID (it sent the initial INVITE), 0 to 2 s otherwise, in units of
+ * 10 ms. The two sides thus retry at different moments.
+ * @param {Boolean} ownsCallId
+ * @param {Function} random () => [0, 1)
+ * @returns {Number} milliseconds
+ */
+export function glareDelayMs(ownsCallId, random = Math.random) {
+    const [low, high] = ownsCallId ? [210, 400] : [0, 200];
+    const steps = Math.min(high - low, Math.floor(random() * (high - low + 1)));
+    return (low + steps) * 10;
+}
 
 /** The SIP URI user part of a number: digits, "*", "#" and a leading "+". */
 export function dialUser(number) {
@@ -27,6 +45,10 @@ export function parseSipfrag(body) {
  *
  * `onMedia(leg)` is called whenever the session's media changed (an offer
  * sent, early media, the answer) so the conference can (re)wire its audio.
+ *
+ * `random` and `timers` (setTimeout) are the glare retry's; `ownsCallId`
+ * says whether the host sent the initial INVITE (by default: the session
+ * is SIP.js's Inviter).
  */
 export class SipLeg {
     constructor({
@@ -36,6 +58,9 @@ export class SipLeg {
         callbacks,
         onMedia = () => undefined,
         session,
+        ownsCallId,
+        random = Math.random,
+        timers = window,
     }) {
         this.userAgent = userAgent;
         this.number = number;
@@ -45,6 +70,9 @@ export class SipLeg {
         this.session = session || null;
         this.keypad = new KeypadDtmf(() => this.session);
         this.ended = false;
+        this._ownsCallId = ownsCallId;
+        this.random = random;
+        this.timers = timers;
         if (session) {
             this._watch(session);
         }
@@ -52,6 +80,15 @@ export class SipLeg {
 
     get sdh() {
         return this.session?.sessionDescriptionHandler || null;
+    }
+
+    /** The host sent the initial INVITE of this leg's dialog. */
+    get ownsCallId() {
+        if (this._ownsCallId !== undefined) {
+            return this._ownsCallId;
+        }
+        const Inviter = window.SIP?.Inviter;
+        return Boolean(Inviter && this.session instanceof Inviter);
     }
 
     async dial() {
@@ -75,36 +112,69 @@ export class SipLeg {
         this.onMedia(this);
     }
 
-    hold(onHold) {
-        const session = this.session;
-        return new Promise((resolve, reject) => {
-            const settle = (ok, response) => {
-                if (ok) {
-                    // As SIP.js's SimpleUser does: no sound either way.
-                    this.sdh?.enableReceiverTracks(!onHold);
-                    this.sdh?.enableSenderTracks(!onHold);
-                    resolve(true);
-                } else {
-                    const message = response?.message;
-                    reject(
-                        new Error(
-                            message
-                                ? `${message.statusCode} ${message.reasonPhrase}`
-                                : "no answer"
-                        )
-                    );
-                }
-            };
-            session
+    /**
+     * Real hold: a re-INVITE whose offer is sendonly (SIP.js's hold
+     * modifier), or sendrecv again. When it crosses the far end's own
+     * re-INVITE both sides get 491 Request Pending: it is sent again after
+     * glareDelayMs, at most GLARE_RETRIES times, each retry reported through
+     * `callbacks.onRetrying({attempt, max})`. Resolves true once accepted,
+     * false when the leg ended meanwhile; rejects with the final refusal.
+     */
+    async hold(onHold) {
+        for (let attempt = 0; ; attempt++) {
+            if (this.ended) {
+                return false;
+            }
+            const response = await this._reinvite(onHold);
+            if (!response) {
+                // As SIP.js's SimpleUser does: no sound either way.
+                this.sdh?.enableReceiverTracks(!onHold);
+                this.sdh?.enableSenderTracks(!onHold);
+                return true;
+            }
+            const {statusCode, reasonPhrase} = response.message || {};
+            if (statusCode !== 491 || attempt >= GLARE_RETRIES) {
+                throw new Error(
+                    statusCode ? `${statusCode} ${reasonPhrase}` : "no answer"
+                );
+            }
+            this.callbacks.onRetrying?.({attempt: attempt + 1, max: GLARE_RETRIES});
+            const delay = glareDelayMs(this.ownsCallId, this.random);
+            await new Promise((resolve) => this.timers.setTimeout(resolve, delay));
+        }
+    }
+
+    /** One re-INVITE: resolves null once accepted, else the refusal. */
+    async _reinvite(onHold) {
+        const response = await new Promise((resolve, reject) => {
+            this.session
                 .invite({
                     requestDelegate: {
-                        onAccept: () => settle(true),
-                        onReject: (response) => settle(false, response),
+                        onAccept: () => resolve(null),
+                        onReject: (refusal) => resolve(refusal),
                     },
                     sessionDescriptionHandlerOptions: {hold: onHold},
                 })
-                .catch((error) => reject(error));
+                .catch(reject);
         });
+        if (response) {
+            await this._rollbackOffer();
+        }
+        return response;
+    }
+
+    /**
+     * After a refused re-INVITE the session must be as if it was never
+     * sent (RFC 3261 §14.1). SIP.js 0.21 rolls back its dialog but its web
+     * SessionDescriptionHandler has no rollbackDescription(): the peer
+     * connection stays in have-local-offer and the next offer fails
+     * ("Invalid signaling state have-local-offer"). Roll it back here.
+     */
+    async _rollbackOffer() {
+        const peerConnection = this.sdh?.peerConnection;
+        if (peerConnection?.signalingState === "have-local-offer") {
+            await peerConnection.setLocalDescription({type: "rollback"});
+        }
     }
 
     async hangUp() {
@@ -180,6 +250,7 @@ export class SipLeg {
 
     _watch(session) {
         const SIP = window.SIP;
+        answerInDialogRequests(session);
         session.delegate = {
             ...(session.delegate || {}),
             onBye: () => this._ended("hangup"),

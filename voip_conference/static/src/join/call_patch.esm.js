@@ -1,6 +1,7 @@
 /* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
 import {Call} from "@voip_oca/components/call/call.esm";
 import {_t} from "@web/core/l10n/translation";
+import {isRoomCall} from "./join_service.esm";
 import {patch} from "@web/core/utils/patch";
 import {useService} from "@web/core/utils/hooks";
 import {useState} from "@odoo/owl";
@@ -23,10 +24,8 @@ patch(Call.prototype, {
         this.joinService = useService("voip_conference.join");
         this.join = useState(this.joinService.state);
     },
-    /** A call to a conference room (Join, or a call the server links to
-     * a room): a conference already, headed by the room. */
     get isRoomCall() {
-        return Boolean(this.join.room || this.voip.call?.conference?.id);
+        return isRoomCall(this.join, this.voip);
     },
     /** "Sales weekly · 8001": the room heads its call, not "No contact info". */
     get roomHeading() {

@@ -29,6 +29,15 @@ function joinSteps(conference, parsed) {
 }
 
 /** What the call view shows of a call that is no room's. */
+/**
+ * The call is to a conference room (Join, or a call the server links to a
+ * room): a conference already, headed by the room. Given the join state and
+ * voip_oca's service (a component passes its reactive copies).
+ */
+export function isRoomCall(joinState, voip) {
+    return Boolean(joinState.room || voip.call?.conference?.id);
+}
+
 const NO_ROOM = {
     status: "",
     masked: "",
@@ -74,6 +83,10 @@ export class JoinService {
     /** Whether a call is up, ringing or being placed. */
     get isBusy() {
         return Boolean(this.dialing || this.agent.session || this.voip.inCall);
+    }
+
+    get isRoomCall() {
+        return isRoomCall(this.state, this.voip);
     }
 
     /** The PBX's rule for E.164 numbers in the request URI. */
