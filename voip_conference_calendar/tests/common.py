@@ -1,10 +1,18 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
 from datetime import date, datetime, time, timedelta
 
 from odoo.tests import TransactionCase, new_test_user
 
 MANAGER_GROUPS = "base.group_user,voip_conference.voip_conference_group_manager"
 USER_GROUPS = "base.group_user,voip_conference.voip_conference_group_user"
+
+
+def holds_code(text, code):
+    """Whether ``text`` shows the access code ``code`` as a number of its own:
+    a timestamp (``CREATED:20261208T012341Z``) or a phone number that
+    happens to contain its digits does not count."""
+    return bool(re.search(rf"(?<!\d){re.escape(code)}(?!\d)", str(text)))
 
 
 def coming_monday(month, day, today=None):
