@@ -174,3 +174,24 @@ class TestVoipConferenceActions(HttpCase):
             login="vc_actions_admin",
         )
         self.assertEqual(self.room.sync_state, "synced")
+
+    def test_generate_the_webhook_secret(self):
+        """A system administrator generates the PBX's webhook secret on its
+        form: the field shows it masked; each click makes a new one."""
+        new_test_user(self.env, login="vc_actions_sysadmin", groups="base.group_system")
+        pbx = self.env["voip.pbx"].create(
+            {
+                "name": "Webhook PBX",
+                "pbx_backend": "rest",
+                "api_url": "http://127.0.0.1:9",
+                "conference_webhook_secret": "old-secret-0123456789",
+            }
+        )
+        self.start_tour(
+            f"/odoo/action-voip_oca.voip_pbx_act_window/{pbx.id}",
+            "voip_conference_webhook_secret_tour",
+            login="vc_actions_sysadmin",
+        )
+        secret = pbx.conference_webhook_secret
+        self.assertEqual(len(secret), 43)
+        self.assertNotEqual(secret, "old-secret-0123456789")

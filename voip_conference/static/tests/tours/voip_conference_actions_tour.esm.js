@@ -335,3 +335,50 @@ tours.add("voip_conference_pbx_buttons_tour", {
         noErrorDialog,
     ],
 });
+
+const secretInput =
+    ".o_form_view .o_field_widget[name=conference_webhook_secret] input[type=password]";
+
+// The PBX form's webhook secret, as a system administrator: Generate puts a
+// new secret in the field, which stays masked (a password input, its value
+// nowhere in the page's text).
+tours.add("voip_conference_webhook_secret_tour", {
+    steps: () => [
+        {trigger: ".o_form_view .o_field_widget[name=conference_webhook_url]"},
+        // The old secret, masked.
+        {trigger: `${secretInput}:value(old-secret-0123456789)`},
+        {
+            trigger: ".o_form_view button[name=action_generate_webhook_secret]",
+            run: "click",
+        },
+        // A new one: 32 random bytes, URL-safe base64 (43 characters).
+        {trigger: `${secretInput}:value(/^[\\w-]{43}$/)`},
+        noErrorDialog,
+        {trigger: ".o_form_view .o_form_saved"},
+        {
+            trigger: secretInput,
+            run() {
+                const secret = document.querySelector(secretInput).value;
+                if (document.body.innerText.includes(secret)) {
+                    throw new Error("The webhook secret is shown in clear.");
+                }
+                window.voipConferenceSecret = secret;
+            },
+        },
+        // Generate again: another secret.
+        {
+            trigger: ".o_form_view button[name=action_generate_webhook_secret]",
+            run: "click",
+        },
+        {
+            trigger: `${secretInput}:value(/^[\\w-]{43}$/)`,
+            run() {
+                const secret = document.querySelector(secretInput).value;
+                if (secret === window.voipConferenceSecret) {
+                    throw new Error("Generate kept the same secret.");
+                }
+            },
+        },
+        noErrorDialog,
+    ],
+});
