@@ -174,3 +174,52 @@ class TestVoipConferenceActions(HttpCase):
             login="vc_actions_admin",
         )
         self.assertEqual(self.room.sync_state, "synced")
+
+    def test_generate_the_webhook_secret(self):
+        """A system administrator generates the PBX's webhook secret on its
+        form: the field shows it masked; each click makes a new one."""
+        new_test_user(self.env, login="vc_actions_sysadmin", groups="base.group_system")
+        pbx = self.env["voip.pbx"].create(
+            {
+                "name": "Webhook PBX",
+                "pbx_backend": "rest",
+                "api_url": "http://127.0.0.1:9",
+                "conference_webhook_secret": "old-secret-0123456789",
+            }
+        )
+        self.start_tour(
+            f"/odoo/action-voip_oca.voip_pbx_act_window/{pbx.id}",
+            "voip_conference_webhook_secret_tour",
+            login="vc_actions_sysadmin",
+        )
+        secret = pbx.conference_webhook_secret
+        self.assertEqual(len(secret), 43)
+        self.assertNotEqual(secret, "old-secret-0123456789")
+
+    def test_unroute_and_delete_a_routed_room(self):
+        """Unroute and Delete on the form of a room two numbers reach:
+        cancelled, nothing changes; confirmed, the room is gone from Odoo and
+        the PBX, and both numbers reach nothing."""
+        self.env["voip.conference"].create(
+            {"name": "Spare room", "extension": "8796", "pbx_id": self.pbx.id}
+        )
+        other = self.env["voip.incoming.number"].create(
+            {"number": "+3225550189", "pbx_id": self.pbx.id}
+        )
+        numbers = self.number | other
+        numbers.write({"destination_type": "conference", "conference_id": self.room.id})
+        self.pbx._sync(trigger="manual", apply=True)
+        self.assertEqual(self.room.incoming_number_ids, numbers)
+        self._forget_bus()
+        self.start_tour(
+            f"{ROOMS}/{self.room.id}",
+            "voip_conference_unroute_delete_tour",
+            login="vc_actions_manager",
+        )
+        self.assertFalse(self.room.exists())
+        self.assertEqual(set(numbers.mapped("destination_type")), {"none"})
+        with self.pbx._provider() as backend:
+            self.assertNotIn("8795", [r.extension for r in backend.list_rooms()])
+            remote = {n.number: n.destination_type for n in backend.list_numbers()}
+        # (The simulator has the number of the set-up, not the one added here.)
+        self.assertEqual(remote["+3225550188"], "none")

@@ -72,3 +72,47 @@ class TestParticipantsLive(LoopbackPbxMixin, HttpCase):
         self.assertEqual(
             self.room.participation_ids.mapped("leave_reason"), ["removed"]
         )
+
+
+@tagged("post_install", "-at_install")
+class TestParticipantsPanelHost(HttpCase):
+    """The room's administrator (a conference user) clicks every control of
+    the participants panel, on the built-in simulator, at 1366x768."""
+
+    def test_invite_mute_remove_lock_end(self):
+        self.env.company.country_id = self.env.ref("base.be")
+        pbx = self.env["voip.pbx"].create(
+            {"name": "Host PBX", "pbx_backend": "simulator"}
+        )
+        host = new_test_user(
+            self.env,
+            login="vc_live_host",
+            groups=USER_GROUPS,
+            voip_pbx_id=pbx.id,
+            voip_extension="240",
+        )
+        room = self.env["voip.conference"].create(
+            {
+                "name": "Host room",
+                "extension": "8667",
+                "pbx_id": pbx.id,
+                "admin_user_id": host.id,
+            }
+        )
+        pbx._sync(trigger="manual", apply=True)
+        Partner = self.env["res.partner"]
+        Partner.create({"name": "Carla Contact", "phone": "02 555 01 11"})
+        Partner.create({"name": "Bruno Contact", "phone": "02 555 01 12"})
+        # The set-up's "sync run done" would reload the form at a random step.
+        self.env.cr.precommit.run()
+        self.env["bus.bus"].sudo().search([]).unlink()
+        self.start_tour(
+            f"/odoo/action-voip_conference.voip_conference_action/{room.id}",
+            "voip_conference_participants_host_tour",
+            login="vc_live_host",
+        )
+        rows = room.participation_ids
+        self.assertEqual(
+            {(r.name, r.leave_reason, r.simulated) for r in rows},
+            {("Carla Contact", "ended", True), ("Bruno Contact", "removed", True)},
+        )

@@ -1,4 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 USER_GROUPS = "base.group_user,voip_conference.voip_conference_group_user"
@@ -52,3 +55,33 @@ class TestCalendarConferenceUi(HttpCase):
         # Test mode places no call: nothing that looks like one is recorded.
         calls = self.env["voip.call"].search([("user_id", "=", self.user.id)])
         self.assertFalse(calls)
+
+    def test_not_attendees_read_no_code(self):
+        """A colleague who is not invited, and a conference manager of
+        another company, open the event: no access code."""
+        event = self.env["calendar.event"].create(
+            {
+                "name": "Board meeting",
+                "start": fields.Datetime.now() + timedelta(days=7),
+                "stop": fields.Datetime.now() + timedelta(days=7, hours=1),
+                "user_id": self.user.id,
+                "partner_ids": [Command.set(self.user.partner_id.ids)],
+                "conference_id": self.room.id,
+            }
+        )
+        other_company = self.env["res.company"].create({"name": "Other Company"})
+        new_test_user(self.env, login="vcc_tour_colleague", groups="base.group_user")
+        new_test_user(
+            self.env,
+            login="vcc_tour_other_manager",
+            groups="base.group_user,voip_conference.voip_conference_group_manager",
+            company_id=other_company.id,
+            company_ids=[Command.set(other_company.ids)],
+        )
+        for login in ("vcc_tour_colleague", "vcc_tour_other_manager"):
+            with self.subTest(login=login):
+                self.start_tour(
+                    f"/odoo/action-calendar.action_calendar_event/{event.id}",
+                    "voip_conference_calendar_no_code_tour",
+                    login=login,
+                )

@@ -1,5 +1,13 @@
 /* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
-import {Component, onMounted, onWillStart, onWillUnmount, useState} from "@odoo/owl";
+import {
+    Component,
+    onMounted,
+    onWillStart,
+    onWillUnmount,
+    useEffect,
+    useRef,
+    useState,
+} from "@odoo/owl";
 import {ConfirmationDialog} from "@web/core/confirmation_dialog/confirmation_dialog";
 import {_t} from "@web/core/l10n/translation";
 import {browser} from "@web/core/browser/browser";
@@ -89,6 +97,17 @@ export class ParticipantsPanel extends Component {
         });
         this.loading = null;
         this.reloadPending = false;
+        // The contacts found show above the invite box and push it down:
+        // keep the box the user types in, and them, in sight.
+        this.inviteInput = useRef("inviteInput");
+        useEffect(
+            (found) => {
+                if (found) {
+                    this.inviteInput.el?.scrollIntoView({block: "nearest"});
+                }
+            },
+            () => [this.state.contacts.length]
+        );
         this.onLive = ({id, version}) => {
             const panel = this.state.panel;
             if (id === this.props.conferenceId && (!panel || version > panel.version)) {

@@ -67,3 +67,86 @@ registry.category("web_tour.tours").add("voip_conference_participants_live_tour"
         {trigger: ".o_voip_conference_participants:not(:has(.o_voip_conference_lock))"},
     ],
 });
+
+const row = (name) => `.o_voip_conference_participant:contains('${name}')`;
+const panelIn = (state) => `.o_voip_conference_participants[data-state=${state}]`;
+
+/** ``selector``'s element lies inside the window (1366x768): seen, not
+ * below the fold. */
+function inSight(selector) {
+    const el = document.querySelector(selector);
+    const box = el.getBoundingClientRect();
+    if (
+        box.top < 0 ||
+        box.bottom > window.innerHeight ||
+        box.right > window.innerWidth
+    ) {
+        throw new Error(`${selector} is out of sight (${JSON.stringify(box)})`);
+    }
+}
+
+/** Type part of a contact's name in the invite box, pick the suggestion. */
+const inviteContact = (typed, name) => [
+    {
+        trigger: ".o_voip_conference_invite input:enabled",
+        run(helpers) {
+            // The user scrolls down to the invite box.
+            this.anchor.scrollIntoView({block: "end"});
+            return helpers.edit(typed);
+        },
+    },
+    {
+        trigger: `.o_voip_conference_invite_contacts button:contains('${name}')`,
+        run(helpers) {
+            inSight(".o_voip_conference_invite_contacts");
+            inSight(".o_voip_conference_invite input");
+            return helpers.click();
+        },
+    },
+    {trigger: ".o_notification:contains('nobody is called')"},
+    {trigger: `${row(name)} .o_voip_conference_simulated`},
+    {trigger: "body:not(:has(.o_voip_conference_invite_contacts))"},
+];
+
+// The room's administrator, a conference user, drives the panel on the
+// built-in simulator: invite two contacts, mute one, remove the other, lock,
+// unlock, end for everyone.
+registry.category("web_tour.tours").add("voip_conference_participants_host_tour", {
+    steps: () => [
+        {trigger: panelIn("idle")},
+        {trigger: ".o_voip_conference_nobody"},
+        // Nobody there: nothing to mute, lock or end.
+        {trigger: ".o_voip_conference_lock:disabled"},
+        {trigger: ".o_voip_conference_end:disabled"},
+        ...inviteContact("carl", "Carla Contact"),
+        {trigger: panelIn("active")},
+        ...inviteContact("brun", "Bruno Contact"),
+        // Mute Carla.
+        {trigger: `${row("Carla Contact")} .o_voip_conference_mute`, run: "click"},
+        {trigger: `${row("Carla Contact")} .o_voip_conference_muted`},
+        {trigger: `${row("Carla Contact")} .o_voip_conference_unmute`},
+        {trigger: `${row("Bruno Contact")}:not(:has(.o_voip_conference_muted))`},
+        // Remove Bruno.
+        {trigger: `${row("Bruno Contact")} .o_voip_conference_remove`, run: "click"},
+        {trigger: `.o_voip_conference_participants:not(:has(${row("Bruno Contact")}))`},
+        {trigger: row("Carla Contact")},
+        // Lock: nobody new, the invite box is off; then unlock.
+        {trigger: ".o_voip_conference_lock:enabled", run: "click"},
+        {trigger: panelIn("locked")},
+        {trigger: ".o_voip_conference_invite input:disabled"},
+        {trigger: ".o_voip_conference_unlock", run: "click"},
+        {trigger: panelIn("active")},
+        {trigger: ".o_voip_conference_invite input:enabled"},
+        // End for everyone, confirmed.
+        {trigger: ".o_voip_conference_end:enabled", run: "click"},
+        {trigger: ".modal .modal-title:contains('End the conference')"},
+        {
+            trigger: ".modal .modal-footer button:contains('End for Everyone')",
+            run: "click",
+        },
+        {trigger: "body:not(:has(.modal))"},
+        {trigger: ".o_voip_conference_nobody"},
+        {trigger: panelIn("idle")},
+        {trigger: "body:not(:has(.o_error_dialog))"},
+    ],
+});

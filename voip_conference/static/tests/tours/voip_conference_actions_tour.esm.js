@@ -335,3 +335,109 @@ tours.add("voip_conference_pbx_buttons_tour", {
         noErrorDialog,
     ],
 });
+
+const secretInput =
+    ".o_form_view .o_field_widget[name=conference_webhook_secret] input[type=password]";
+
+// The PBX form's webhook secret, as a system administrator: Generate puts a
+// new secret in the field, which stays masked (a password input, its value
+// nowhere in the page's text).
+tours.add("voip_conference_webhook_secret_tour", {
+    steps: () => [
+        {trigger: ".o_form_view .o_field_widget[name=conference_webhook_url]"},
+        // The old secret, masked.
+        {trigger: `${secretInput}:value(old-secret-0123456789)`},
+        {
+            trigger: ".o_form_view button[name=action_generate_webhook_secret]",
+            run: "click",
+        },
+        // A new one: 32 random bytes, URL-safe base64 (43 characters).
+        {trigger: `${secretInput}:value(/^[\\w-]{43}$/)`},
+        noErrorDialog,
+        {trigger: ".o_form_view .o_form_saved"},
+        {
+            trigger: secretInput,
+            run() {
+                const secret = document.querySelector(secretInput).value;
+                if (document.body.innerText.includes(secret)) {
+                    throw new Error("The webhook secret is shown in clear.");
+                }
+                window.voipConferenceSecret = secret;
+            },
+        },
+        // Generate again: another secret.
+        {
+            trigger: ".o_form_view button[name=action_generate_webhook_secret]",
+            run: "click",
+        },
+        {
+            trigger: `${secretInput}:value(/^[\\w-]{43}$/)`,
+            run() {
+                const secret = document.querySelector(secretInput).value;
+                if (secret === window.voipConferenceSecret) {
+                    throw new Error("Generate kept the same secret.");
+                }
+            },
+        },
+        noErrorDialog,
+    ],
+});
+
+const routedRow = (number) =>
+    `.o_form_view .o_field_widget[name=incoming_number_ids] .o_data_row:contains('${number}')`;
+
+/** The gear menu's Unroute and Delete: the confirmation lists both numbers. */
+const openUnrouteDelete = () => [
+    {trigger: ".o_cp_action_menus .dropdown-toggle", run: "click"},
+    {
+        trigger: ".o-dropdown--menu .dropdown-item:contains('Unroute and Delete')",
+        run: "click",
+    },
+    {trigger: ".modal .modal-title:contains('Unroute and Delete')"},
+    {trigger: ".modal .o_data_row:contains('+32 2 555 01 88')"},
+    {trigger: ".modal .o_data_row:contains('+32 2 555 01 89')"},
+];
+
+// A room two numbers reach: Unroute and Delete, cancelled then confirmed.
+tours.add("voip_conference_unroute_delete_tour", {
+    steps: () => [
+        {trigger: ".o_form_view .o_field_widget[name=name] input:value(Clash room)"},
+        {trigger: routedRow("+32 2 555 01 88")},
+        {trigger: routedRow("+32 2 555 01 89")},
+        // Cancel: nothing changes.
+        ...openUnrouteDelete(),
+        {trigger: ".modal .modal-footer button:contains('Cancel')", run: "click"},
+        {trigger: "body:not(:has(.modal))"},
+        noErrorDialog,
+        {trigger: ".o_form_view .o_field_widget[name=name] input:value(Clash room)"},
+        {trigger: routedRow("+32 2 555 01 88")},
+        {trigger: routedRow("+32 2 555 01 89")},
+        // Confirmed: the rooms' view without the room.
+        ...openUnrouteDelete(),
+        {
+            trigger:
+                ".modal .modal-footer button[name=action_confirm]:contains('Unroute and Delete')",
+            run: "click",
+        },
+        {trigger: "body:not(:has(.modal))"},
+        noErrorDialog,
+        {trigger: ".o_kanban_view .o_kanban_record:contains('Spare room')"},
+        {trigger: ".o_kanban_view:not(:has(.o_kanban_record:contains('Clash room')))"},
+        // The numbers reach nothing any more, as the menu's list shows.
+        {trigger: ".o_menu_sections button:contains('Conferences')", run: "click"},
+        {
+            trigger: ".o-dropdown--menu .dropdown-item:contains('Incoming Numbers')",
+            run: "click",
+        },
+        {
+            trigger:
+                ".o_list_view .o_data_row:contains('+32 2 555 01 88') td[name=destination_type]:contains('Not configured')",
+        },
+        {
+            trigger:
+                ".o_list_view .o_data_row:contains('+32 2 555 01 89') td[name=destination_type]:contains('Not configured')",
+        },
+        {trigger: ".o_list_view:not(:has(.o_data_row:contains('Clash room')))"},
+        noErrorDialog,
+    ],
+});

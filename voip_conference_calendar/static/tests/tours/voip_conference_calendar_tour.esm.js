@@ -32,10 +32,35 @@ registry.category("web_tour.tours").add("voip_conference_calendar_tour", {
         {trigger: ".modal .modal-footer button:contains(Close)", run: "click"},
         {trigger: "body:not(:has(.modal))"},
         {trigger: "button[name=action_conference_join]", run: "click"},
-        {trigger: ".o_voip_conference_call_room:contains(Board)"},
+        // The softphone is headed with the room, not voip_oca's "No
+        // contact info".
+        {
+            trigger:
+                ".o_voip_softphone .o_voip_conference_call_room:contains('Board · 8101')",
+        },
+        {trigger: ".o_voip_softphone:not(:contains('No contact info'))"},
         {trigger: ".o_voip_conference_join_digits:contains('••••#')"},
         {trigger: ".o_voip_softphone:not(:contains(1234))"},
         // Test mode says what Join would do, and runs no call timer.
         {trigger: ".o_voip_softphone:contains('Test mode: no call is placed.')"},
+    ],
+});
+
+// Somebody who may read the event but is not among its attendees (nor a
+// conference manager of its company): the Dial-in tab gives the room's
+// extension and number, never its access code.
+registry.category("web_tour.tours").add("voip_conference_calendar_no_code_tour", {
+    steps: () => [
+        {trigger: ".o_form_view div[name=name]:contains(Board meeting)"},
+        {trigger: ".o_notebook a.nav-link:contains(Dial-in)", run: "click"},
+        {trigger: ".o_voip_conference_calendar_dial_in:contains(8101)"},
+        {trigger: ".o_voip_conference_calendar_dial_in:contains(+32 2 555 01 00)"},
+        {
+            trigger:
+                ".o_voip_conference_calendar_dial_in:contains(given to the attendees in their invitation)",
+        },
+        {trigger: ".o_form_view:not(:contains(1234))"},
+        {trigger: "body:not(:has(.o_voip_conference_calendar_code))"},
+        {trigger: "body:not(:has(a[href*='1234']))"},
     ],
 });
