@@ -239,54 +239,13 @@ class RestPbxClient(PbxBackend):
                 attempt,
                 mask(self.token),
             )
-            try:
-                response = self.session.request(
-                    method,
-                    url,
-                    json=json,
-                    params=params,
-                    headers=headers,
-                    timeout=self.timeout,
-                )
-            except requests.exceptions.ConnectTimeout as error:
-                # Not connected: nothing was carried out, retrying is safe.
-                failure = UnavailableError(f"Cannot connect to the PBX API: {error}")
-                can_retry = True
-            except requests.exceptions.ReadTimeout:
-                failure = ProviderTimeout(
-                    f"The PBX API did not answer {method} {path} within "
-                    f"{self.timeout[1]} s."
-                )
-                can_retry = retryable
-            except requests.exceptions.ConnectionError as error:
-                sent = not _refused(error)
-                failure = UnavailableError(
-                    f"Cannot reach the PBX API: {error}",
-                    # The request left: the PBX may have carried it out.
-                    outcome_unknown=sent and method != "GET",
-                )
-                can_retry = retryable or not sent
-            except (requests.exceptions.InvalidHeader, ValueError) as error:
-                # A token or URL no HTTP request can carry: no retry helps.
-                raise AuthError(
-                    f"The API URL or token cannot be sent: {error}"
-                ) from error
-            except requests.exceptions.RequestException as error:
-                raise UnavailableError(f"Cannot reach the PBX API: {error}") from error
-            else:
-                if response.status_code < 400:
-                    return self._decode(method, path, response)
-                failure = self._error(response, self.now())
-                can_retry = response.status_code == 429 or (
-                    retryable and response.status_code in RETRY_STATUSES
-                )
-            if isinstance(failure, RateLimitedError) and (
-                failure.retry_after > self.max_backoff
-            ):
-                # Asked to wait longer than a request may: give up now rather
-                # than come back before the PBX allows (the next sync will).
-                can_retry = False
-            if not can_retry or attempt > self.max_retries:
+            kwargs = {"json": json, "params": params, "headers": headers}
+            response, failure, can_retry = self._attempt(
+                method, url, path, retryable, kwargs
+            )
+            if failure is None:
+                return self._decode(method, path, response)
+            if not self._retry_allowed(failure, can_retry, attempt):
                 _logger.info(
                     "PBX API %s %s failed after %s attempt(s): %s",
                     method,
@@ -296,6 +255,54 @@ class RestPbxClient(PbxBackend):
                 )
                 raise failure
             self.sleep(self._wait(failure, attempt))
+
+    def _attempt(self, method, url, path, retryable, kwargs):
+        """One try: ``(response, None, _)`` when answered below 400, else
+        ``(None, failure, whether a retry is safe)``. Raises what no retry
+        can help."""
+        try:
+            response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+        except requests.exceptions.ConnectTimeout as error:
+            # Not connected: nothing was carried out, retrying is safe.
+            return (
+                None,
+                UnavailableError(f"Cannot connect to the PBX API: {error}"),
+                True,
+            )
+        except requests.exceptions.ReadTimeout:
+            failure = ProviderTimeout(
+                f"The PBX API did not answer {method} {path} within "
+                f"{self.timeout[1]} s."
+            )
+            return None, failure, retryable
+        except requests.exceptions.ConnectionError as error:
+            sent = not _refused(error)
+            failure = UnavailableError(
+                f"Cannot reach the PBX API: {error}",
+                # The request left: the PBX may have carried it out.
+                outcome_unknown=sent and method != "GET",
+            )
+            return None, failure, retryable or not sent
+        except (requests.exceptions.InvalidHeader, ValueError) as error:
+            # A token or URL no HTTP request can carry: no retry helps.
+            raise AuthError(f"The API URL or token cannot be sent: {error}") from error
+        except requests.exceptions.RequestException as error:
+            raise UnavailableError(f"Cannot reach the PBX API: {error}") from error
+        if response.status_code < 400:
+            return response, None, False
+        can_retry = response.status_code == 429 or (
+            retryable and response.status_code in RETRY_STATUSES
+        )
+        return None, self._error(response, self.now()), can_retry
+
+    def _retry_allowed(self, failure, can_retry, attempt):
+        if isinstance(failure, RateLimitedError) and (
+            failure.retry_after > self.max_backoff
+        ):
+            # Asked to wait longer than a request may: give up now rather
+            # than come back before the PBX allows (the next sync will).
+            return False
+        return can_retry and attempt <= self.max_retries
 
     @staticmethod
     def _decode(method, path, response):

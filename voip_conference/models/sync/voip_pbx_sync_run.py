@@ -105,26 +105,8 @@ class VoipPbxSyncRun(models.Model):
     def _compute_summary(self):
         statuses = dict(self._fields["status"]._description_selection(self.env))
         for run in self:
-            counts = [
-                self.env._("%(count)s created", count=run.created),
-                self.env._("%(count)s updated", count=run.updated),
-                self.env._("%(count)s pushed", count=run.pushed),
-                self.env._("%(count)s put in production", count=run.applied),
-                self.env._("%(count)s deleted", count=run.deleted),
-                self.env._("%(count)s conflicts", count=run.conflicts),
-                self.env._("%(count)s errors", count=run.errors),
-            ]
-            values = (
-                run.created,
-                run.updated,
-                run.pushed,
-                run.applied,
-                run.deleted,
-                run.conflicts,
-                run.errors,
-            )
             # Only what happened; "nothing to do" is news too.
-            done = [text for text, value in zip(counts, values, strict=True) if value]
+            done = run._summary_counts()
             if done:
                 details = ", ".join(done) + "."
             elif run.status in ("done", "conflicts", "partial"):
@@ -144,6 +126,23 @@ class VoipPbxSyncRun(models.Model):
                 )
                 if part
             )
+
+    def _summary_counts(self):
+        """The counts of this run that are not zero, in words."""
+        self.ensure_one()
+        counts = [
+            (self.created, self.env._("%(count)s created", count=self.created)),
+            (self.updated, self.env._("%(count)s updated", count=self.updated)),
+            (self.pushed, self.env._("%(count)s pushed", count=self.pushed)),
+            (
+                self.applied,
+                self.env._("%(count)s put in production", count=self.applied),
+            ),
+            (self.deleted, self.env._("%(count)s deleted", count=self.deleted)),
+            (self.conflicts, self.env._("%(count)s conflicts", count=self.conflicts)),
+            (self.errors, self.env._("%(count)s errors", count=self.errors)),
+        ]
+        return [text for value, text in counts if value]
 
     @api.model
     def _final_status(self, status, counts):
