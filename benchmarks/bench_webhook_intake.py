@@ -17,8 +17,11 @@ at the end), then:
    leaves: events about different people interleave across senders) for
    ``--seconds``; events/s, response p50/p95/max, and the check that every
    accepted event was applied exactly once (rows expected = rows found,
-   events recorded = events accepted);
-2. **batch**: one delivery of ``--batch`` events, its response time.
+   events recorded = events accepted), once the drain has applied what busy
+   rooms left pending (how long after the last answer: "drained");
+2. **batch**: one delivery of ``--batch`` events: its response time, and
+   when its last event was applied (the drain applies a large delivery
+   after answering it).
 
 Prints one table with the load average before and after each mode. Figures,
 not a test: nothing here asserts a time.
@@ -132,6 +135,23 @@ class Fixture:
                 found += [e.to_dict() for e in events]
         return found
 
+    def pending(self):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT count(*) FROM voip_pbx_event WHERE pbx_id = %s AND pending",
+                [self.pbx_id],
+            )
+            return cr.fetchone()[0]
+
+    def drained(self, timeout=120):
+        """Seconds until no event of the PBX is pending (None: still some)."""
+        start = time.monotonic()
+        while self.pending():
+            if time.monotonic() - start > timeout:
+                return None
+            time.sleep(0.05)
+        return time.monotonic() - start
+
     def counts(self):
         with self.registry.cursor() as cr:
             env = self.api.Environment(cr, self.su, {})
@@ -201,6 +221,7 @@ def run_mode(args, mode, tmp):
         people = max(args.seconds * 300 // 2, 100)
         events = fixture.events(people, "2" + str(len(mode)))
         results, elapsed = sustained(url, events, args.senders, args.seconds)
+        drained = fixture.drained()
         accepted = [event for event, status, _ms in results if status == 204]
         joined = {
             e["participant"]["id"] for e in accepted if e["type"].endswith("joined")
@@ -210,8 +231,11 @@ def run_mode(args, mode, tmp):
         # A person makes four events: joined and left, and the room's own
         # (it starts and ends with them here).
         batch = fixture.events(args.batch // 4, "3" + str(len(mode)))
+        start = time.monotonic()
         with requests.Session() as session:
             batch_status, batch_ms = post(session, url, batch)
+        fixture.drained()
+        applied = time.monotonic() - start
         rows_after, _distinct = fixture.counts()
         batch_joined = sum(1 for e in batch if e["type"].endswith("joined"))
         return {
@@ -223,10 +247,11 @@ def run_mode(args, mode, tmp):
                 f" / {max(times):.0f}"
             ),
             "accepted/sent": f"{len(accepted)}/{len(results)}",
+            "drained": "never" if drained is None else f"{drained:.2f} s",
             "rows found/expected": f"{rows}/{len(joined)} (distinct {distinct})",
             f"batch of {len(batch)}": (
-                f"{batch_status} in {batch_ms / 1000:.1f} s, "
-                f"rows +{rows_after - rows} (expected {batch_joined})"
+                f"{batch_status} in {batch_ms / 1000:.1f} s, applied in "
+                f"{applied:.1f} s, rows +{rows_after - rows} (expected {batch_joined})"
             ),
         }
     finally:

@@ -1,10 +1,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+import contextlib
 import logging
+
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 
 from odoo import SUPERUSER_ID, api, http, sql_db
 from odoo.http import request
 
+from ..models.webhook.voip_pbx_event import read_committed_cursor
 from ..tools.webhook import InvalidDelivery, WebhookError
 
 _logger = logging.getLogger(__name__)
@@ -24,7 +28,9 @@ class VoipConferenceWebhook(http.Controller):
     def conference_events(self, pbx_id):
         """A PBX pushes its conference events (tools/webhook.py).
 
-        204 once every event of the delivery is applied (or was already);
+        204 once every event of the delivery is stored, and applied unless
+        its room was busy or the delivery large (then the drain applies it
+        after the answer: models/live/voip_conference_participation.py);
         a bare 401 for a refused sender (unknown PBX, no secret, forged,
         stale, garbled headers), a bare 400 for a signed body that is not
         events as the contract says them, and then nothing is applied. The
@@ -52,20 +58,17 @@ class VoipConferenceWebhook(http.Controller):
         return request.make_response("", status=204)
 
     def _conference_events_cursor(self):
-        """The transaction that applies a delivery: its own, READ COMMITTED.
-
-        The request's transaction took its snapshot before this code runs;
-        with REPEATABLE READ, a delivery that waited for the lock of a room
-        that another delivery was changing would fail to serialize, again
-        and again while senders keep delivering about that room. READ
-        COMMITTED lets the row lock order them: each reads what the one
-        before committed. A serialization failure or deadlock still raised
-        here rolls this transaction back whole and Odoo retries the
-        request: nothing of it was committed, the events are applied then.
-        In tests the registry hands out a cursor inside the test's
-        transaction, whose isolation stays as it is.
-        """
-        cr = request.env.registry.cursor()
-        if isinstance(cr, sql_db.Cursor):
+        """The transaction that takes a delivery, READ COMMITTED
+        (models/webhook/voip_pbx_event.py says why): the request's own when
+        nothing ran in it yet (one connection and one commit less per
+        delivery; Odoo commits it before answering), else a new one. A
+        serialization failure or deadlock rolls it back whole and Odoo
+        retries the request: nothing of it was committed."""
+        cr = request.env.cr
+        if (
+            isinstance(cr, sql_db.Cursor)
+            and cr._cnx.info.transaction_status == TRANSACTION_STATUS_IDLE
+        ):
             cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-        return cr
+            return contextlib.nullcontext(cr)
+        return read_committed_cursor(request.env.registry)

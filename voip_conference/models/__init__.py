@@ -6,6 +6,7 @@ from . import voip_pbx
 from . import res_users
 from . import voip_conference
 from . import voip_incoming_number
+from . import job
 from . import provider
 from . import sync
 from . import live

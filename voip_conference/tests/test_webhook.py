@@ -20,8 +20,10 @@ from odoo.exceptions import AccessError
 from odoo.modules.neutralize import get_neutralization_queries
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from ..models.live.voip_conference_participation import LIVE_INLINE_EVENTS
 from ..models.sync.voip_provider_sync_mixin import INBOUND
 from ..tools import webhook
+from ..tools.provider import Event
 from .common import MANAGER_GROUPS, LoopbackPbxMixin
 
 TOKEN = "webhook-test-token"
@@ -351,6 +353,61 @@ class TestVoipConferenceWebhookEvents(WebhookCase):
             self.env["voip.pbx"]._cron_live_reread()
         self.assertFalse(self.server.requests)
 
+    def test_one_batch_ends_where_the_same_events_one_by_one_end(self):
+        """A delivery applied in one go (one read of the room's rows, one
+        write per row) ends where its events applied one at a time end."""
+        twin = (
+            self.env["voip.conference"]
+            .with_context(**{INBOUND: True})
+            .create(
+                {
+                    "name": "Twin",
+                    "extension": "8556",
+                    "pbx_id": self.pbx.id,
+                    "remote_id": "twin-room",
+                }
+            )
+        )
+        randomly = random.Random(25)
+        script = []
+        for cursor in range(1, 121):
+            person = f"p{randomly.randint(1, 15):03d}"
+            kind = randomly.choice(("joined", "updated", "updated", "left", "ended"))
+            if kind == "ended" and randomly.random() < 0.8:
+                kind = "updated"
+            script.append((cursor, person, kind, randomly.random() < 0.5))
+
+        def events(room_id, prefix):
+            made = []
+            for cursor, person, kind, talking in script:
+                if kind == "ended":
+                    event = _event(cursor, room_id, kind="conference.ended")
+                elif kind == "left":
+                    event = _event(
+                        cursor, room_id, person, kind="participant.left", state="left"
+                    )
+                else:
+                    event = _event(
+                        cursor, room_id, person, f"participant.{kind}", talking=talking
+                    )
+                made.append(Event.from_dict(event | {"id": f"{prefix}{cursor}"}))
+            return made
+
+        Rows = self.env["voip.conference.participation"]
+        Rows._live_apply_events(self.pbx, events(self.room.remote_id, "a"))
+        for event in events("twin-room", "b"):
+            Rows._live_apply_events(self.pbx, [event])
+
+        def outcome(room):
+            rows = {
+                row.remote_id: (row.state, row.talking, row.leave_reason or "")
+                for row in room.participation_ids
+            }
+            return rows, room.live_count, room.live_ended_cursor, room.live_state
+
+        self.assertEqual(outcome(self.room), outcome(twin))
+        self.assertTrue(outcome(self.room)[0])
+
     def test_a_standard_webhooks_secret_is_read_as_standard_webhooks_does(self):
         key = base64.b64encode(b"0123456789abcdef0123456789abcdef").decode()
         self.pbx.conference_webhook_secret = f"whsec_{key}"
@@ -415,10 +472,24 @@ class TestVoipConferenceWebhookSenders(HttpCase):
             )
             cr.execute("DELETE FROM voip_pbx_event WHERE pbx_id = %s", [self.pbx_id])
             cr.execute(
-                "UPDATE voip_conference SET live_event_cursor = 0, live_count = 0 "
-                "WHERE id = %s",
+                "UPDATE voip_conference SET live_event_cursor = 0, live_count = 0, "
+                "live_ended_cursor = 0 WHERE id = %s",
                 [self.room_id],
             )
+            cr.execute(
+                "DELETE FROM ir_cron_trigger WHERE cron_id = %s", [self._drain_cron()]
+            )
+
+    def _drain_cron(self):
+        return self.env.ref("voip_conference.voip_pbx_cron_live_apply_pending").id
+
+    def _triggers(self):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT count(*) FROM ir_cron_trigger WHERE cron_id = %s",
+                [self._drain_cron()],
+            )
+            return cr.fetchone()[0]
 
     def _send(self, deliveries, senders):
         """Deliver each list of events of ``deliveries`` from ``senders``
@@ -448,6 +519,21 @@ class TestVoipConferenceWebhookSenders(HttpCase):
             thread.join(300)
         return statuses
 
+    def _drain(self):
+        """Run the drain as its scheduled action or job would, once the
+        senders are done: what a busy room left pending is applied."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["voip.pbx"].browse(self.pbx_id)._live_apply_pending()
+
+    def _pending(self):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT count(*) FROM voip_pbx_event WHERE pbx_id = %s AND pending",
+                [self.pbx_id],
+            )
+            return cr.fetchone()[0]
+
     def _found(self):
         """(rows, events recorded, room's count) as committed."""
         with self.registry.cursor() as cr:
@@ -471,6 +557,8 @@ class TestVoipConferenceWebhookSenders(HttpCase):
         events = [_event(c, "busy-room", f"p{c:03d}") for c in range(1, 201)]
         statuses = self._send([[event] for event in events], senders=8)
         self.assertEqual(statuses, [204] * 200)
+        self._drain()
+        self.assertEqual(self._pending(), 0)
         rows, recorded, count = self._found()
         self.assertEqual((len(rows), recorded, count), (200, 200, 200))
 
@@ -501,6 +589,7 @@ class TestVoipConferenceWebhookSenders(HttpCase):
             del copies[:size]
         statuses = self._send(deliveries, senders=8)
         self.assertEqual(statuses, [204] * len(deliveries))
+        self._drain()
         rows, recorded, count = self._found()
         self.assertEqual(recorded, 100)
         self.assertEqual(len(rows), 50)
@@ -528,8 +617,110 @@ class TestVoipConferenceWebhookSenders(HttpCase):
         randomly.shuffle(events)
         statuses = self._send([[event] for event in events], senders=4)
         self.assertEqual(statuses, [204] * 210)
+        self._drain()
         rows, recorded, _count = self._found()
         self.assertEqual(recorded, 210)
         self.assertEqual(
             {person: talking for person, (_s, talking, _c) in rows.items()}, last
+        )
+
+    def _busy(self):
+        """A transaction holding the room's row, as another delivery or the
+        drain applying events does: (cursor, release)."""
+        holder = self.registry.cursor()
+        holder.execute(
+            "SELECT id FROM voip_conference WHERE id = %s FOR NO KEY UPDATE",
+            [self.room_id],
+        )
+        return holder
+
+    def test_a_busy_room_keeps_its_events_pending_until_the_drain(self):
+        """Deliveries about a room another transaction holds are answered
+        at once, their events stored and pending, the drain woken; the drain
+        applies each once (out of order, one sent twice), and run again it
+        changes nothing."""
+        events = [_event(c, "busy-room", f"p{c:03d}") for c in range(1, 31)]
+        deliveries = [[event] for event in reversed(events)] + [[events[3]]]
+        holder = self._busy()
+        try:
+            statuses = self._send(deliveries, senders=4)
+            self.assertEqual(statuses, [204] * 31)
+            self.assertEqual(self._pending(), 30)
+            rows, recorded, count = self._found()
+            self.assertEqual((len(rows), recorded, count), (0, 30, 0))
+            self.assertTrue(self._triggers())
+        finally:
+            holder.rollback()
+            holder.close()
+        self._drain()
+        self.assertEqual(self._pending(), 0)
+        rows, recorded, count = self._found()
+        self.assertEqual((len(rows), recorded, count), (30, 30, 30))
+        self._drain()
+        self.assertEqual(self._found(), (rows, recorded, count))
+
+    def test_a_delivery_after_the_room_is_free_takes_what_was_left(self):
+        """The next delivery that gets the room applies the events others
+        left pending, with its own: no drain needed for them."""
+        first = _event(1, "busy-room", "p001")
+        holder = self._busy()
+        try:
+            self.assertEqual(self._send([[first]], senders=1), [204])
+        finally:
+            holder.rollback()
+            holder.close()
+        self.assertEqual(self._pending(), 1)
+        self.assertEqual(self._send([[_event(2, "busy-room", "p002")]], 1), [204])
+        self.assertEqual(self._pending(), 0)
+        rows, _recorded, count = self._found()
+        self.assertEqual((sorted(rows), count), (["p001", "p002"], 2))
+
+    def test_two_drains_at_once_apply_each_event_once(self):
+        events = []
+        for person in range(1, 41):
+            events.append(_event(2 * person - 1, "busy-room", f"p{person:03d}"))
+            events.append(
+                _event(
+                    2 * person,
+                    "busy-room",
+                    f"p{person:03d}",
+                    kind="participant.updated",
+                    talking=True,
+                )
+            )
+        holder = self._busy()
+        try:
+            self._send([[event] for event in events], senders=4)
+        finally:
+            holder.rollback()
+            holder.close()
+        self.assertEqual(self._pending(), 80)
+        drains = [threading.Thread(target=self._drain) for _index in range(2)]
+        for drain in drains:
+            drain.start()
+        for drain in drains:
+            drain.join(120)
+        rows, recorded, count = self._found()
+        self.assertEqual((len(rows), recorded, count, self._pending()), (40, 80, 80, 0))
+        self.assertTrue(all(talking for _state, talking, _c in rows.values()))
+
+    def test_a_large_delivery_is_answered_then_applied_by_the_drain(self):
+        """More events than a PBX should wait for: stored, answered, then
+        applied whole by the drain."""
+        size = LIVE_INLINE_EVENTS + 50
+        events = [_event(c, "busy-room", f"p{c:04d}") for c in range(1, size + 1)]
+        ended = _event(size + 1, "busy-room", kind="conference.ended")
+        later = _event(size + 2, "busy-room", "p9999")
+        self.assertEqual(self._send([[*events, ended, later]], senders=1), [204])
+        self.assertEqual(self._pending(), size + 2)
+        self.assertTrue(self._triggers())
+        self._drain()
+        rows, recorded, count = self._found()
+        self.assertEqual((len(rows), recorded, count), (size + 1, size + 2, size + 2))
+        self.assertEqual(
+            {state for state, _talking, _c in rows.values()}, {"left", "connected"}
+        )
+        self.assertEqual(rows["p9999"][0], "connected")
+        self.assertEqual(
+            sum(1 for state, _t, _c in rows.values() if state == "left"), size
         )

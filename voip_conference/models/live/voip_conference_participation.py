@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
 from odoo import api, fields, models
@@ -7,6 +8,9 @@ from odoo.tools import SQL
 
 from ...tools import numbering
 
+# A delivery with more new events than this is answered once stored and
+# applied by the drain: a PBX waits a few seconds for the answer (Zoom: 3).
+LIVE_INLINE_EVENTS = 200
 # Seconds after which an open row that no event nor read confirmed is read
 # again from the PBX (the scheduled re-read runs every minute).
 LIVE_CONFIRM_AGE = 30
@@ -130,35 +134,51 @@ class VoipConferenceParticipation(models.Model):
         """``(partner, user, name)`` of the person behind ``number``: a user
         whose extension on the room's PBX it is, else a contact whose phone is
         that E.164 number; else no record and the name the PBX gave."""
-        pbx = room.pbx_id
-        Users = self.env["res.users"].sudo()
-        Partner = self.env["res.partner"].sudo()
-        if number and number.isdigit():
-            user = Users.search(
-                [("voip_pbx_id", "=", pbx.id), ("voip_extension", "=", number)],
-                limit=1,
-            )
-            if user:
-                return user.partner_id, user, user.name
-        elif number and number.startswith("+"):
-            partner = self._live_partner_by_number(number, room.company_id.country_id)
-            if partner:
-                user = partner.user_ids[:1]
-                return partner, user, partner.name
-        return Partner, Users, name or _shown(number)
+        partner, user = self._live_people(room, [number]).get(
+            number, (self.env["res.partner"], self.env["res.users"])
+        )
+        if partner:
+            return partner, user, (user if number.isdigit() else partner).name
+        return partner, user, name or _shown(number)
 
     @api.model
-    def _live_partner_by_number(self, number, country):
-        """The contact whose phone, in E.164, is ``number`` (phones are stored
-        as people type them: compare the last digits in SQL, then the E.164
-        form of each candidate, read in its country, else ``country``)."""
-        digits = number[-8:]
+    def _live_people(self, room, numbers):
+        """``{number: (partner, user)}`` of the people behind ``numbers``
+        (extensions and E.164 numbers), found in one read of each kind: an
+        extension is a user's on the room's PBX, an E.164 number a
+        contact's phone. Numbers of nobody known are left out."""
+        Users = self.env["res.users"].sudo()
+        extensions = {n for n in numbers if n and n.isdigit()}
+        e164 = {n for n in numbers if n and n.startswith("+")}
+        found = {}
+        if extensions:
+            users = Users.search(
+                [
+                    ("voip_pbx_id", "=", room.pbx_id.id),
+                    ("voip_extension", "in", sorted(extensions)),
+                ]
+            )
+            for user in users:
+                found.setdefault(user.voip_extension, (user.partner_id, user))
+        if e164:
+            partners = self._live_partners_by_numbers(e164, room.company_id.country_id)
+            for number, partner in partners.items():
+                found[number] = (partner, partner.user_ids[:1])
+        return found
+
+    @api.model
+    def _live_partners_by_numbers(self, numbers, country):
+        """``{number: contact}`` of the contacts whose phone, in E.164, is one
+        of ``numbers`` (phones are stored as people type them: compare the
+        last digits in SQL, then the E.164 form of each candidate, read in
+        its country, else ``country``)."""
+        tails = {number[-8:]: number for number in numbers}
         self.env.cr.execute(
             SQL(
                 "SELECT id FROM res_partner WHERE active AND phone IS NOT NULL "
-                "AND regexp_replace(phone, '[^0-9]', '', 'g') LIKE %s "
-                "ORDER BY id LIMIT 20",
-                f"%{digits}",
+                "AND right(regexp_replace(phone, '[^0-9]', '', 'g'), 8) = ANY(%s) "
+                "ORDER BY id",
+                sorted(tails),
             )
         )
         candidates = (
@@ -166,15 +186,16 @@ class VoipConferenceParticipation(models.Model):
             .sudo()
             .browse([row[0] for row in self.env.cr.fetchall()])
         )
+        found = {}
         for partner in candidates:
             formatted = partner._phone_format(
                 number=partner.phone,
                 country=partner.country_id or country,
                 force_format="E164",
             )
-            if formatted == number:
-                return partner
-        return self.env["res.partner"]
+            if formatted in numbers:
+                found.setdefault(formatted, partner)
+        return found
 
     @api.model
     def _live_apply_participant(self, room, participant, at="", cursor=0):
@@ -213,9 +234,14 @@ class VoipConferenceParticipation(models.Model):
         )
 
     @api.model
-    def _live_participant_vals(self, room, participant, row, at="", cursor=0):
-        """The values of ``row`` (empty for a new visit) from what the PBX
-        says of ``participant``, in an event at ``at`` of ``cursor``."""
+    def _live_participant_vals(
+        self, room, participant, row, at="", cursor=0, ended=None
+    ):
+        """The values of ``row`` (empty for a new visit: anything with a
+        ``joined_at``) from what the PBX says of ``participant``, in an
+        event at ``at`` of ``cursor``; ``ended``: the cursor of the room's
+        last end applied (the room's by default)."""
+        ended = room.live_ended_cursor if ended is None else ended
         vals = {
             "state": participant.state,
             "role": participant.role if participant.role in ("admin",) else "member",
@@ -234,7 +260,7 @@ class VoipConferenceParticipation(models.Model):
                 leave_reason=participant.leave_reason or "hangup",
                 talking=False,
             )
-        elif cursor and cursor < room.live_ended_cursor:
+        elif cursor and cursor < ended:
             # The conference ended after this event, and that end has
             # already been applied: they were sent away with everyone.
             vals.update(
@@ -247,72 +273,189 @@ class VoipConferenceParticipation(models.Model):
 
     @api.model
     def _live_apply_events(self, pbx, events):
-        """Apply ``events`` (:class:`~..tools.provider.Event`, in any order)
-        of ``pbx``, each once; return the rooms they changed.
+        """Take ``events`` (:class:`~..tools.provider.Event`, in any order)
+        of ``pbx``, each once, and apply those whose rooms are free now;
+        return the rooms they changed.
 
-        The rooms are locked first, so that deliveries about one room apply
-        one after the other (in a READ COMMITTED transaction, as the webhook
-        runs it, each then reads what the one before wrote). An event
-        already applied (its key is in ``voip.pbx.event``) is skipped: a
-        redelivery, or an overlap between a webhook and a poll, changes
-        nothing. Order is per participant and per room, by cursor."""
+        Each event is stored once (``voip.pbx.event``: a redelivery, or an
+        overlap between a webhook and a poll, changes nothing). The rooms
+        are then locked without waiting: for each one this transaction
+        gets, every pending event of the room (this delivery's and those
+        others left) is applied, in cursor order. A room that another
+        transaction holds keeps its events pending for the drain, which this
+        transaction schedules: nobody waits for another's window. So does a
+        delivery too large to apply before its answer (the PBX would give up
+        waiting and send it again)."""
         Room = self.env["voip.conference"].sudo().with_context(active_test=False)
-        rooms = self._live_lock_rooms(pbx, {event.room_id for event in events})
-        fresh = self.env["voip.pbx.event"]._claim(pbx, events)
-        changed = Room
-        for event in sorted(events, key=lambda event: event.cursor):
-            if event.key not in fresh:
-                continue
-            fresh.discard(event.key)  # twice in one delivery: once
-            room = rooms.get(event.room_id)
-            if room and self._live_apply_event(room, event):
+        stored = self.env["voip.pbx.event"]._store(pbx, events)
+        fresh = [event for event in events if stored.get(event.key)]
+        if not fresh:
+            return Room
+        if len(fresh) > LIVE_INLINE_EVENTS:
+            pbx._live_schedule_drain()
+            return Room
+        remote_ids = {event.room_id for event in fresh}
+        rooms = self._live_lock_rooms(pbx, remote_ids, wait=False)
+        if remote_ids - set(rooms):
+            pbx._live_schedule_drain()
+        return self._live_take_and_apply(pbx, rooms, {e.key: e for e in fresh})
+
+    @api.model
+    def _live_apply_pending(self, pbx):
+        """Apply the pending events of ``pbx`` (the drain), waiting for the
+        rooms' locks: it runs outside any request. False when there were
+        none."""
+        remote_ids = self.env["voip.pbx.event"]._pending_rooms(pbx)
+        if not remote_ids:
+            return False
+        rooms = self._live_lock_rooms(pbx, remote_ids, wait=True)
+        # A room deleted since: its events have nothing to apply.
+        missing = set(remote_ids) - set(rooms)
+        self.env["voip.pbx.event"]._take_pending(pbx, missing)
+        self._live_take_and_apply(pbx, rooms)
+        return True
+
+    @api.model
+    def _live_take_and_apply(self, pbx, rooms, known=None):
+        """Apply the pending events of ``rooms`` (``{remote id: room}``,
+        locked); the rooms changed, told to the open panels."""
+        events = self.env["voip.pbx.event"]._take_pending(pbx, set(rooms), known)
+        by_room = defaultdict(list)
+        for event in events:
+            by_room[event.room_id].append(event)
+        changed = self.env["voip.conference"].sudo()
+        for remote_id, room_events in by_room.items():
+            room = rooms[remote_id]
+            if self._live_apply_room_events(room, room_events):
                 changed |= room
         changed._live_changed()
         return changed
 
     @api.model
-    def _live_lock_rooms(self, pbx, remote_ids):
+    def _live_lock_rooms(self, pbx, remote_ids, wait=True):
         """``{remote id: room}`` of ``pbx``, each room's row locked until
         the end of the transaction (in id order: no deadlock between two
-        deliveries). A room Odoo does not have has no event to apply."""
+        transactions that wait). ``wait=False``: the rooms another
+        transaction holds are left out. A room Odoo does not have has no
+        event to apply."""
         self.env.cr.execute(
             SQL(
-                "SELECT id FROM voip_conference WHERE pbx_id = %s "
-                "AND remote_id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+                "SELECT id, remote_id FROM voip_conference WHERE pbx_id = %s "
+                "AND remote_id = ANY(%s) ORDER BY id FOR NO KEY UPDATE%s",
                 pbx.id,
                 sorted(remote_ids),
+                SQL("") if wait else SQL(" SKIP LOCKED"),
             )
         )
+        rows = self.env.cr.fetchall()
         Room = self.env["voip.conference"].sudo().with_context(active_test=False)
-        rooms = Room.browse([row[0] for row in self.env.cr.fetchall()])
-        return {room.remote_id: room for room in rooms}
+        rooms = Room.browse([row[0] for row in rows])
+        return {
+            remote_id: room for room, (_id, remote_id) in zip(rooms, rows, strict=False)
+        }
 
     @api.model
-    def _live_apply_event(self, room, event):
-        """Apply one event to ``room``; True when it changed something."""
-        changed = False
-        if event.participant:
-            changed = bool(
-                self._live_apply_participant(
-                    room, event.participant, event.at, cursor=event.cursor
-                )
-            )
-        if event.type == "conference.ended":
-            # Those who joined after the end (a newer event) stay; those
-            # whose events come late are closed as they arrive.
-            ended = room.participation_ids.filtered(
-                lambda row: not row.left_at and row.live_event_cursor < event.cursor
-            )
-            ended._live_close("ended")
-            changed = changed or bool(ended)
-            if event.cursor > room.live_ended_cursor:
-                room.sudo().live_ended_cursor = event.cursor
-        if event.cursor > room.live_event_cursor:
-            room._live_set(event.room, cursor=event.cursor)
+    def _live_apply_room_events(self, room, events):
+        """Apply ``events`` of ``room`` (locked) as one by one in cursor
+        order would, with one read of the room's rows, one create and one
+        write per row that changed; True when something changed.
+
+        Each event carries its participant's whole state: an event older
+        than the last one applied to the row changes nothing, a visit
+        closed stays closed. The end of the conference closes who was there
+        before it; who joined after it stays."""
+        events = sorted(events, key=lambda event: event.cursor)
+        remote_ids = {event.participant.id for event in events if event.participant}
+        rows = self.sudo().search_fetch(
+            [
+                ("conference_id", "=", room.id),
+                "|",
+                ("left_at", "=", False),
+                ("remote_id", "in", sorted(remote_ids)),
+            ],
+            ["remote_id", "left_at", "live_event_cursor", "joined_at"],
+        )
+        found = {}
+        for row in rows:  # the newest visit of each participant first
+            found.setdefault(row.remote_id, row)
+        states = {
+            remote_id: _RowState(row.left_at, row.live_event_cursor, row.joined_at)
+            for remote_id, row in found.items()
+        }
+        changes = defaultdict(dict)
+        new = {}
+        ended = ended_before = room.live_ended_cursor
+        newest = None
+        for event in events:
+            participant = event.participant
+            if participant:
+                state = states.get(participant.id)
+                if state is None:
+                    state = states[participant.id] = _RowState()
+                    new[participant.id] = participant
+                if not (state.left_at or event.cursor <= state.live_event_cursor):
+                    vals = self._live_participant_vals(
+                        room, participant, state, event.at, event.cursor, ended
+                    )
+                    state.update(vals)
+                    changes[participant.id].update(vals)
+            if event.type == "conference.ended":
+                # Those who joined after the end (a newer event) stay; those
+                # whose events come late are closed as they arrive.
+                for remote_id, state in states.items():
+                    if not state.left_at and state.live_event_cursor < event.cursor:
+                        vals = _closed("ended")
+                        state.update(vals)
+                        changes[remote_id].update(vals)
+                ended = max(ended, event.cursor)
+            if newest is None or event.cursor > newest.cursor:
+                newest = event
+        self._live_write_rows(room, found, new, changes)
+        if ended > ended_before:
+            room.sudo().live_ended_cursor = ended
+        if newest and newest.cursor > room.live_event_cursor:
+            room._live_set(newest.room, cursor=newest.cursor)
             return True
-        if changed:
+        if changes:
             room._live_set(None)  # a new version for the open panels
-        return changed
+        return bool(changes)
+
+    @api.model
+    def _live_write_rows(self, room, found, new, changes):
+        """Write ``changes`` (``{participant id: values}``) on the rows
+        ``found`` and create those of the ``new`` participants, in one
+        call, each person looked up once."""
+        for remote_id, vals in changes.items():
+            if remote_id in found:
+                found[remote_id].write(vals)
+        creates = [pid for pid in new if pid in changes]
+        if not creates:
+            return
+        people = self._live_people(room, {new[pid].number for pid in creates})
+        nobody = (self.env["res.partner"], self.env["res.users"])
+        # Test mode records nothing that looks like a real call.
+        simulated = room.pbx_id.pbx_backend == "simulator"
+        vals_list = []
+        for pid in creates:
+            participant = new[pid]
+            partner, user = people.get(participant.number, nobody)
+            if partner:
+                name = (user if participant.number.isdigit() else partner).name
+            else:
+                name = participant.name or _shown(participant.number)
+            vals_list.append(
+                changes[pid]
+                | {
+                    "conference_id": room.id,
+                    "remote_id": pid,
+                    "number": participant.number,
+                    "name": name,
+                    "partner_id": partner.id,
+                    "user_id": user.id,
+                    "simulated": simulated,
+                }
+            )
+        self.sudo().create(vals_list)
 
     @api.model
     def _live_reconcile(self, room, live, participants):
@@ -346,14 +489,7 @@ class VoipConferenceParticipation(models.Model):
 
     def _live_close(self, reason):
         """Close these open rows: they left for ``reason``."""
-        self.sudo().filtered(lambda row: not row.left_at).write(
-            {
-                "state": "left",
-                "left_at": fields.Datetime.now(),
-                "leave_reason": reason,
-                "talking": False,
-            }
-        )
+        self.sudo().filtered(lambda row: not row.left_at).write(_closed(reason))
 
     def _live_panel_values(self):
         """What the participants panel shows of each row."""
@@ -378,6 +514,32 @@ class VoipConferenceParticipation(models.Model):
             }
             for row in self
         ]
+
+
+class _RowState:
+    """What applying events reads of a row, kept current as they apply."""
+
+    __slots__ = ("left_at", "live_event_cursor", "joined_at")
+
+    def __init__(self, left_at=False, live_event_cursor=0, joined_at=False):
+        self.left_at = left_at
+        self.live_event_cursor = live_event_cursor
+        self.joined_at = joined_at
+
+    def update(self, vals):
+        for name in self.__slots__:
+            if name in vals:
+                setattr(self, name, vals[name])
+
+
+def _closed(reason):
+    """The values of a row closed now: they left for ``reason``."""
+    return {
+        "state": "left",
+        "left_at": fields.Datetime.now(),
+        "leave_reason": reason,
+        "talking": False,
+    }
 
 
 def _shown(number):
