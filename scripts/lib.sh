@@ -28,6 +28,8 @@ CACHE_DIR="${VOIP_CONFERENCE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/voip_confere
 ODOO_CACHE_SRC="$CACHE_DIR/odoo-$ODOO_BRANCH"
 # The voip_oca release our addon is built and tested against.
 VOIP_OCA_REQUIREMENT="${VOIP_OCA_REQUIREMENT:-odoo-addon-voip-oca==19.0.1.0.2}"
+# OCA's job queue, for production mode (scripts/run --workers) and its tests.
+QUEUE_JOB_REQUIREMENT="${QUEUE_JOB_REQUIREMENT:-odoo-addon-queue-job>=19.0,<19.1}"
 export PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1
 
 say() { printf '\033[1m[voip_conference]\033[0m %s\n' "$*"; }
@@ -336,6 +338,18 @@ install_addon_deps() {
     if ! "$PYTHON" -c "import importlib.metadata as m; assert m.version('odoo-addon-voip-oca').startswith('19.0.')" 2>/dev/null; then
         say "Installing $VOIP_OCA_REQUIREMENT from PyPI (--no-deps) into $VENV_DIR"
         pip_install --no-deps "$VOIP_OCA_REQUIREMENT" || die "$VOIP_OCA_REQUIREMENT did not install (pip's message above)."
+    fi
+}
+
+# install_queue_job: OCA queue_job into the virtual environment, as voip_oca
+# (its wheel puts it in the odoo.addons namespace; --no-deps keeps it from
+# pulling Odoo from PyPI), with its Python dependency openupgradelib.
+# Returns 1 when pip fails (its message is above).
+install_queue_job() {
+    pip_install_once queue-job-requirements "" openupgradelib || return 1
+    if ! "$PYTHON" -c "import importlib.metadata as m; assert m.version('odoo-addon-queue-job').startswith('19.0.')" 2>/dev/null; then
+        say "Installing $QUEUE_JOB_REQUIREMENT from PyPI (--no-deps) into $VENV_DIR"
+        pip_install --no-deps "$QUEUE_JOB_REQUIREMENT" || return 1
     fi
 }
 

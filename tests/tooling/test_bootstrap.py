@@ -63,7 +63,8 @@ if "--stop-after-init" in argv:
         (state / "installing").write_text("")
         time.sleep(600)
     if "-i" in argv:
-        (state / "installed").write_text("")
+        queue_job = argv[argv.index("-i") + 1] == "queue_job"
+        (state / ("queue_job-installed" if queue_job else "installed")).write_text("")
     sys.exit(0)
 def option(name):
     return next((a.split("=", 1)[1] for a in argv if a.startswith(name + "=")), None)
@@ -120,6 +121,7 @@ FAKE_BIN = {
             exit 2
         fi
         case "$*" in
+            *"'queue_job'"*) [ -e "$FAKE_STATE/queue_job-installed" ] && echo 1 ;;
             *ir_module_module*) [ -e "$FAKE_STATE/installed" ] && echo 1 ;;
             *"-d postgres"*) echo 1 ;;
             *"select 1") [ -e "$FAKE_STATE/db-exists" ] || exit 2; echo 1 ;;
@@ -130,7 +132,8 @@ FAKE_BIN = {
     "dropdb": """\
         #!/bin/sh
         echo "$*" >>"$FAKE_STATE/dropdb.log"
-        rm -f "$FAKE_STATE/db-exists" "$FAKE_STATE/installed"
+        rm -f "$FAKE_STATE/db-exists" "$FAKE_STATE/installed" \\
+            "$FAKE_STATE/queue_job-installed"
         """,
     "pg_lsclusters": """\
         #!/bin/sh
@@ -227,6 +230,14 @@ def world(tmp_path_factory):
         "19.0.1.0.2",
         {"odoo/addons/voip_oca/__init__.py": ""},
     )
+    # Production mode's job queue and its dependency.
+    make_wheel(
+        wheels,
+        "odoo-addon-queue-job",
+        "19.0.2.4.0",
+        {"odoo/addons/queue_job/__init__.py": ""},
+    )
+    make_wheel(wheels, "openupgradelib", "3.0", {"openupgradelib/__init__.py": ""})
 
     # The Python a fresh machine has: it imports no Odoo.
     base = root / "base-python"
@@ -723,6 +734,13 @@ def test_production_mode_runs_prefork_with_its_websocket_process(world, first_se
     assert "route /websocket" in output
     served = odoo_calls(state)[-1]
     assert "--workers=2" in served and f"--gevent-port={gevent_port}" in served
+    # OCA queue_job installed into the database once, its job runner loaded
+    # with the server and given the addon's channel.
+    installs = [call for call in odoo_calls(state) if "-i" in call]
+    assert ["queue_job"] == [call[call.index("-i") + 1] for call in installs][-1:]
+    config = pathlib.Path(served[served.index("-c") + 1]).read_text()
+    assert "server_wide_modules = base,web,queue_job" in config
+    assert "channels = root:2,root.voip_conference:2" in config
     # Not `python -m odoo` (odoo/__main__.py), which the websocket process
     # cannot be started again from.
     argv0 = pathlib.Path((state / "odoo-argv0").read_text())

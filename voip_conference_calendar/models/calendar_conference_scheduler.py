@@ -92,8 +92,17 @@ class CalendarConferenceScheduler(models.AbstractModel):
                 ("allday", "=", False),
             ]
         )
+        Job = self.env["voip.conference.job"]
         for event in self._claim(events, "conference_call_in_done"):
-            event._conference_call_in()
+            # A job per meeting with queue_job (its attendees are each
+            # called once whatever the runs: calendar.event.call.in), else
+            # at once.
+            Job._delay(
+                event,
+                "_conference_call_in",
+                f"voip_conference_call_in:{event.id}:{event.start:%Y%m%dT%H%M%S}",
+                description=f"Call the attendees of meeting {event.id} in",
+            )
 
     @api.model
     def _post_attendance_due(self):

@@ -287,7 +287,8 @@ class VoipProviderSyncMixin(models.AbstractModel):
         return True
 
     def _register_push(self, pbxs):
-        """Push the PBXs' pending records once the transaction commits.
+        """Push the PBXs' pending records once the transaction commits (a
+        queue_job job when queue_job is installed).
 
         A rolled-back transaction runs no post-commit hook, so it pushes
         nothing; the push reads what was committed, never this transaction's
@@ -295,6 +296,19 @@ class VoipProviderSyncMixin(models.AbstractModel):
         """
         pbxs = pbxs.filtered(lambda p: p.pbx_backend != "none")
         if not pbxs:
+            return
+        Job = self.env["voip.conference.job"]
+        if Job._queue_installed():
+            # A job per PBX, committed with the records (one while it waits).
+            for pbx in pbxs.sudo():
+                Job._delay(
+                    pbx.with_context(lang=self.env.lang),
+                    "_sync",
+                    f"voip_conference_push:{pbx.id}",
+                    "save",
+                    False,
+                    description=f"Push the changes saved on PBX {pbx.id}",
+                )
             return
         postcommit = self.env.cr.postcommit
         pbx_ids = postcommit.data.get(PUSH_KEY)
