@@ -19,6 +19,7 @@
         "wizards/voip_conference_sync_views.xml",
         "wizards/voip_provider_sync_conflict_views.xml",
         "wizards/voip_provider_sync_adopt_views.xml",
+        "views/voip_conference_templates.xml",
         "views/voip_conference_views.xml",
         "views/voip_incoming_number_views.xml",
         "views/voip_pbx_sync_run_views.xml",

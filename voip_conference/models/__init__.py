@@ -11,5 +11,6 @@ from . import provider
 from . import sync
 from . import live
 from . import join
+from . import dialin
 from . import call_conference
 from . import webhook

@@ -59,10 +59,7 @@ class TestWizardRights(VoipConferenceCase):
                 "incoming_number_id": self.number.id,
             },
             "voip.conference.unroute": {"conference_ids": [(6, 0, self.room.ids)]},
-            "voip.conference.dial.in": {
-                "conference_id": self.room.id,
-                "details": "<p>8001,,4321#</p>",
-            },
+            "voip.conference.dial.in": {"conference_id": self.room.id},
             "voip.provider.sync.conflict": {
                 "res_model": "voip.conference",
                 "res_id": self.room.id,

@@ -100,7 +100,7 @@ CONFERENCE_BY_LANG = {
 def dial_in_lines(body):
     """The text of the dial-in section of an HTML body, line by line."""
     root = html.fromstring(body)
-    [section] = root.find_class("o_voip_conference_calendar_dial_in")
+    [section] = root.find_class("o_voip_conference_dial_in")
     return [
         ("- " if element.tag == "li" else "") + " ".join(element.text_content().split())
         for element in section.iter("h2", "p", "li")
@@ -121,10 +121,10 @@ class InvitationCase(CalendarConferenceCase):
         for code in LANGS:
             cls.env["res.lang"]._activate_lang(code)
         # As a database has them: country names from base, the invitation
-        # templates from calendar (a body per language), the dial-in from
-        # this module.
+        # templates from calendar (a body per language), the dial-in block
+        # from voip_conference and this module's words.
         cls.env["ir.module.module"]._load_module_terms(
-            ["base", "calendar", "voip_conference_calendar"],
+            ["base", "calendar", "voip_conference", "voip_conference_calendar"],
             list(LANGS),
             overwrite=True,
         )
@@ -190,7 +190,7 @@ class TestCalendarConferenceInvitation(InvitationCase):
                 links = {
                     a.text_content().strip(): a.get("href")
                     for a in html.fromstring(message.body).find_class(
-                        "o_voip_conference_calendar_one_tap"
+                        "o_voip_conference_dial_in_one_tap"
                     )
                 }
                 self.assertEqual(
@@ -254,6 +254,32 @@ class TestCalendarConferenceInvitation(InvitationCase):
         self.assertIn("LOCATION:Telephone conference Sales: extension 8102", ics)
         self.assertFalse([line for line in ics if line.startswith("CONFERENCE")])
 
+    def test_room_and_event_give_one_dial_in(self):
+        """The room's Dial-in Details and the event's Dial-in tab are one
+        block for one reader: the numbers as dialled from their country, the
+        code and the one-tap strings (the room computes them, one template
+        renders them); Copy copies what the .ics says."""
+        reader = self.conf_user
+        reader.country_id = self.env.ref("base.fr")
+        event = self._event(partner_ids=[(4, reader.partner_id.id)])
+        action = self.room.with_user(reader).action_dial_in()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(reader)
+            .with_context(lang="fr_FR")
+            .browse(action["res_id"])
+        )
+        tab = event.with_user(reader).with_context(lang="fr_FR").conference_dial_in
+        self.assertEqual(str(wizard.details), str(tab))
+        self.assertEqual(dial_in_lines(wizard.details), EXPECTED_BODY["fr"])
+        values = event.with_context(lang="fr_FR")._conference_dial_in_values(
+            reader.partner_id, with_code=True
+        )
+        self.assertEqual(
+            wizard.details_text,
+            event.with_context(lang="fr_FR")._conference_dial_in_text(values),
+        )
+
     def test_preview_per_attendee_and_language(self):
         event = self._event(partner_ids=[(4, self.guests["nl"].id)])
         action = event.with_user(self.manager).action_conference_invitation_preview()
@@ -311,7 +337,9 @@ class TestCalendarConferenceInvitation(InvitationCase):
         while this module has no translation for it)."""
         self.env["res.lang"]._activate_lang("de_DE")
         self.env["ir.module.module"]._load_module_terms(
-            ["base", "calendar", "voip_conference_calendar"], ["de_DE"], overwrite=True
+            ["base", "calendar", "voip_conference", "voip_conference_calendar"],
+            ["de_DE"],
+            overwrite=True,
         )
         guest = self.guests["en"]
         guest.lang = "de_DE"
@@ -363,7 +391,7 @@ class TestCalendarConferenceInvitation(InvitationCase):
         event = self._invite(self.guests["fr"])
         body = self._invitations(event)[self.guests["fr"]].body
         self.assertEqual(dial_in_lines(body), EXPECTED_BODY["fr"])
-        self.assertEqual(str(body).count("o_voip_conference_calendar_dial_in"), 1)
+        self.assertEqual(str(body).count('class="o_voip_conference_dial_in"'), 1)
 
 
 class TestCalendarConferenceDialInChange(InvitationCase):
@@ -430,7 +458,7 @@ class TestCalendarConferenceDialInChange(InvitationCase):
             update.subject, "Board meeting : plus de conférence téléphonique"
         )
         self.assertIn("Conférence téléphonique retirée", update.body)
-        self.assertNotIn("o_voip_conference_calendar_dial_in", update.body)
+        self.assertNotIn("o_voip_conference_dial_in", update.body)
         lines = ics_lines(self._ics(update))
         uid = [li for li in first_ics if li.startswith("UID:")]
         self.assertEqual([li for li in lines if li.startswith("UID:")], uid)

@@ -1,19 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 # A feature folder extends the model, as mail's models/discuss/ does:
 # pylint: disable=consider-merging-classes-inherited
-"""The dial-in of an event's room: what a reader or an invitee is given
-(values, the HTML section, its text), and the update mail when the dial-in
-changes or the room is taken off the meeting (the .ics: calendar_event_ics)."""
-
-import phonenumbers
-from lxml import html
+"""The dial-in of an event's room: the room's one dial-in (values and
+template of voip_conference) for a reader or an invitee of the event, and the
+update mail when the dial-in changes or the room is taken off the meeting
+(the .ics: calendar_event_ics)."""
 
 from odoo import api, fields, models
 
-from odoo.addons.voip_conference.tools import dial_string, numbering
-
-# Marks a <br/> while the text of an HTML block is flattened.
-LINE_BREAK = "\ue000"
 # Pre-commit data: the meetings and rooms whose dial-in changed in the
 # transaction, told to the attendees once when it commits.
 DIAL_IN_CHANGED = "voip_conference_calendar.dial_in_changed"
@@ -136,108 +130,27 @@ class CalendarEvent(models.Model):
     # ------------------------------------------------------------------
 
     def _conference_dial_in_values(self, partner, with_code=False):
-        """What a room's dial-in says to ``partner``, as plain data.
+        """What the room's dial-in says to ``partner`` (see
+        voip.conference._dial_in_values), the numbers as dialled from their
+        country (else the organiser's company's); ``{}`` without a room.
 
-        :param partner: the reader or invitee (res.partner); the numbers are
-            also given as dialled from their country
         :param bool with_code: include the access code (callers check who
-            may read it)
-        :returns: ``{}`` without a room, else a dict with ``room`` (name),
-            ``extension``, ``extension_one_tap`` (extension and code),
-            ``code`` (``""`` when hidden or when the room has none),
-            ``code_hidden`` (a code exists but is not given), ``country``
-            (name or ``""``) and ``numbers`` (see _conference_numbers_values).
+            may read it: the attendees and the conference managers)
         """
         self.ensure_one()
-        room = self.conference_id.sudo()
-        if not room:
+        if not self.conference_id:
             return {}
-        room_code = numbering.clean(room.access_code)
-        code = room_code if with_code else ""
-        country = self._conference_country(partner)
-        return {
-            "room": room.name,
-            "extension": room.extension,
-            "extension_one_tap": dial_string.one_tap(room.extension, code),
-            "code": code,
-            "code_hidden": bool(room_code) and not code,
-            "country": country.name or "",
-            "numbers": self._conference_numbers_values(code, country),
-        }
-
-    def _conference_numbers_values(self, code, country):
-        """One dict per incoming number routed to the room (see
-        _conference_number_values): the numbers of the reader's ``country``
-        first (a local call), then the others by E.164."""
-        routed = self.conference_id.sudo().incoming_number_ids.filtered(
-            lambda n: n.active and n.destination_type == "conference"
+        return self.conference_id._dial_in_values(
+            partner, with_code=with_code, country=self._conference_country(partner)
         )
-        at_home = country.code or ""
-        return [
-            self._conference_number_values(number, code, country)
-            for number in routed.sorted(
-                lambda n: (numbering.region_of(n.number) != at_home, n.number, n.id)
-            )
-        ]
-
-    def _conference_number_values(self, number, code, country):
-        """One number of the dial-in: ``label``, ``e164``, ``international``
-        (``+32 2 555 01 00``), ``local`` (as dialled from ``country``:
-        national format at home, the international prefix abroad),
-        ``label_display`` (``(Brussels)``), ``local_display`` (``Belgium: 02
-        555 01 00``), ``one_tap`` (``+3225550100,,1234#``),
-        ``one_tap_display`` (the same as people read it, ``+32 2 555 01
-        00,,1234#``) and ``tel`` (its RFC 3966 URI, ``#`` as ``%23``)."""
-        parsed = phonenumbers.parse(number.number)
-        international = phonenumbers.format_number(
-            parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL
-        )
-        local = ""
-        if country.code:
-            local = phonenumbers.format_out_of_country_calling_number(
-                parsed, country.code
-            )
-        return {
-            "label": number.name or "",
-            "e164": number.number,
-            "international": international,
-            "local": local if local != international else "",
-            # Whole pieces of text: the template never glues words.
-            "label_display": f"({number.name})" if number.name else "",
-            "local_display": f"{country.name}: {local}",
-            "one_tap": dial_string.one_tap(number.number, code),
-            "one_tap_display": numbering.one_tap_display(number.number, code),
-            "tel": dial_string.tel_uri(number.number, self._dtmf(code)),
-        }
-
-    @api.model
-    def _dtmf(self, code):
-        """The post-dial part of a one-tap string: wait for the receptionist,
-        then the code and the ``#`` that ends it (nothing without a code)."""
-        return f",,{code}#" if code else ""
 
     def _conference_dial_in_html(self, values):
-        """The dial-in section (QWeb view), in the environment's language."""
-        if not values:
-            return ""
-        return self.env["ir.qweb"]._render(
-            "voip_conference_calendar.calendar_event_dial_in", values
-        )
+        """The room's dial-in block, in the environment's language."""
+        return self.env["voip.conference"]._dial_in_html(values)
 
     def _conference_dial_in_text(self, values):
-        """The dial-in section as plain text (the .ics description): one
-        line per heading, paragraph and list item of the HTML section."""
-        if not values:
-            return ""
-        root = html.fromstring(str(self._conference_dial_in_html(values)))
-        lines = []
-        for element in root.iter("h2", "p", "li"):
-            for br in element.iter("br"):
-                br.tail = LINE_BREAK + (br.tail or "")
-            text = " ".join(element.text_content().split())
-            text = text.replace(f" {LINE_BREAK} ", "\n  ").replace(LINE_BREAK, "")
-            lines.append(f"- {text}" if element.tag == "li" else text)
-        return "\n".join(lines)
+        """The dial-in block as plain text (the .ics description)."""
+        return self.env["voip.conference"]._dial_in_text(values)
 
     def _conference_location_text(self, values):
         """The LOCATION of the .ics: the event's place, then the room and

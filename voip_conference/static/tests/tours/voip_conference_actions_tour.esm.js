@@ -1,10 +1,13 @@
 /* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
+import {browser} from "@web/core/browser/browser";
 import {RelationalModel} from "@web/model/relational_model/relational_model";
 import {patch} from "@web/core/utils/patch";
 import {registry} from "@web/core/registry";
 
 const tours = registry.category("web_tour.tours");
 const noErrorDialog = {trigger: "body:not(:has(.o_error_dialog))"};
+// What the Dial-in Details' Copy wrote (see the room form's tour).
+const clipboard = {text: ""};
 
 /**
  * The room's form is open while its name was changed on the PBX; saving a new
@@ -179,9 +182,37 @@ tours.add("voip_conference_room_form_buttons_tour", {
         {trigger: "body:not(:has(.modal))"},
         noErrorDialog,
         {trigger: ".o_form_view .o_data_row:contains('+32 2 555 01 88')"},
-        // Dial-in Details: how to dial in, then Close.
+        // Dial-in Details: the room's one dial-in block (numbers as dialled
+        // from here, one-tap strings beside their tel: links), copied by
+        // Copy, then Close.
         {trigger: ".o_form_statusbar button[name=action_dial_in]", run: "click"},
-        {trigger: ".modal .o_field_widget[name=details]:contains('88')"},
+        {trigger: ".modal .o_voip_conference_dial_in:contains('+32 2 555 01 88')"},
+        {
+            trigger:
+                ".modal .o_voip_conference_dial_in_one_tap[href='tel:+3225550188']:contains('+32 2 555 01 88')",
+        },
+        {
+            // A headless browser has no system clipboard: keep what is written.
+            trigger: ".modal .o_voip_conference_dial_in_copy",
+            run() {
+                Object.defineProperty(browser.navigator, "clipboard", {
+                    configurable: true,
+                    value: {writeText: async (text) => (clipboard.text = text)},
+                });
+            },
+        },
+        {trigger: ".modal .o_voip_conference_dial_in_copy", run: "click"},
+        {trigger: ".o_notification:contains('Copied')"},
+        {
+            trigger: ".modal",
+            run() {
+                for (const part of ["8795", "- +32 2 555 01 88\n"]) {
+                    if (!clipboard.text.includes(part)) {
+                        throw new Error(`Copy wrote ${clipboard.text}, not ${part}`);
+                    }
+                }
+            },
+        },
         {trigger: ".modal .modal-footer button:contains('Close')", run: "click"},
         {trigger: "body:not(:has(.modal))"},
         // The Numbers smart button lists the room's numbers.

@@ -10,11 +10,11 @@ registry.category("web_tour.tours").add("voip_conference_calendar_tour", {
         },
         {trigger: ".o_form_view div[name=conference_id] input:value(/Board/)"},
         {trigger: ".o_notebook a.nav-link:contains(Dial-in)", run: "click"},
-        {trigger: ".o_voip_conference_calendar_dial_in:contains(8101)"},
-        {trigger: ".o_voip_conference_calendar_code:contains(1234)"},
+        {trigger: ".o_voip_conference_dial_in:contains(8101)"},
+        {trigger: ".o_voip_conference_dial_in_code:contains(1234)"},
         {
             trigger:
-                ".o_voip_conference_calendar_one_tap[href='tel:+3225550100,,1234%23']",
+                ".o_voip_conference_dial_in_one_tap[href='tel:+3225550100,,1234%23']",
         },
         {
             trigger: "button[name=action_conference_invitation_preview]",
@@ -22,7 +22,7 @@ registry.category("web_tour.tours").add("voip_conference_calendar_tour", {
         },
         {
             trigger:
-                ".modal .o_voip_conference_calendar_preview_body .o_voip_conference_calendar_dial_in:contains(+32 2 555 01 00)",
+                ".modal .o_voip_conference_calendar_preview_body .o_voip_conference_dial_in:contains(+32 2 555 01 00)",
         },
         {trigger: ".modal a.nav-link:contains(.ics)", run: "click"},
         {
