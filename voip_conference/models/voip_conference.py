@@ -4,9 +4,78 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import RedirectWarning, UserError, ValidationError
+from odoo.tools.translate import LazyTranslate
 
 from ..tools import numbering
 from .voip_pbx import RECEPTIONIST_DELAY_MAX
+
+_lt = LazyTranslate(__name__)
+
+# What each error code of the numbering rules (tools/numbering.py, codes
+# only) says, per kind of value: the one wording of every layer that checks
+# a room's name, an extension (rooms, users, number destinations), an access
+# code or a phone number.
+_EXTENSION_LENGTH = _lt(
+    "The extension %(extension)s must have %(min)s to %(max)s digits "
+    "(3 to 5 are the easiest to remember)."
+)
+_NUMBER_NOT_IN_USE = _lt(
+    "%(number)s is not a phone number in use in its country: check its area code."
+)
+NUMBERING_ERRORS = {
+    "name": {
+        numbering.REQUIRED: _lt(
+            "A room needs a name, not only blanks: type the name people know it by."
+        ),
+        numbering.TOO_LONG: _lt(
+            "The name of room %(extension)s has %(length)s characters; "
+            "the PBX accepts at most %(max)s. Shorten it."
+        ),
+    },
+    "extension": {
+        numbering.REQUIRED: _lt(
+            "The extension is required: type the %(min)s to %(max)s "
+            "digits people dial (3 to 5 are the easiest to remember)."
+        ),
+        numbering.NOT_DIGITS: _lt(
+            "The extension %(extension)s may contain digits only "
+            "(no spaces, letters, # or *)."
+        ),
+        numbering.TOO_SHORT: _EXTENSION_LENGTH,
+        numbering.TOO_LONG: _EXTENSION_LENGTH,
+    },
+    "access_code": {
+        numbering.NOT_DIGITS: _lt(
+            "The access code of %(room)s may contain digits only: "
+            "callers end it with #, so # cannot be part of it, "
+            "and neither can * or letters."
+        ),
+        numbering.TOO_LONG: _lt(
+            "The access code of %(room)s has more than %(max)s digits."
+        ),
+    },
+    "number": {
+        numbering.REQUIRED: _NUMBER_NOT_IN_USE,
+        numbering.NOT_A_NUMBER: _lt("%(number)s is not a phone number."),
+        numbering.NO_COUNTRY: _lt(
+            "%(number)s has no country code and no country is chosen to read it."
+        ),
+        numbering.UNKNOWN_COUNTRY_CODE: _lt(
+            "%(number)s does not start with a country code that exists."
+        ),
+        numbering.TOO_SHORT: _lt(
+            "%(number)s has too few digits for a phone number of its country."
+        ),
+        numbering.TOO_LONG: _lt(
+            "%(number)s has too many digits for a phone number of its country."
+        ),
+        numbering.WRONG_LENGTH: _lt(
+            "%(number)s does not have the number of digits of a phone number "
+            "of its country."
+        ),
+        numbering.NOT_IN_USE: _NUMBER_NOT_IN_USE,
+    },
+}
 
 # Context key: the user confirmed that the numbers routed to the rooms being
 # deleted or archived go back to "not configured".
@@ -187,20 +256,13 @@ class VoipConference(models.Model):
     def _check_name(self):
         for room in self:
             error = numbering.check_room_name(room.name)
-            if error == numbering.REQUIRED:
+            if error:
                 raise ValidationError(
-                    self.env._(
-                        "A room needs a name, not only blanks: type the name "
-                        "people know it by."
-                    )
-                )
-            if error == numbering.TOO_LONG:
-                raise ValidationError(
-                    self.env._(
-                        "The name of room %(extension)s has %(length)s characters; "
-                        "the PBX accepts at most %(max)s. Shorten it.",
+                    self._numbering_error(
+                        "name",
+                        error,
                         extension=room.extension,
-                        length=len(room.name.strip()),
+                        length=len((room.name or "").strip()),
                         max=numbering.ROOM_NAME_MAX_LENGTH,
                     )
                 )
@@ -220,31 +282,21 @@ class VoipConference(models.Model):
                 )
 
     @api.model
+    def _numbering_error(self, kind, code, **values):
+        """The user's words for error ``code`` of a numbering rule
+        (tools/numbering.py) on a ``kind`` of value (a key of
+        NUMBERING_ERRORS), filled with ``values``."""
+        return self.env._(NUMBERING_ERRORS[kind][code]) % values
+
+    @api.model
     def _raise_extension_error(self, extension):
         """Raise the translated error of an invalid extension, if any."""
         error = numbering.check_extension(extension)
-        if error == numbering.REQUIRED:
+        if error:
             raise ValidationError(
-                self.env._(
-                    "The extension is required: type the %(min)s to %(max)s "
-                    "digits people dial (3 to 5 are the easiest to remember).",
-                    min=numbering.EXTENSION_MIN_DIGITS,
-                    max=numbering.EXTENSION_MAX_DIGITS,
-                )
-            )
-        if error == numbering.NOT_DIGITS:
-            raise ValidationError(
-                self.env._(
-                    "The extension %(extension)s may contain digits only "
-                    "(no spaces, letters, # or *).",
-                    extension=extension,
-                )
-            )
-        if error in (numbering.TOO_SHORT, numbering.TOO_LONG):
-            raise ValidationError(
-                self.env._(
-                    "The extension %(extension)s must have %(min)s to %(max)s digits "
-                    "(3 to 5 are the easiest to remember).",
+                self._numbering_error(
+                    "extension",
+                    error,
                     extension=extension,
                     min=numbering.EXTENSION_MIN_DIGITS,
                     max=numbering.EXTENSION_MAX_DIGITS,
@@ -310,19 +362,11 @@ class VoipConference(models.Model):
     def _check_access_code(self):
         for room in self.sudo():
             error = numbering.check_access_code(room.access_code)
-            if error == numbering.NOT_DIGITS:
+            if error:
                 raise ValidationError(
-                    self.env._(
-                        "The access code of %(room)s may contain digits only: "
-                        "callers end it with #, so # cannot be part of it, "
-                        "and neither can * or letters.",
-                        room=room.display_name,
-                    )
-                )
-            if error == numbering.TOO_LONG:
-                raise ValidationError(
-                    self.env._(
-                        "The access code of %(room)s has more than %(max)s digits.",
+                    self._numbering_error(
+                        "access_code",
+                        error,
                         room=room.display_name,
                         max=numbering.ACCESS_CODE_MAX_DIGITS,
                     )

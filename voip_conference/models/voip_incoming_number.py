@@ -276,41 +276,11 @@ class VoipIncomingNumber(models.Model):
         """What is wrong with ``number`` read in ``country``, and how to type
         it, in the user's words: never the phonenumbers library's."""
         problem = numbering.phone_number_problem(number, country.code or None)
-        if problem == numbering.NOT_A_NUMBER:
-            message = self.env._("%(number)s is not a phone number.", number=number)
-        elif problem == numbering.NO_COUNTRY:
-            message = self.env._(
-                "%(number)s has no country code and no country is chosen to "
-                "read it.",
-                number=number,
-            )
-        elif problem == numbering.UNKNOWN_COUNTRY_CODE:
-            message = self.env._(
-                "%(number)s does not start with a country code that exists.",
-                number=number,
-            )
-        elif problem == numbering.TOO_SHORT:
-            message = self.env._(
-                "%(number)s has too few digits for a phone number of its country.",
-                number=number,
-            )
-        elif problem == numbering.TOO_LONG:
-            message = self.env._(
-                "%(number)s has too many digits for a phone number of its country.",
-                number=number,
-            )
-        elif problem == numbering.WRONG_LENGTH:
-            message = self.env._(
-                "%(number)s does not have the number of digits of a phone "
-                "number of its country.",
-                number=number,
-            )
-        else:
-            message = self.env._(
-                "%(number)s is not a phone number in use in its country: check "
-                "its area code.",
-                number=number,
-            )
+        # A number phone_validation refuses that phonenumbers reads (or no
+        # number at all) is not in use, as far as the user can tell.
+        message = self.env["voip.conference"]._numbering_error(
+            "number", problem or numbering.NOT_IN_USE, number=number
+        )
         return self.env._(
             "%(problem)s Type the number with its country code, e.g. "
             "+32 2 555 01 00, or choose its country.",

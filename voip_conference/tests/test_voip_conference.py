@@ -5,6 +5,10 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
+from ..models.live.voip_conference import EMPTY_ROOM_MESSAGES, ROOM_STATE_ERRORS
+from ..models.live.voip_pbx import CAPABILITY_MISSING
+from ..models.provider.voip_pbx import PROVIDER_ERRORS
+from ..models.voip_conference import NUMBERING_ERRORS
 from .common import VoipConferenceCase
 
 
@@ -293,3 +297,40 @@ class TestVoipConference(VoipConferenceCase):
             "has_access_code",
             room.message_ids.tracking_value_ids.field_id.mapped("name"),
         )
+
+
+@tagged("post_install", "-at_install")
+class TestWordingTables(VoipConferenceCase):
+    """Each code space has one table of translatable messages (a ``_lt`` per
+    code), read in the reader's language by every layer."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(["voip_conference"], ["fr_FR"])
+
+    def test_every_table_message_is_translated(self):
+        tables = {
+            "numbering": [
+                message
+                for messages in NUMBERING_ERRORS.values()
+                for message in messages.values()
+            ],
+            "provider": list(PROVIDER_ERRORS.values()),
+            "capability": list(CAPABILITY_MISSING.values()),
+            "room state": list(ROOM_STATE_ERRORS.values()),
+            "empty room": list(EMPTY_ROOM_MESSAGES.values()),
+        }
+        english = self.env(context={"lang": "en_US"})
+        french = self.env(context={"lang": "fr_FR"})
+        for table, messages in tables.items():
+            for message in messages:
+                with self.subTest(table=table, message=english._(message)):
+                    self.assertNotEqual(french._(message), english._(message))
+
+    def test_a_rule_refuses_in_the_users_language(self):
+        self.manager.lang = "fr_FR"
+        Room = self.Room.with_user(self.manager).with_context(lang="fr_FR")
+        with self.assertRefused(ValidationError, "ne peut contenir que des chiffres"):
+            Room.create({"name": "Salle", "extension": "80a1", "pbx_id": self.pbx.id})

@@ -14,9 +14,35 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import format_date, format_datetime, format_time
+from odoo.tools.translate import LazyTranslate
 
 MANAGER_GROUP = "voip_conference.voip_conference_group_manager"
 USER_GROUP = "voip_conference.voip_conference_group_user"
+
+_lt = LazyTranslate(__name__)
+
+# Why a user who is not a conference user may not do ``what`` to a meeting
+# held in a conference room (see _check_conference_room_choice).
+CONFERENCE_REFUSALS = {
+    "room": _lt(
+        "Only conference users may put a conference room on a calendar "
+        "event (its attendees read the room's access code). Ask one to "
+        "choose the room."
+    ),
+    "attendees": _lt(
+        "Only conference users may invite people to a meeting held in a "
+        "conference room (its attendees read the room's access code). "
+        "Ask the organiser to invite them."
+    ),
+    "organiser": _lt(
+        "Only conference users may organise a meeting held in a "
+        "conference room (the organiser sends the room's access code)."
+    ),
+    "call_in": _lt(
+        "Only conference users may have the PBX call a meeting's "
+        "attendees into its conference room."
+    ),
+}
 
 
 class CalendarEvent(models.Model):
@@ -109,28 +135,9 @@ class CalendarEvent(models.Model):
         raise AccessError(self._conference_refusal(what))
 
     def _conference_refusal(self, what):
-        """The refusal of ``what`` (see _check_conference_room_choice)."""
-        if what == "attendees":
-            return self.env._(
-                "Only conference users may invite people to a meeting held in a "
-                "conference room (its attendees read the room's access code). "
-                "Ask the organiser to invite them."
-            )
-        if what == "organiser":
-            return self.env._(
-                "Only conference users may organise a meeting held in a "
-                "conference room (the organiser sends the room's access code)."
-            )
-        if what == "call_in":
-            return self.env._(
-                "Only conference users may have the PBX call a meeting's "
-                "attendees into its conference room."
-            )
-        return self.env._(
-            "Only conference users may put a conference room on a calendar "
-            "event (its attendees read the room's access code). Ask one to "
-            "choose the room."
-        )
+        """The refusal of ``what`` (a key of CONFERENCE_REFUSALS; see
+        _check_conference_room_choice)."""
+        return self.env._(CONFERENCE_REFUSALS.get(what, CONFERENCE_REFUSALS["room"]))
 
     def _conference_check_new_attendees(self, attendees):
         """Only conference users who may read the room give its access code

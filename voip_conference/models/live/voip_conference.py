@@ -8,6 +8,7 @@ import unicodedata
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.bus.models.bus import json_dump
 
@@ -17,6 +18,7 @@ from . import bus_notify
 from .ir_websocket import live_channel
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
 
 
 class VoipConference(models.Model):
@@ -311,7 +313,7 @@ class VoipConference(models.Model):
             raise UserError(self.env._("Unknown action %(action)s.", action=action))
         self._live_check_capability(ROOM_ACTIONS[action])
         room = self.sudo()
-        if action in EMPTY_ROOM_REFUSES and not room.live_count:
+        if action in EMPTY_ROOM_MESSAGES and not room.live_count:
             # Nobody there as far as Odoo knows: read the room before saying so.
             self._live_do(lambda backend: None)
             if not room.live_count:
@@ -326,19 +328,8 @@ class VoipConference(models.Model):
 
     def _live_empty_room_message(self, action):
         """What End, Mute All, Unmute All or Lock say on an empty room,
-        instead of doing nothing silently: a ConfBridge-style PBX has no
-        conference to lock until someone joins."""
-        messages = {
-            "end": self.env._("Nobody is in %(room)s: there is no conference to end."),
-            "mute_all": self.env._("Nobody is in %(room)s: there is nobody to mute."),
-            "unmute_all": self.env._(
-                "Nobody is in %(room)s: there is nobody to unmute."
-            ),
-            "lock": self.env._(
-                "Nobody is in %(room)s: there is no conference to lock."
-            ),
-        }
-        return messages[action] % {"room": self.name}
+        instead of doing nothing silently (see EMPTY_ROOM_MESSAGES)."""
+        return self.env._(EMPTY_ROOM_MESSAGES[action]) % {"room": self.name}
 
     def live_invite(self, target=False, partner_id=False):
         """Have the PBX call an extension, a number or a contact's phone into
@@ -571,20 +562,13 @@ class VoipConference(models.Model):
                 room=self.name,
             )
         if isinstance(error, ConferenceStateError):
-            if error.reason == "locked":
-                return self.env._(
-                    "%(room)s is locked: unlock it to let someone in.", room=self.name
-                )
-            if error.reason == "full":
-                return self.env._(
-                    "%(room)s is full: at most %(count)s participants.",
-                    room=self.name,
-                    count=self.live_capacity or self.live_count,
-                )
-            return self.env._(
-                "The conference in %(room)s has ended: nobody is in the room.",
-                room=self.name,
+            message = ROOM_STATE_ERRORS.get(
+                error.reason, ROOM_STATE_ERRORS["not_running"]
             )
+            return self.env._(message) % {
+                "room": self.name,
+                "count": self.live_capacity or self.live_count,
+            }
         return self.pbx_id.sudo()._provider_error_message(error, self._sync_secrets())
 
 
@@ -598,8 +582,22 @@ ROOM_ACTIONS = {
     "unmute_all": "mute",
     "end": "end",
 }
-# Room actions with nothing to act on while nobody is in the room.
-EMPTY_ROOM_REFUSES = {"end", "mute_all", "unmute_all", "lock"}
+# What a room refusing an action in its state says, per reason
+# (ConferenceStateError.reason; an unknown reason reads as not running).
+ROOM_STATE_ERRORS = {
+    "locked": _lt("%(room)s is locked: unlock it to let someone in."),
+    "full": _lt("%(room)s is full: at most %(count)s participants."),
+    "not_running": _lt("The conference in %(room)s has ended: nobody is in the room."),
+}
+# The room actions with nothing to act on while nobody is in the room, and
+# what they say then: a ConfBridge-style PBX has no conference to lock until
+# someone joins.
+EMPTY_ROOM_MESSAGES = {
+    "end": _lt("Nobody is in %(room)s: there is no conference to end."),
+    "mute_all": _lt("Nobody is in %(room)s: there is nobody to mute."),
+    "unmute_all": _lt("Nobody is in %(room)s: there is nobody to unmute."),
+    "lock": _lt("Nobody is in %(room)s: there is no conference to lock."),
+}
 _last_polls = {}
 
 

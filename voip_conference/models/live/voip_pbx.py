@@ -10,10 +10,12 @@ from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.tools import SQL
+from odoo.tools.translate import LazyTranslate
 
 from ...tools.provider import CAPABILITIES, ProviderError
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
 
 
 class VoipPbx(models.Model):
@@ -92,31 +94,9 @@ class VoipPbx(models.Model):
                 error=capabilities["error"],
             )
             return dict.fromkeys(HOST_CAPABILITIES, reason)
-        reasons = {
-            "participants": self.env._(
-                "PBX %(pbx)s does not report who is in its rooms.",
-                pbx=self.display_name,
-            ),
-            "mute": self.env._(
-                "PBX %(pbx)s cannot mute participants through its API.",
-                pbx=self.display_name,
-            ),
-            "remove": self.env._(
-                "PBX %(pbx)s cannot remove participants through its API.",
-                pbx=self.display_name,
-            ),
-            "lock": self.env._(
-                "PBX %(pbx)s cannot lock conferences through its API.",
-                pbx=self.display_name,
-            ),
-            "end": self.env._(
-                "PBX %(pbx)s cannot end conferences through its API.",
-                pbx=self.display_name,
-            ),
-        }
         return {
-            name: reason
-            for name, reason in reasons.items()
+            name: self.env._(reason) % {"pbx": self.display_name}
+            for name, reason in CAPABILITY_MISSING.items()
             if not capabilities.get(name)
         }
 
@@ -168,7 +148,16 @@ def _request_salt():
     return salt
 
 
-HOST_CAPABILITIES = ("participants", "mute", "remove", "lock", "end")
+# Why a host control is missing, per capability the PBX does not have (the
+# participants panel greys the control and says this).
+CAPABILITY_MISSING = {
+    "participants": _lt("PBX %(pbx)s does not report who is in its rooms."),
+    "mute": _lt("PBX %(pbx)s cannot mute participants through its API."),
+    "remove": _lt("PBX %(pbx)s cannot remove participants through its API."),
+    "lock": _lt("PBX %(pbx)s cannot lock conferences through its API."),
+    "end": _lt("PBX %(pbx)s cannot end conferences through its API."),
+}
+HOST_CAPABILITIES = tuple(CAPABILITY_MISSING)
 
 CAPABILITIES_TTL = 300
 

@@ -5,6 +5,7 @@ import re
 
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
 
 from ...tools import simulated_pbx
 from ...tools.provider import (
@@ -19,6 +20,30 @@ from ...tools.provider import (
 )
 from ...tools.rest_client import RestPbxClient
 
+_lt = LazyTranslate(__name__)
+
+# What a provider error says to the user, per kind (tools/provider.py); the
+# most specific kind of an error wins. Every path reads it: sync, push,
+# deletion, host actions, invite, connection test.
+PROVIDER_ERRORS = {
+    AuthError: _lt(
+        "The PBX refused the API token: check the token and its "
+        "rights in the PBX's settings."
+    ),
+    NotFoundError: _lt(
+        "The PBX does not know this object: it may have been deleted there."
+    ),
+    ProviderValidationError: _lt("The PBX refused the values."),
+    RateLimitedError: _lt("The PBX asks to slow down: the next sync tries again."),
+    ProviderTimeout: _lt("The PBX did not answer in time: the next sync tries again."),
+    UnavailableError: _lt("The PBX cannot be reached now: the next sync tries again."),
+    BadResponseError: _lt(
+        "The PBX answered something the provider API does not describe: "
+        "its address may lead elsewhere (a proxy, a web page)."
+    ),
+    ProviderError: _lt("The PBX answered with an error."),
+}
+
 
 class VoipPbx(models.Model):
     """The PBX's client (REST or built-in simulator) and its errors' wording."""
@@ -28,41 +53,16 @@ class VoipPbx(models.Model):
     def _provider_error_message(self, error, secrets=()):
         """The translated message of a provider error, its text as detail.
 
-        One table for every path (sync, push, deletion, invite, connection
-        test); the provider's own words, which are not translated, follow,
-        with this PBX's token and ``secrets`` (access codes) masked: the
-        message lands in fields every conference user reads.
+        One table (PROVIDER_ERRORS) for every path; the provider's own words,
+        which are not translated, follow, with this PBX's token and
+        ``secrets`` (access codes) masked: the message lands in fields every
+        conference user reads.
         """
-        if isinstance(error, AuthError):
-            message = self.env._(
-                "The PBX refused the API token: check the token and its "
-                "rights in the PBX's settings."
-            )
-        elif isinstance(error, NotFoundError):
-            message = self.env._(
-                "The PBX does not know this object: it may have been deleted there."
-            )
-        elif isinstance(error, ProviderValidationError):
-            message = self.env._("The PBX refused the values.")
-        elif isinstance(error, RateLimitedError):
-            message = self.env._(
-                "The PBX asks to slow down: the next sync tries again."
-            )
-        elif isinstance(error, ProviderTimeout):
-            message = self.env._(
-                "The PBX did not answer in time: the next sync tries again."
-            )
-        elif isinstance(error, UnavailableError):
-            message = self.env._(
-                "The PBX cannot be reached now: the next sync tries again."
-            )
-        elif isinstance(error, BadResponseError):
-            message = self.env._(
-                "The PBX answered something the provider API does not describe: "
-                "its address may lead elsewhere (a proxy, a web page)."
-            )
-        else:
-            message = self.env._("The PBX answered with an error.")
+        kind = next(
+            (kind for kind in type(error).__mro__ if kind in PROVIDER_ERRORS),
+            ProviderError,
+        )
+        message = self.env._(PROVIDER_ERRORS[kind])
         detail = self._mask_secrets(str(error), secrets)
         if not detail:
             return message
