@@ -53,14 +53,14 @@ registry.category("web_tour.tours").add("voip_conference_calendar_no_code_tour",
     steps: () => [
         {trigger: ".o_form_view div[name=name]:contains(Board meeting)"},
         {trigger: ".o_notebook a.nav-link:contains(Dial-in)", run: "click"},
-        {trigger: ".o_voip_conference_calendar_dial_in:contains(8101)"},
-        {trigger: ".o_voip_conference_calendar_dial_in:contains(+32 2 555 01 00)"},
+        {trigger: ".o_voip_conference_dial_in:contains(8101)"},
+        {trigger: ".o_voip_conference_dial_in:contains(+32 2 555 01 00)"},
         {
             trigger:
-                ".o_voip_conference_calendar_dial_in:contains(given to the attendees in their invitation)",
+                ".o_voip_conference_dial_in:contains(given to the attendees in their invitation)",
         },
         {trigger: ".o_form_view:not(:contains(1234))"},
-        {trigger: "body:not(:has(.o_voip_conference_calendar_code))"},
+        {trigger: "body:not(:has(.o_voip_conference_dial_in_code))"},
         {trigger: "body:not(:has(a[href*='1234']))"},
     ],
 });
