@@ -397,7 +397,7 @@ class TestFailuresRest(RestPbxMixin, FailureTests, VoipConferenceCase):
     def _add_fault(self, operation, status, **kwargs):
         if status == "timeout":
             self._give_up_soon()
-        super()._add_fault(operation, status, **kwargs)
+        return super()._add_fault(operation, status, **kwargs)
 
     def _give_up_soon(self):
         """Only where the PBX is meant to answer too late (0.4 s)."""

@@ -632,7 +632,7 @@ class TestSyncRest(RestPbxMixin, SyncTests, VoipConferenceCase):
             for op in ("list_rooms", "list_numbers", "create_room"):
                 self.server.slow[op] = 0.5
             return
-        super()._add_fault(operation, status, **kwargs)
+        return super()._add_fault(operation, status, **kwargs)
 
     def _clear_faults(self):
         self.server.pbx.faults.clear()
