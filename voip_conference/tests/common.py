@@ -3,7 +3,7 @@ from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from odoo.exceptions import ValidationError
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 from odoo.tests.common import _super_send
 
 from ..tools import simulated_pbx
@@ -157,3 +157,17 @@ class RestPbxMixin(LoopbackPbxMixin):
 
     def _add_fault(self, operation, status, **kwargs):
         self.server.pbx.add_fault(operation, status, **kwargs)
+
+
+class TourCase(HttpCase):
+    """A browser test as patient as a loaded machine needs: a tour may take
+    up to 10 minutes in all, each of its steps up to 30 s for its trigger
+    (static/tests/tours/patient.esm.js). The steps wait for the element
+    that proves a state, never for a time: patience costs nothing when the
+    machine is fast, and a CI runner under load still passes."""
+
+    tour_timeout = 600
+
+    def start_tour(self, url_path, tour_name, step_delay=None, **kwargs):
+        kwargs.setdefault("timeout", self.tour_timeout)
+        return super().start_tour(url_path, tour_name, step_delay, **kwargs)

@@ -3,15 +3,15 @@
 browser; a client error fails the tour (tours in
 static/tests/tours/voip_conference_actions_tour.esm.js)."""
 
-from odoo.tests import HttpCase, new_test_user, tagged, test_cursor
+from odoo.tests import new_test_user, tagged, test_cursor
 
-from .common import MANAGER_GROUPS
+from .common import MANAGER_GROUPS, TourCase
 
 ROOMS = "/odoo/action-voip_conference.voip_conference_action"
 
 
 @tagged("post_install", "-at_install")
-class TestVoipConferenceActions(HttpCase):
+class TestVoipConferenceActions(TourCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -3,11 +3,13 @@
 HttpCase's window size (1366x768): static/tests/tours/
 voip_conference_call_view_tour.esm.js."""
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
+
+from .common import TourCase
 
 
 @tagged("post_install", "-at_install")
-class TestVoipConferenceCallView(HttpCase):
+class TestVoipConferenceCallView(TourCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -1,18 +1,18 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
 from ..tools import webhook
 from ..tools.simulated_pbx import SimulatedPbx
-from .common import USER_GROUPS, LoopbackPbxMixin
+from .common import USER_GROUPS, LoopbackPbxMixin, TourCase
 
 TOKEN = "live-ui-token"
 SECRET = "live-ui-secret-0123456789"
 
 
 @tagged("post_install", "-at_install")
-class TestParticipantsLive(LoopbackPbxMixin, HttpCase):
+class TestParticipantsLive(LoopbackPbxMixin, TourCase):
     """A second session sees a join and a removal without reload."""
 
     @classmethod
@@ -75,7 +75,7 @@ class TestParticipantsLive(LoopbackPbxMixin, HttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestParticipantsPanelHost(HttpCase):
+class TestParticipantsPanelHost(TourCase):
     """The room's administrator (a conference user) clicks every control of
     the participants panel, on the built-in simulator, at 1366x768."""
 

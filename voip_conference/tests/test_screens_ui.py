@@ -3,16 +3,16 @@
 work, numbers and languages as people read them (tours in
 static/tests/tours/voip_conference_screens_tour.esm.js)."""
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
 from ..tools.provider import Room
-from .common import MANAGER_GROUPS, USER_GROUPS
+from .common import MANAGER_GROUPS, USER_GROUPS, TourCase
 
 ROOMS = "/odoo/action-voip_conference.voip_conference_action"
 
 
 @tagged("post_install", "-at_install")
-class TestVoipConferenceScreens(HttpCase):
+class TestVoipConferenceScreens(TourCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

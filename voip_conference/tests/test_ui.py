@@ -1,13 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
-from .common import MANAGER_GROUPS, USER_GROUPS
+from .common import MANAGER_GROUPS, USER_GROUPS, TourCase
 
 
 @tagged("post_install", "-at_install")
-class TestVoipConferenceUi(HttpCase):
+class TestVoipConferenceUi(TourCase):
     """The kanban, list and form views load and behave in a real browser."""
 
     @classmethod

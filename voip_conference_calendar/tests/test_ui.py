@@ -2,13 +2,15 @@
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.voip_conference.tests.common import TourCase
 
 USER_GROUPS = "base.group_user,voip_conference.voip_conference_group_user"
 
 
 @tagged("post_install", "-at_install")
-class TestCalendarConferenceUi(HttpCase):
+class TestCalendarConferenceUi(TourCase):
     """In a real browser, as a conference user: create an event, pick a
     room, open the invitation preview, join in test mode (which dials
     nothing and so records no call)."""

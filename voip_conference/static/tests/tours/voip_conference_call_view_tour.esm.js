@@ -1,4 +1,5 @@
 /* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
+import {patient} from "./patient.esm";
 import {registry} from "@web/core/registry";
 
 /** Fail the tour with ``message`` unless ``condition`` holds. */
@@ -65,105 +66,112 @@ const noErrorDialog = {trigger: "body:not(:has(.o_error_dialog))"};
 // A conference made from a call, three parties, at the test's window size
 // (HttpCase's 1366x768): every control in sight and used.
 registry.category("web_tour.tours").add("voip_conference_call_view_tour", {
-    steps: () => [
-        {trigger: "button[title='Softphone']", run: "click"},
-        // The softphone knows the contacts it listed.
-        {trigger: ".o_voip_softphone a[name='partner_list']", run: "click"},
-        {trigger: ".o_voip_softphone input[placeholder='Search']", run: "edit Ann Ex"},
-        {trigger: ".o_voip_softphone_content:contains('Ann Example')"},
-        {trigger: ".o_voip_softphone button[title='Open Numpad']", run: "click"},
-        {trigger: ".o_voip_softphone .o_numpad_input", run: "edit +3225550111"},
-        {trigger: ".o_voip_softphone button[title='Call']", run: "click"},
-        ...add("+32 2 555 01 22", "conference"),
-        ...add("025550133", "conference"),
-        {trigger: ".o_voip_adhoc_party[data-state='connected']:eq(2)"},
-        noErrorDialog,
-        {
-            trigger: ".o_voip_adhoc_party:contains('+32 2 555 01 33')",
-            run() {
-                // One way of writing numbers, the contacts' (international).
-                const numbers = [
-                    ...document.querySelectorAll(".o_voip_adhoc_party_number"),
-                ].map((el) => el.textContent.trim());
-                check(
-                    JSON.stringify(numbers) ===
-                        JSON.stringify([
-                            "+32 2 555 01 11",
-                            "+32 2 555 01 22",
-                            "+32 2 555 01 33",
-                        ]),
-                    `the parties read ${numbers.join(", ")}`
-                );
-                // The contact's name where the number is a contact's.
-                check(
-                    document
-                        .querySelector(".o_voip_adhoc_party[data-number='+3225550111']")
-                        .textContent.includes("Ann Example"),
-                    "the first party does not read as its contact"
-                );
-                // voip_oca's Actions (a lone clock without a contact) are
-                // not the conference's.
-                check(
-                    !document.querySelector(
-                        ".o_voip_softphone button[title='Schedule activity']"
-                    ),
-                    "the Actions of one contact show in a conference"
-                );
-                CONTROLS.forEach(assertUsable);
+    steps: () =>
+        patient([
+            {trigger: "button[title='Softphone']", run: "click"},
+            // The softphone knows the contacts it listed.
+            {trigger: ".o_voip_softphone a[name='partner_list']", run: "click"},
+            {
+                trigger: ".o_voip_softphone input[placeholder='Search']",
+                run: "edit Ann Ex",
             },
-        },
-        // Used: consult a fourth party (the others on hold), then merge...
-        ...add("+3225550144", "consult"),
-        {trigger: ".o_voip_adhoc_party[data-state='held']:eq(2)"},
-        {
-            trigger:
-                ".o_voip_adhoc_party[data-number='+3225550144'][data-state='connected']",
-        },
-        {
-            trigger: ".o_voip_adhoc_merge",
-            run() {
-                CONTROLS.forEach(assertUsable);
-                assertUsable(".o_voip_adhoc_merge");
-                this.anchor.click();
+            {trigger: ".o_voip_softphone_content:contains('Ann Example')"},
+            {trigger: ".o_voip_softphone button[title='Open Numpad']", run: "click"},
+            {trigger: ".o_voip_softphone .o_numpad_input", run: "edit +3225550111"},
+            {trigger: ".o_voip_softphone button[title='Call']", run: "click"},
+            ...add("+32 2 555 01 22", "conference"),
+            ...add("025550133", "conference"),
+            {trigger: ".o_voip_adhoc_party[data-state='connected']:eq(2)"},
+            noErrorDialog,
+            {
+                trigger: ".o_voip_adhoc_party:contains('+32 2 555 01 33')",
+                run() {
+                    // One way of writing numbers, the contacts' (international).
+                    const numbers = [
+                        ...document.querySelectorAll(".o_voip_adhoc_party_number"),
+                    ].map((el) => el.textContent.trim());
+                    check(
+                        JSON.stringify(numbers) ===
+                            JSON.stringify([
+                                "+32 2 555 01 11",
+                                "+32 2 555 01 22",
+                                "+32 2 555 01 33",
+                            ]),
+                        `the parties read ${numbers.join(", ")}`
+                    );
+                    // The contact's name where the number is a contact's.
+                    check(
+                        document
+                            .querySelector(
+                                ".o_voip_adhoc_party[data-number='+3225550111']"
+                            )
+                            .textContent.includes("Ann Example"),
+                        "the first party does not read as its contact"
+                    );
+                    // voip_oca's Actions (a lone clock without a contact) are
+                    // not the conference's.
+                    check(
+                        !document.querySelector(
+                            ".o_voip_softphone button[title='Schedule activity']"
+                        ),
+                        "the Actions of one contact show in a conference"
+                    );
+                    CONTROLS.forEach(assertUsable);
+                },
             },
-        },
-        {trigger: ".o_voip_adhoc_merge_choice input:eq(0)", run: "click"},
-        {
-            trigger: ".o_voip_adhoc_merge_chosen",
-            run() {
-                assertUsable(".o_voip_adhoc_merge_chosen");
-                this.anchor.click();
+            // Used: consult a fourth party (the others on hold), then merge...
+            ...add("+3225550144", "consult"),
+            {trigger: ".o_voip_adhoc_party[data-state='held']:eq(2)"},
+            {
+                trigger:
+                    ".o_voip_adhoc_party[data-number='+3225550144'][data-state='connected']",
             },
-        },
-        // ...retrieve one held call, disconnect a party.
-        {
-            trigger: ".o_voip_adhoc_party[data-state='held'] .o_voip_adhoc_retrieve",
-            run() {
-                this.anchor.scrollIntoView({block: "nearest"});
-                assertUsable(
-                    ".o_voip_adhoc_party[data-state='held'] .o_voip_adhoc_retrieve"
-                );
-                this.anchor.click();
+            {
+                trigger: ".o_voip_adhoc_merge",
+                run() {
+                    CONTROLS.forEach(assertUsable);
+                    assertUsable(".o_voip_adhoc_merge");
+                    this.anchor.click();
+                },
             },
-        },
-        {trigger: ".o_voip_adhoc_party[data-state='held']:eq(1)"},
-        {
-            trigger:
-                ".o_voip_adhoc_party[data-number='+3225550144'] .o_voip_adhoc_disconnect",
-            run: "click",
-        },
-        {trigger: ".o_voip_adhoc_list:not(:has([data-number='+3225550144']))"},
-        noErrorDialog,
-        // End for everyone, from the pinned hang-up row.
-        {
-            trigger: ".o_voip_softphone_footer button.text-danger[title='Call']",
-            run() {
-                CONTROLS.forEach(assertUsable);
-                this.anchor.click();
+            {trigger: ".o_voip_adhoc_merge_choice input:eq(0)", run: "click"},
+            {
+                trigger: ".o_voip_adhoc_merge_chosen",
+                run() {
+                    assertUsable(".o_voip_adhoc_merge_chosen");
+                    this.anchor.click();
+                },
             },
-        },
-        {trigger: ".modal button:contains('End for everyone')", run: "click"},
-        {trigger: ".o_voip_softphone:not(:has(.o_voip_adhoc_party))"},
-        noErrorDialog,
-    ],
+            // ...retrieve one held call, disconnect a party.
+            {
+                trigger:
+                    ".o_voip_adhoc_party[data-state='held'] .o_voip_adhoc_retrieve",
+                run() {
+                    this.anchor.scrollIntoView({block: "nearest"});
+                    assertUsable(
+                        ".o_voip_adhoc_party[data-state='held'] .o_voip_adhoc_retrieve"
+                    );
+                    this.anchor.click();
+                },
+            },
+            {trigger: ".o_voip_adhoc_party[data-state='held']:eq(1)"},
+            {
+                trigger:
+                    ".o_voip_adhoc_party[data-number='+3225550144'] .o_voip_adhoc_disconnect",
+                run: "click",
+            },
+            {trigger: ".o_voip_adhoc_list:not(:has([data-number='+3225550144']))"},
+            noErrorDialog,
+            // End for everyone, from the pinned hang-up row.
+            {
+                trigger: ".o_voip_softphone_footer button.text-danger[title='Call']",
+                run() {
+                    CONTROLS.forEach(assertUsable);
+                    this.anchor.click();
+                },
+            },
+            {trigger: ".modal button:contains('End for everyone')", run: "click"},
+            {trigger: ".o_voip_softphone:not(:has(.o_voip_adhoc_party))"},
+            noErrorDialog,
+        ]),
 });
