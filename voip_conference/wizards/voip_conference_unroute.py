@@ -31,8 +31,11 @@ class VoipConferenceUnroute(models.TransientModel):
         rooms = self.conference_ids.with_context(**{UNROUTE_CONTEXT_KEY: True})
         if self.mode == "delete":
             rooms.unlink()
-            return self.env["ir.actions.act_window"]._for_xml_id(
+            action = self.env["ir.actions.act_window"]._for_xml_id(
                 "voip_conference.voip_conference_action"
             )
+            # "main": the rooms' view replaces the breadcrumb, which would
+            # otherwise still offer the deleted room's form.
+            return action | {"target": "main"}
         rooms.action_archive()
         return {"type": "ir.actions.act_window_close"}

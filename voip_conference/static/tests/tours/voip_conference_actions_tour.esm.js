@@ -502,6 +502,8 @@ tours.add("voip_conference_unroute_delete_tour", {
                 trigger:
                     ".o_kanban_view:not(:has(.o_kanban_record:contains('Clash room')))",
             },
+            // The deleted room is not left in the breadcrumb to be opened.
+            {trigger: ".o_breadcrumb:not(:contains('Clash room'))"},
             // The numbers reach nothing any more, as the menu's list shows.
             {trigger: ".o_menu_sections button:contains('Conferences')", run: "click"},
             {
