@@ -59,7 +59,8 @@ TOLERANCE = 300  # seconds
 
 
 class WebhookError(Exception):
-    """A refused delivery; ``reason`` is malformed, stale, forged or replayed."""
+    """A refused delivery; ``reason`` is malformed, stale, forged, replayed
+    or no secret (none is set for the PBX in Odoo)."""
 
     def __init__(self, reason):
         super().__init__(reason)
@@ -175,7 +176,8 @@ def verify(secret, headers, body, now=None, tolerance=TOLERANCE, seen=None):
     events by their key). Raises WebhookError.
     """
     if not secret:
-        raise WebhookError("forged")
+        # Nothing can be checked: the PBX's secret is not set in Odoo.
+        raise WebhookError("no secret")
     standard = _header(headers, STANDARD_SIGNATURE_HEADER)
     check = _verify_standard if standard else _verify_ours
     signature, timestamp = check(secret, headers, body, now, tolerance)
