@@ -365,6 +365,34 @@ class VoipConferenceParticipation(models.Model):
         closed stays closed. The end of the conference closes who was there
         before it; who joined after it stays."""
         events = sorted(events, key=lambda event: event.cursor)
+        found = self._live_room_rows(room, events)
+        states = {
+            remote_id: _RowState(row.left_at, row.live_event_cursor, row.joined_at)
+            for remote_id, row in found.items()
+        }
+        changes, new = defaultdict(dict), {}
+        ended = ended_before = room.live_ended_cursor
+        for event in events:
+            if event.participant:
+                self._live_fold_participant(room, event, states, new, changes, ended)
+            if event.type == "conference.ended":
+                self._live_fold_end(event, states, changes)
+                ended = max(ended, event.cursor)
+        self._live_write_rows(room, found, new, changes)
+        if ended > ended_before:
+            room.sudo().live_ended_cursor = ended
+        newest = events[-1] if events else None
+        if newest and newest.cursor > room.live_event_cursor:
+            room._live_set(newest.room, cursor=newest.cursor)
+            return True
+        if changes:
+            room._live_set(None)  # a new version for the open panels
+        return bool(changes)
+
+    @api.model
+    def _live_room_rows(self, room, events):
+        """``{remote id: row}``: the newest visit in ``room`` of each
+        participant of ``events``, and every open one, in one read."""
         remote_ids = {event.participant.id for event in events if event.participant}
         rows = self.sudo().search_fetch(
             [
@@ -378,47 +406,35 @@ class VoipConferenceParticipation(models.Model):
         found = {}
         for row in rows:  # the newest visit of each participant first
             found.setdefault(row.remote_id, row)
-        states = {
-            remote_id: _RowState(row.left_at, row.live_event_cursor, row.joined_at)
-            for remote_id, row in found.items()
-        }
-        changes = defaultdict(dict)
-        new = {}
-        ended = ended_before = room.live_ended_cursor
-        newest = None
-        for event in events:
-            participant = event.participant
-            if participant:
-                state = states.get(participant.id)
-                if state is None:
-                    state = states[participant.id] = _RowState()
-                    new[participant.id] = participant
-                if not (state.left_at or event.cursor <= state.live_event_cursor):
-                    vals = self._live_participant_vals(
-                        room, participant, state, event.at, event.cursor, ended
-                    )
-                    state.update(vals)
-                    changes[participant.id].update(vals)
-            if event.type == "conference.ended":
-                # Those who joined after the end (a newer event) stay; those
-                # whose events come late are closed as they arrive.
-                for remote_id, state in states.items():
-                    if not state.left_at and state.live_event_cursor < event.cursor:
-                        vals = _closed("ended")
-                        state.update(vals)
-                        changes[remote_id].update(vals)
-                ended = max(ended, event.cursor)
-            if newest is None or event.cursor > newest.cursor:
-                newest = event
-        self._live_write_rows(room, found, new, changes)
-        if ended > ended_before:
-            room.sudo().live_ended_cursor = ended
-        if newest and newest.cursor > room.live_event_cursor:
-            room._live_set(newest.room, cursor=newest.cursor)
-            return True
-        if changes:
-            room._live_set(None)  # a new version for the open panels
-        return bool(changes)
+        return found
+
+    @api.model
+    def _live_fold_participant(self, room, event, states, new, changes, ended):
+        """Fold one participant event into ``states`` and ``changes`` (a new
+        visit goes to ``new``)."""
+        participant = event.participant
+        state = states.get(participant.id)
+        if state is None:
+            state = states[participant.id] = _RowState()
+            new[participant.id] = participant
+        if state.left_at or event.cursor <= state.live_event_cursor:
+            return
+        vals = self._live_participant_vals(
+            room, participant, state, event.at, event.cursor, ended
+        )
+        state.update(vals)
+        changes[participant.id].update(vals)
+
+    @api.model
+    def _live_fold_end(self, event, states, changes):
+        """The conference ended: those who joined after the end (a newer
+        event) stay; those whose events come late are closed as they
+        arrive."""
+        for remote_id, state in states.items():
+            if not state.left_at and state.live_event_cursor < event.cursor:
+                vals = _closed("ended")
+                state.update(vals)
+                changes[remote_id].update(vals)
 
     @api.model
     def _live_write_rows(self, room, found, new, changes):
