@@ -121,7 +121,12 @@ class VoipIncomingNumber(models.Model):
             if fname == "conference_id":
                 target = target.display_name
             label = labels.get(number.destination_type, "")
-            number.destination_display = f"{label}: {target}" if target else label
+            number.destination_display = (
+                # Each language its own punctuation ("Conférence : …").
+                self.env._("%(type)s: %(target)s", type=label, target=target)
+                if target
+                else label
+            )
 
     @api.depends("number")
     def _compute_number_display(self):

@@ -316,3 +316,35 @@ class TestVoipIncomingNumberSearch(VoipConferenceCase):
         self.assertEqual(
             Number.search([self.here, ("number", "ilike", "01 23 45")]), self.paris
         )
+
+
+@tagged("post_install", "-at_install")
+class TestFrenchPunctuation(VoipConferenceCase):
+    """Texts glued from pieces take each language's punctuation: French puts
+    a space before ':' (the newcomer probe read "Messagerie vocale: 101" and
+    "États-Unis: 011 32 2 555 01 00")."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(["voip_conference"], ["fr_FR"])
+
+    def test_destination_and_dial_in_in_french(self):
+        room = self._room("8001")
+        number = self._number(
+            "+3225550100", destination_type="conference", conference_id=room.id
+        )
+        french = self.env(context={"lang": "fr_FR"})
+        number = number.with_env(french)
+        number.invalidate_recordset(["destination_display"])
+        self.assertRegex(number.destination_display, r"^\S.* : Room 8001")
+        values = room.with_env(french)._dial_in_values(
+            with_code=False, country=self.env.ref("base.us")
+        )
+        [shown] = values["numbers"]
+        self.assertRegex(shown["local_display"], r"^\S.* : 011 32 2 555 01 00$")
+        english = room._dial_in_values(with_code=False, country=self.env.ref("base.us"))
+        self.assertEqual(
+            english["numbers"][0]["local_display"], "United States: 011 32 2 555 01 00"
+        )

@@ -119,7 +119,10 @@ class VoipConference(models.Model):
             "local": local if local != international else "",
             # Whole pieces of text: the template never glues words.
             "label_display": f"({number.name})" if number.name else "",
-            "local_display": f"{country.name}: {local}",
+            # Each language its own punctuation (French: "Belgique : 02 …").
+            "local_display": self.env._(
+                "%(country)s: %(number)s", country=country.name, number=local
+            ),
             "one_tap": dial_string.one_tap(number.number, code),
             "one_tap_display": numbering.one_tap_display(number.number, code),
             "tel": tel,
