@@ -38,8 +38,9 @@ NUMBERING_ERRORS = {
             "digits people dial (3 to 5 are the easiest to remember)."
         ),
         numbering.NOT_DIGITS: _lt(
+            # Blanks and dashes are read away before this rule: not named.
             "The extension %(extension)s may contain digits only "
-            "(no spaces, letters, # or *)."
+            "(no letters, # or *)."
         ),
         numbering.TOO_SHORT: _EXTENSION_LENGTH,
         numbering.TOO_LONG: _EXTENSION_LENGTH,

@@ -27,6 +27,14 @@ class TestVoipConference(VoipConferenceCase):
                 self._room(extension)
         self.assertFalse(self.Room.search([("pbx_id", "=", self.pbx.id)]))
 
+    def test_extension_rule_names_only_what_is_refused(self):
+        """Blanks are read away before the rule, so its message does not
+        list them (the newcomer probe read "no spaces" for 80ab, while
+        "80 05" is saved as 8005)."""
+        with self.assertRefused(regex=r"digits only \(no letters, # or \*\)"):
+            self._room("80ab")
+        self.assertEqual(self._room("80 05").extension, "8005")
+
     def test_empty_extension_says_it_is_required(self):
         Room = self.Room.with_user(self.manager)
         for extension in ("", "   "):
