@@ -297,6 +297,22 @@ test("invite a number, or a contact found by name", async () => {
     expect.verifySteps([`invite ${partnerId}`]);
 });
 
+test("Invite is off while the invite box is blank", async () => {
+    // The newcomer probe clicked Invite with an empty box, then with blanks:
+    // nothing happened and nothing said why.
+    onRpc("voip.conference", "live_poll", () => panel());
+    onRpc("voip.conference", "live_invite", () => expect.step("invite"));
+    await mountWithCleanup(ParticipantsPanel, {props: {conferenceId: 1}});
+    const button = ".o_voip_conference_invite button[type=submit]";
+    await waitFor(button);
+    expect(button).not.toBeEnabled();
+    await contains(".o_voip_conference_invite input").edit("   ", {confirm: false});
+    expect(button).not.toBeEnabled();
+    await contains(".o_voip_conference_invite input").edit("8002", {confirm: false});
+    expect(button).toBeEnabled();
+    expect.verifySteps([]);
+});
+
 test("what the invite box finds shows above it; a name without a phone says so", async () => {
     const pyEnv = await startServer();
     pyEnv["res.partner"].create({name: "Carla Contact", phone: "+32 2 555 01 11"});
@@ -326,6 +342,7 @@ test("when the room locks, every open panel turns Invite off", async () => {
     });
     await mountWithCleanup(ParticipantsPanel, {props: {conferenceId: 1}});
     getService("bus_service").start();
+    await contains(".o_voip_conference_invite input").edit("8002", {confirm: false});
     expect(".o_voip_conference_invite button[type=submit]").toBeEnabled();
     // Locked in another tab: this panel hears of it through the bus.
     locked = true;

@@ -441,9 +441,17 @@ tours.add("voip_conference_webhook_secret_tour", {
             },
             {
                 trigger: `${secretInput}:value(/^[\\w-]{43}$/)`,
-                run() {
-                    const secret = document.querySelector(secretInput).value;
-                    if (secret === window.voipConferenceSecret) {
+                // The old secret matches the trigger too: wait for the
+                // button's answer to replace it (a loaded machine answers
+                // late), up to a step's patience.
+                async run() {
+                    const changed = () =>
+                        document.querySelector(secretInput)?.value !==
+                        window.voipConferenceSecret;
+                    for (let tries = 0; tries < 600 && !changed(); tries++) {
+                        await new Promise((resolve) => setTimeout(resolve, 50));
+                    }
+                    if (!changed()) {
                         throw new Error("Generate kept the same secret.");
                     }
                 },
